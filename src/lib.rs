@@ -1,0 +1,10 @@
+pub mod app;
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod ops;
+pub mod run;
+pub mod session;
+pub mod telemetry;

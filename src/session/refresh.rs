@@ -1,0 +1,143 @@
+//! Refresh-token rotation, in one transaction with the series row locked:
+//! - the current token rotates: new session ID, new refresh token;
+//! - the previous token within `session.reuse_grace_secs` of the rotation gets
+//!   exactly the pair already issued (concurrent tabs, a lost response) and
+//!   mints nothing — the new token was kept sealed under `session.secret`;
+//! - any other token of the series is theft: the whole series is revoked.
+
+use axum::http::StatusCode;
+use time::OffsetDateTime;
+
+use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, series};
+use crate::{audit, error::ApiError};
+
+/// Why a refresh token did not yield a pair; each maps to its 401 code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshFailure {
+    /// Malformed, unknown or revoked: nothing to refresh.
+    Unknown,
+    /// The series passed its idle or absolute expiry.
+    Expired,
+    /// A superseded token: the series has just been revoked.
+    Reused,
+}
+
+impl From<RefreshFailure> for ApiError {
+    fn from(f: RefreshFailure) -> Self {
+        let (code, message) = match f {
+            RefreshFailure::Unknown => ("no_session", "no session to refresh"),
+            RefreshFailure::Expired => ("refresh_token_expired", "the session has expired"),
+            RefreshFailure::Reused => (
+                "refresh_token_reused",
+                "this refresh token was already used; the session has been revoked",
+            ),
+        };
+        ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+}
+
+pub type RefreshResult = Result<(SessionContext, Issued), RefreshFailure>;
+
+impl Sessions {
+    #[tracing::instrument(skip_all, fields(series_id = %token.series_id()), err)]
+    pub async fn refresh(
+        &self,
+        token: &RefreshToken,
+        client: &ClientMeta,
+    ) -> anyhow::Result<RefreshResult> {
+        let mut tx = self.db.begin().await?;
+        let Some(row) = series::lock(&mut tx, token.series_id()).await? else {
+            return Ok(Err(RefreshFailure::Unknown));
+        };
+        if row.revoked_at.is_some() {
+            return Ok(Err(RefreshFailure::Unknown));
+        }
+        let now = OffsetDateTime::now_utc();
+        if row.expires_at() <= now {
+            return Ok(Err(RefreshFailure::Expired));
+        }
+
+        if token.matches(row.current_token_hash.as_deref()) {
+            let refresh = RefreshToken::generate(row.id);
+            let idle_expires_at = (now + self.ttl.idle(row.user_id)).min(row.absolute_expires_at);
+            let (session_id, ctx) = self
+                .new_record(&mut tx, row.id, row.user_id, idle_expires_at)
+                .await?;
+            series::record_rotation(
+                &mut tx,
+                series::Rotation {
+                    id: row.id,
+                    token_hash: &refresh.hash(),
+                    token_sealed: &self.keys.seal(&refresh),
+                    session_id: &session_id.to_string(),
+                    idle_expires_at,
+                    rotated_at: now,
+                    client,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            metrics::counter!("session_rotations_total").increment(1);
+            let issued = Issued {
+                session_id,
+                refresh,
+                session_expires_at: ctx.session_expires_at,
+                refresh_expires_at: ctx.refresh_expires_at,
+            };
+            return Ok(Ok((ctx, issued)));
+        }
+
+        let in_grace = row.rotated_at.is_some_and(|at| now - at <= self.ttl.grace);
+        if token.matches(row.previous_token_hash.as_deref()) && in_grace {
+            return Ok(self.replay(&row).ok_or(RefreshFailure::Unknown));
+        }
+
+        let actor = audit::Actor {
+            user_id: row.user_id,
+            series_id: Some(row.id),
+            ip: client.ip.clone(),
+        };
+        audit::record(
+            &mut tx,
+            audit::Kind::RefreshReuseDetected,
+            &actor,
+            Some(&row.id.to_string()),
+            serde_json::json!({ "user_agent": client.user_agent }),
+        )
+        .await?;
+        series::revoke(
+            &mut tx,
+            series::Selector::series(row.id),
+            "refresh_token_reused",
+        )
+        .await?;
+        tx.commit().await?;
+        metrics::counter!("session_refresh_reuse_total").increment(1);
+        tracing::warn!(series_id = %row.id, "superseded refresh token presented; series revoked");
+        Ok(Err(RefreshFailure::Reused))
+    }
+
+    /// The pair issued by the latest rotation, rebuilt from the series row.
+    fn replay(&self, row: &series::SeriesRow) -> Option<(SessionContext, Issued)> {
+        let refresh = self
+            .keys
+            .open(row.id, row.pending_token_sealed.as_deref()?)?;
+        let session_id = row.current_session_id.as_deref()?.parse().ok()?;
+        let refresh_expires_at = row.expires_at();
+        let session_expires_at = (row.rotated_at? + self.ttl.id).min(refresh_expires_at);
+        let ctx = SessionContext {
+            series_id: row.id,
+            user_id: row.user_id,
+            csrf_token: self.keys.csrf_token(row.id),
+            session_expires_at,
+            refresh_expires_at,
+        };
+        let issued = Issued {
+            session_id,
+            refresh,
+            session_expires_at,
+            refresh_expires_at,
+        };
+        Some((ctx, issued))
+    }
+}

@@ -1,0 +1,188 @@
+//! The session endpoints of DESIGN section 4.
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::StatusCode,
+    routing::{delete, get, post},
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{
+    CurrentSession, MaybeSession, RefreshFailure, Selector, SessionContext, SessionHandle, series,
+};
+use crate::{
+    app::AppState,
+    audit,
+    error::{ApiError, Result},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/session", get(get_session))
+        .route("/api/session/refresh", post(refresh))
+        .route("/api/sessions", get(list_sessions))
+        .route("/api/sessions/{id}", delete(revoke_one))
+        .route("/api/sessions/revoke-others", post(revoke_others))
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    authenticated: bool,
+    user: Option<serde_json::Value>,
+    csrf_token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    session_expires_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    refresh_expires_at: OffsetDateTime,
+}
+
+impl From<SessionContext> for SessionView {
+    fn from(ctx: SessionContext) -> Self {
+        Self {
+            authenticated: ctx.user_id.is_some(),
+            user: None,
+            csrf_token: ctx.csrf_token,
+            session_expires_at: ctx.session_expires_at,
+            refresh_expires_at: ctx.refresh_expires_at,
+        }
+    }
+}
+
+fn actor(ctx: &SessionContext, handle: &SessionHandle) -> audit::Actor {
+    audit::Actor {
+        user_id: ctx.user_id,
+        series_id: Some(ctx.series_id),
+        ip: handle.client().ip,
+    }
+}
+
+/// Starts a session if the caller has none.
+#[tracing::instrument(skip_all)]
+async fn get_session(
+    State(state): State<AppState>,
+    handle: SessionHandle,
+) -> Result<Json<SessionView>> {
+    Ok(Json(handle.get_or_start(&state).await?.into()))
+}
+
+/// Rotates explicitly. A request whose session ID had expired was already
+/// rotated by `manage`; its new pair is the answer.
+#[tracing::instrument(skip_all)]
+async fn refresh(
+    State(state): State<AppState>,
+    handle: SessionHandle,
+) -> Result<Json<SessionView>> {
+    if handle.rotated() {
+        if let Some(ctx) = handle.current() {
+            return Ok(Json(ctx.into()));
+        }
+    }
+    if let Some(failure) = handle.refresh_failure() {
+        return Err(failure.into());
+    }
+    let token = handle.refresh_token().ok_or(RefreshFailure::Unknown)?;
+    match state.sessions.refresh(&token, &handle.client()).await? {
+        Ok((ctx, issued)) => {
+            handle.issue(ctx.clone(), issued);
+            Ok(Json(ctx.into()))
+        }
+        Err(failure) => {
+            handle.clear();
+            Err(failure.into())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SessionItem {
+    id: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    last_seen_at: OffsetDateTime,
+    user_agent: Option<String>,
+    ip: Option<String>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SessionList {
+    sessions: Vec<SessionItem>,
+}
+
+/// Lists the caller's live series; never starts a session.
+#[tracing::instrument(skip_all)]
+async fn list_sessions(
+    State(state): State<AppState>,
+    MaybeSession(ctx): MaybeSession,
+) -> Result<Json<SessionList>> {
+    let Some(ctx) = ctx else {
+        return Ok(Json(SessionList { sessions: vec![] }));
+    };
+    let sessions = series::list_live(&state.db, ctx.series_id, ctx.user_id)
+        .await?
+        .into_iter()
+        .map(|s| SessionItem {
+            current: s.id == ctx.series_id,
+            id: s.id,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            user_agent: s.user_agent,
+            ip: s.ip,
+        })
+        .collect();
+    Ok(Json(SessionList { sessions }))
+}
+
+/// Revokes one of the caller's own series; anyone else's is 404.
+#[tracing::instrument(skip_all, fields(target = %id))]
+async fn revoke_one(
+    State(state): State<AppState>,
+    handle: SessionHandle,
+    CurrentSession(ctx): CurrentSession,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode> {
+    let selector = match ctx.user_id {
+        Some(user_id) => Selector::users_series(user_id, id),
+        None if id == ctx.series_id => Selector::series(id),
+        None => return Err(session_not_found()),
+    };
+    let revoked = state
+        .sessions
+        .revoke(selector, "revoked_by_owner", &actor(&ctx, &handle))
+        .await?;
+    if revoked.is_empty() {
+        return Err(session_not_found());
+    }
+    if id == ctx.series_id {
+        handle.clear();
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn session_not_found() -> ApiError {
+    ApiError::not_found("session_not_found", "no such session")
+}
+
+/// Revokes all the user's other series; an anonymous caller has none.
+#[tracing::instrument(skip_all)]
+async fn revoke_others(
+    State(state): State<AppState>,
+    handle: SessionHandle,
+    CurrentSession(ctx): CurrentSession,
+) -> Result<StatusCode> {
+    if let Some(user_id) = ctx.user_id {
+        state
+            .sessions
+            .revoke(
+                Selector::all_of_user(user_id, Some(ctx.series_id)),
+                "revoked_by_owner",
+                &actor(&ctx, &handle),
+            )
+            .await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

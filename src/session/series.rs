@@ -1,0 +1,229 @@
+//! Queries on `session_series`: create, lock for rotation, record a rotation,
+//! revoke (which also deletes the live session ID record), list.
+
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::ClientMeta;
+
+#[derive(Debug)]
+pub struct SeriesRow {
+    pub id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub current_token_hash: Option<Vec<u8>>,
+    pub previous_token_hash: Option<Vec<u8>>,
+    pub pending_token_sealed: Option<Vec<u8>>,
+    pub rotated_at: Option<OffsetDateTime>,
+    pub current_session_id: Option<String>,
+    pub idle_expires_at: OffsetDateTime,
+    pub absolute_expires_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl SeriesRow {
+    pub fn expires_at(&self) -> OffsetDateTime {
+        self.idle_expires_at.min(self.absolute_expires_at)
+    }
+}
+
+pub struct NewSeries<'a> {
+    pub id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub token_hash: &'a [u8],
+    pub session_id: &'a str,
+    pub idle_expires_at: OffsetDateTime,
+    pub absolute_expires_at: OffsetDateTime,
+    pub client: &'a ClientMeta,
+}
+
+#[tracing::instrument(skip_all, fields(series_id = %s.id), err)]
+pub async fn insert(conn: &mut PgConnection, s: NewSeries<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO session_series
+            (id, user_id, current_token_hash, current_session_id, idle_expires_at,
+             absolute_expires_at, user_agent, ip)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::inet)",
+        s.id,
+        s.user_id,
+        s.token_hash,
+        s.session_id,
+        s.idle_expires_at,
+        s.absolute_expires_at,
+        s.client.user_agent,
+        s.client.ip,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Locks a series for the rotation protocol; concurrent refreshes queue here.
+#[tracing::instrument(skip(conn), err)]
+pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<SeriesRow>> {
+    sqlx::query_as!(
+        SeriesRow,
+        "SELECT id, user_id, current_token_hash, previous_token_hash, pending_token_sealed,
+                rotated_at, current_session_id, idle_expires_at, absolute_expires_at, revoked_at
+         FROM session_series WHERE id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub struct Rotation<'a> {
+    pub id: Uuid,
+    pub token_hash: &'a [u8],
+    pub token_sealed: &'a [u8],
+    pub session_id: &'a str,
+    pub idle_expires_at: OffsetDateTime,
+    pub rotated_at: OffsetDateTime,
+    pub client: &'a ClientMeta,
+}
+
+/// Moves the current hash to previous, installs the new pair and deletes the
+/// superseded session ID record.
+#[tracing::instrument(skip_all, fields(series_id = %r.id), err)]
+pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"WITH old AS (
+               SELECT current_session_id FROM session_series WHERE id = $1
+           ), updated AS (
+               UPDATE session_series SET
+                   previous_token_hash = current_token_hash,
+                   current_token_hash = $2,
+                   pending_token_sealed = $3,
+                   current_session_id = $4,
+                   rotated_at = $8,
+                   rotation_count = rotation_count + 1,
+                   last_seen_at = now(),
+                   idle_expires_at = $5,
+                   user_agent = $6,
+                   ip = $7::text::inet
+               WHERE id = $1
+           )
+           DELETE FROM tower_sessions.session WHERE id = (SELECT current_session_id FROM old)"#,
+        r.id,
+        r.token_hash,
+        r.token_sealed,
+        r.session_id,
+        r.idle_expires_at,
+        r.client.user_agent,
+        r.client.ip,
+        r.rotated_at,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Which live series a revocation hits. Built only through the constructors,
+/// so no caller can accidentally select every series.
+#[derive(Debug, Clone, Copy)]
+pub struct Selector {
+    target: Option<Uuid>,
+    user_id: Option<Uuid>,
+    except: Option<Uuid>,
+}
+
+impl Selector {
+    /// One series, whoever owns it (the caller has established the right).
+    pub fn series(id: Uuid) -> Self {
+        Self {
+            target: Some(id),
+            user_id: None,
+            except: None,
+        }
+    }
+
+    /// One series, only if it belongs to this user.
+    pub fn users_series(user_id: Uuid, id: Uuid) -> Self {
+        Self {
+            target: Some(id),
+            user_id: Some(user_id),
+            except: None,
+        }
+    }
+
+    /// All of a user's series, optionally sparing one (the caller's own).
+    pub fn all_of_user(user_id: Uuid, except: Option<Uuid>) -> Self {
+        Self {
+            target: None,
+            user_id: Some(user_id),
+            except,
+        }
+    }
+}
+
+/// Revokes the selected live series: hashes cleared, live session ID records
+/// deleted, so their cookies stop working on the very next request.
+/// Returns the ids revoked.
+#[tracing::instrument(skip(conn), err)]
+pub async fn revoke(
+    conn: &mut PgConnection,
+    selector: Selector,
+    reason: &str,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        r#"WITH old AS (
+               SELECT id, current_session_id FROM session_series
+               WHERE revoked_at IS NULL
+                 AND ($1::uuid IS NULL OR id = $1)
+                 AND ($2::uuid IS NULL OR user_id = $2)
+                 AND ($3::uuid IS NULL OR id <> $3)
+               FOR UPDATE
+           ), revoked AS (
+               UPDATE session_series s SET
+                   revoked_at = now(),
+                   revoke_reason = $4,
+                   current_token_hash = NULL,
+                   previous_token_hash = NULL,
+                   pending_token_sealed = NULL,
+                   current_session_id = NULL
+               FROM old WHERE s.id = old.id
+               RETURNING s.id, old.current_session_id
+           ), deleted AS (
+               DELETE FROM tower_sessions.session
+               WHERE id IN (SELECT current_session_id FROM revoked)
+           )
+           SELECT id AS "id!" FROM revoked"#,
+        selector.target,
+        selector.user_id,
+        selector.except,
+        reason,
+    )
+    .fetch_all(conn)
+    .await
+}
+
+#[derive(Debug)]
+pub struct LiveSeries {
+    pub id: Uuid,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// The caller's live series: its own, plus all of its user's when logged in.
+#[tracing::instrument(skip(db), err)]
+pub async fn list_live(
+    db: &PgPool,
+    series_id: Uuid,
+    user_id: Option<Uuid>,
+) -> sqlx::Result<Vec<LiveSeries>> {
+    sqlx::query_as!(
+        LiveSeries,
+        r#"SELECT id, created_at, last_seen_at, user_agent, host(ip) AS ip
+           FROM session_series
+           WHERE revoked_at IS NULL
+             AND idle_expires_at > now() AND absolute_expires_at > now()
+             AND (id = $1 OR ($2::uuid IS NOT NULL AND user_id = $2))
+           ORDER BY last_seen_at DESC, id"#,
+        series_id,
+        user_id,
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,31 @@
+//! Tracing setup: human-readable or JSON lines, filtered by `log.filter`
+//! unless `RUST_LOG` is set.
+
+use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberInitExt};
+
+use crate::config::{LogFormat, LogSettings};
+
+pub fn init(settings: &LogSettings) -> anyhow::Result<()> {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(from_env) if !from_env.is_empty() => EnvFilter::try_new(from_env)?,
+        _ => EnvFilter::try_new(&settings.filter).map_err(|e| {
+            anyhow::anyhow!(
+                "invalid configuration: log.filter {:?}: {e}",
+                settings.filter
+            )
+        })?,
+    };
+    let registry = tracing_subscriber::registry().with(filter);
+    match settings.format {
+        LogFormat::Pretty => registry.with(fmt::layer()).try_init()?,
+        LogFormat::Json => registry
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true),
+            )
+            .try_init()?,
+    }
+    Ok(())
+}
