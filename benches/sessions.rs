@@ -50,9 +50,10 @@ struct Args {
     /// Also write the figures as `key value` lines to this file.
     #[arg(long)]
     summary: Option<PathBuf>,
-    /// Added by `cargo bench`; a filter it may pass along.
+    /// Added by `cargo bench`.
     #[arg(long = "bench", hide = true)]
     _bench: bool,
+    /// A bench name filter `cargo bench` may pass along.
     #[arg(hide = true)]
     _filter: Vec<String>,
 }
@@ -344,6 +345,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         return Ok(());
     };
+    if args.concurrency == 0 || args.duration == 0 || args.requests == 0 {
+        return Err("--concurrency, --duration and --requests must be positive".into());
+    }
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
         "{base}: {} clients, {} s warm-up + {} s per scenario; {cpus} CPUs shared by this \
@@ -352,18 +356,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let mut summary = String::new();
-    for scenario in [Scenario::Read, Scenario::Refresh] {
-        let f = throughput(&args, &base, scenario).await;
-        let key = scenario.key();
-        writeln!(summary, "{key}_rps {:.1}", f.rps)?;
-        writeln!(summary, "{key}_p50_ms {:.2}", f.p50_ms)?;
-        writeln!(summary, "{key}_p99_ms {:.2}", f.p99_ms)?;
-        writeln!(summary, "{key}_errors {}", f.errors)?;
-    }
-
+    // First, while the database is quiet: background work there (autovacuum
+    // after the load, the purger) would count too.
     if let Some(url) = &args.stats_url {
         println!(
-            "transactions per request in {} over {} sequential requests (waits for statistics to settle)",
+            "transactions per request in {} over {} sequential requests of one client \
+             (waits for the statistics to settle)",
             args.stats_db, args.requests
         );
         let mut conn = PgConnection::connect(url).await?;
@@ -376,6 +374,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )?;
         }
         conn.close().await?;
+    }
+
+    for scenario in [Scenario::Read, Scenario::Refresh] {
+        let f = throughput(&args, &base, scenario).await;
+        let key = scenario.key();
+        writeln!(summary, "{key}_rps {:.1}", f.rps)?;
+        writeln!(summary, "{key}_p50_ms {:.2}", f.p50_ms)?;
+        writeln!(summary, "{key}_p99_ms {:.2}", f.p99_ms)?;
+        writeln!(summary, "{key}_errors {}", f.errors)?;
     }
 
     if let Some(path) = &args.summary {

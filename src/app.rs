@@ -3,6 +3,7 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use anyhow::Context as _;
 use axum::{
     Router,
     extract::{MatchedPath, Request},
@@ -19,7 +20,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{config::Settings, error, ops, session};
+use crate::{auth, config::Settings, error, ops, session, tasks};
 
 /// JSON bodies are small.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -30,13 +31,24 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: ops::Metrics,
     pub sessions: Arc<session::Sessions>,
+    pub passwords: Arc<auth::Hasher>,
+    pub uploads: Arc<tasks::Uploads>,
+    pub hub: Arc<tasks::Hub>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, db: PgPool) -> anyhow::Result<Self> {
         Ok(Self {
             sessions: Arc::new(session::Sessions::new(&settings, db.clone())?),
+            passwords: Arc::new(auth::Hasher::new(&settings.auth)?),
+            uploads: Arc::new(tasks::Uploads::new(&settings.storage.dir).with_context(|| {
+                format!(
+                    "cannot create storage.dir {}",
+                    settings.storage.dir.display()
+                )
+            })?),
             metrics: ops::Metrics::install()?,
+            hub: tasks::Hub::start(db.clone()),
             settings: Arc::new(settings),
             db,
         })
@@ -59,14 +71,16 @@ pub fn build_app(state: AppState) -> Router {
     });
 
     // JSON endpoints: bodies over the limit are refused from Content-Length
-    // alone, before a handler runs. Upload routes will bring their own limit.
+    // alone, before a handler runs. Uploads bring their own, larger limit.
     let json_api = Router::new()
         .merge(session::router())
+        .merge(auth::router())
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT));
 
     Router::new()
         .merge(ops::router())
         .merge(json_api)
+        .merge(tasks::router(&state.settings.storage))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(

@@ -1,4 +1,5 @@
-//! Security events (`audit_events`): logins, revocations, detected token reuse.
+//! Security events (`audit_events`): logins and their failures, logouts,
+//! registrations, password changes, revocations, detected token reuse.
 //! Written in the caller's transaction so an event exists iff its effect does.
 
 use serde_json::Value;
@@ -18,6 +19,13 @@ pub enum Kind {
     SeriesCreated,
     SeriesRevoked,
     RefreshReuseDetected,
+    LoginSucceeded,
+    /// `detail.reason`: `unknown_user`, `wrong_password`, `disabled` or
+    /// `throttled` — never the password tried.
+    LoginFailed,
+    Logout,
+    PasswordChanged,
+    UserRegistered,
 }
 
 impl Kind {
@@ -26,6 +34,11 @@ impl Kind {
             Self::SeriesCreated => "series_created",
             Self::SeriesRevoked => "series_revoked",
             Self::RefreshReuseDetected => "refresh_token_reused",
+            Self::LoginSucceeded => "login_succeeded",
+            Self::LoginFailed => "login_failed",
+            Self::Logout => "logout",
+            Self::PasswordChanged => "password_changed",
+            Self::UserRegistered => "user_registered",
         }
     }
 }

@@ -19,8 +19,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Apply pending migrations, then serve HTTP (the default).
+    /// Apply pending migrations, then serve HTTP with in-process workers (the default).
     Serve,
+    /// Run processing workers only (no HTTP), `processing.workers` of them.
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Session maintenance.
@@ -28,10 +30,32 @@ pub enum Command {
         #[command(subcommand)]
         command: SessionsCommand,
     },
+    /// Account administration.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SessionsCommand {
     /// Delete expired session IDs and expired or revoked series past retention, once.
     Purge,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (whatever `auth.registration` says). The password is
+    /// the first line of standard input, so it stays out of shell history
+    /// and process listings: `echo "$PW" | minutes user create --username ada`.
+    Create {
+        /// 3-32 of a-z, 0-9, `_`, `.`, `-`.
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Grant the admin role (every account is a member).
+        #[arg(long)]
+        admin: bool,
+    },
 }

@@ -4,7 +4,7 @@
 use std::{collections::HashSet, str::FromStr, time::Duration};
 
 use sqlx::{
-    PgPool,
+    Connection as _, PgPool,
     migrate::Migrator,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
@@ -12,6 +12,8 @@ use sqlx::{
 use crate::config::Settings;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
 
 /// A pool that connects on first use, so the app can start (and answer
 /// `/readyz` with 503) while the database is away.
@@ -25,6 +27,18 @@ pub fn pool_with(options: PgConnectOptions, max_connections: u32) -> PgPool {
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings every connection on acquire by default: a second round
+        // trip for each query. Only connections idle long enough to have been
+        // dropped by a firewall or a server restart are worth checking.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_IF_IDLE_FOR {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_lazy_with(options)
 }
 

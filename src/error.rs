@@ -150,18 +150,19 @@ fn internal() -> Response {
 }
 
 /// Maps a named unique-constraint violation to a 409 with the given code;
-/// any other database error passes through unchanged.
+/// any other error passes through unchanged. Works on `ApiError` results
+/// too, so one statement with several named constraints can chain calls.
 pub trait OnConstraint<T> {
     fn on_constraint(self, name: &str, code: &'static str, message: &str) -> Result<T>;
 }
 
-impl<T> OnConstraint<T> for std::result::Result<T, sqlx::Error> {
+impl<T, E: Into<ApiError>> OnConstraint<T> for std::result::Result<T, E> {
     fn on_constraint(self, name: &str, code: &'static str, message: &str) -> Result<T> {
-        self.map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.constraint() == Some(name) => {
+        self.map_err(|e| match e.into() {
+            ApiError::Database(sqlx::Error::Database(db)) if db.constraint() == Some(name) => {
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }
-            _ => ApiError::Database(e),
+            other => other,
         })
     }
 }

@@ -1,10 +1,14 @@
 pub mod app;
 pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod listen;
 pub mod ops;
+pub mod processing;
 pub mod run;
 pub mod session;
+pub mod tasks;
 pub mod telemetry;

@@ -1,12 +1,20 @@
 //! What each subcommand does, given loaded settings.
 
+use std::{io::BufRead, sync::Arc};
+
+use anyhow::Context as _;
+use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     app::{self, AppState},
-    cli::{Command, SessionsCommand},
+    auth,
+    cli::{Command, SessionsCommand, UserCommand},
     config::Settings,
-    db, session,
+    db,
+    processing::{Processor, worker},
+    session, tasks,
 };
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -17,11 +25,22 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let listener = TcpListener::bind(settings.server.addr)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.addr))?;
-            let purger = session::spawn_purger(pool.clone(), settings.session.clone());
-            let state = AppState::new(settings, pool)?;
+            let session_settings = settings.session.clone();
+            let state = AppState::new(settings, pool.clone())?;
+            let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
+            let purger = session::spawn_purger(pool, session_settings, state.uploads.clone());
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
+            workers.stop().await;
             served
+        }
+        Command::Worker => {
+            db::migrate(&pool).await?;
+            let uploads = Arc::new(tasks::Uploads::new(&settings.storage.dir)?);
+            let workers = Workers::start(&settings, pool, uploads);
+            app::shutdown_signal().await;
+            workers.stop().await;
+            Ok(())
         }
         Command::Migrate => {
             db::migrate(&pool).await?;
@@ -31,12 +50,89 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Sessions {
             command: SessionsCommand::Purge,
         } => {
-            let report = session::purge(&pool, &settings.session).await?;
+            let uploads = tasks::Uploads::new(&settings.storage.dir)?;
+            let report = session::purge(&pool, &settings.session, &uploads).await?;
             println!(
-                "purged {} session IDs, {} series, {} sealed tokens",
-                report.session_ids, report.series, report.sealed_tokens
+                "purged {} session IDs, {} series ({} task files), {} sealed tokens, \
+                 {} login attempts",
+                report.session_ids,
+                report.series,
+                report.task_files,
+                report.sealed_tokens,
+                report.login_attempts
             );
             Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    email,
+                    admin,
+                },
+        } => {
+            let password = first_line(std::io::stdin().lock())?;
+            let new = auth::NewAccount {
+                username,
+                email,
+                password,
+                admin,
+            };
+            let user = auth::create_user(&pool, &settings.auth, new).await?;
+            println!(
+                "created user {} ({}) with roles: {}",
+                user.username,
+                user.id,
+                user.roles.join(", ")
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The process's processing workers, stopped together.
+struct Workers {
+    set: tokio::task::JoinSet<()>,
+    shutdown: CancellationToken,
+}
+
+impl Workers {
+    fn start(settings: &Settings, db: PgPool, uploads: Arc<tasks::Uploads>) -> Self {
+        let processor = Arc::new(Processor::new(&settings.processing, db, uploads));
+        let shutdown = CancellationToken::new();
+        let set = worker::spawn(processor, settings.processing.workers, shutdown.clone());
+        Self { set, shutdown }
+    }
+
+    /// Running jobs are released for another worker or instance.
+    async fn stop(self) {
+        self.shutdown.cancel();
+        self.set.join_all().await;
+    }
+}
+
+/// The password from standard input: its first line, without the line ending.
+fn first_line(mut input: impl BufRead) -> anyhow::Result<String> {
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    Ok(line.strip_suffix('\r').unwrap_or(line).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_line;
+
+    #[test]
+    fn the_password_is_the_first_line_without_its_line_ending() {
+        for input in [
+            "hunter2 hunter2\n",
+            "hunter2 hunter2\r\nnext",
+            "hunter2 hunter2",
+        ] {
+            assert_eq!(first_line(input.as_bytes()).unwrap(), "hunter2 hunter2");
         }
     }
 }

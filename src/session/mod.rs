@@ -16,7 +16,7 @@ mod token;
 
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 use tower_sessions::{
     SessionStore as _,
@@ -35,7 +35,7 @@ pub use origin::{CSRF_HEADER, guard_origin};
 pub use purge::{PurgeReport, purge, spawn_purger};
 pub use refresh::RefreshFailure;
 pub use routes::router;
-pub use series::Selector;
+pub use series::{REVOKED_CHANNEL, Selector};
 pub use token::RefreshToken;
 
 use cookies::CookieNames;
@@ -166,7 +166,7 @@ impl Sessions {
     /// transaction; it never outlives the series.
     async fn new_record(
         &self,
-        conn: &mut sqlx::PgConnection,
+        conn: &mut PgConnection,
         series_id: Uuid,
         user_id: Option<Uuid>,
         refresh_expires_at: OffsetDateTime,
@@ -193,10 +193,25 @@ impl Sessions {
         Ok((record.id, ctx))
     }
 
-    /// Starts a new series (anonymous, or for a user at login) with its first pair.
+    /// Starts a new series (anonymous, or for a user) with its first pair.
     #[tracing::instrument(skip_all, err)]
     pub async fn start(
         &self,
+        user_id: Option<Uuid>,
+        client: &ClientMeta,
+    ) -> anyhow::Result<(SessionContext, Issued)> {
+        let mut tx = self.db.begin().await?;
+        let started = self.start_in(&mut tx, user_id, client).await?;
+        tx.commit().await?;
+        Ok(started)
+    }
+
+    /// Starts a new series with its first pair in the caller's transaction,
+    /// so a login can replace the browser's old series atomically.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn start_in(
+        &self,
+        conn: &mut PgConnection,
         user_id: Option<Uuid>,
         client: &ClientMeta,
     ) -> anyhow::Result<(SessionContext, Issued)> {
@@ -206,12 +221,11 @@ impl Sessions {
         let idle_expires_at = now + self.ttl.idle(user_id);
         let absolute_expires_at = now + self.ttl.absolute;
         let refresh_expires_at = idle_expires_at.min(absolute_expires_at);
-        let mut tx = self.db.begin().await?;
         let (session_id, ctx) = self
-            .new_record(&mut tx, series_id, user_id, refresh_expires_at)
+            .new_record(conn, series_id, user_id, refresh_expires_at)
             .await?;
         series::insert(
-            &mut tx,
+            conn,
             series::NewSeries {
                 id: series_id,
                 user_id,
@@ -229,14 +243,13 @@ impl Sessions {
             ip: client.ip.clone(),
         };
         audit::record(
-            &mut tx,
+            conn,
             audit::Kind::SeriesCreated,
             &actor,
             None,
             serde_json::json!({}),
         )
         .await?;
-        tx.commit().await?;
         tracing::info!(%series_id, "session series started");
         let issued = Issued {
             session_id,
@@ -248,7 +261,6 @@ impl Sessions {
     }
 
     /// Revokes series in one transaction, with an audit event for each.
-    #[tracing::instrument(skip(self, actor), err)]
     pub async fn revoke(
         &self,
         selector: Selector,
@@ -256,10 +268,24 @@ impl Sessions {
         actor: &audit::Actor,
     ) -> anyhow::Result<Vec<Uuid>> {
         let mut tx = self.db.begin().await?;
-        let revoked = series::revoke(&mut tx, selector, reason).await?;
+        let revoked = self.revoke_in(&mut tx, selector, reason, actor).await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    /// `revoke` in the caller's transaction.
+    #[tracing::instrument(skip(self, conn, actor), err)]
+    pub async fn revoke_in(
+        &self,
+        conn: &mut PgConnection,
+        selector: Selector,
+        reason: &str,
+        actor: &audit::Actor,
+    ) -> anyhow::Result<Vec<Uuid>> {
+        let revoked = series::revoke(conn, selector, reason).await?;
         for id in &revoked {
             audit::record(
-                &mut tx,
+                conn,
                 audit::Kind::SeriesRevoked,
                 actor,
                 Some(&id.to_string()),
@@ -267,7 +293,6 @@ impl Sessions {
             )
             .await?;
         }
-        tx.commit().await?;
         if !revoked.is_empty() {
             tracing::info!(count = revoked.len(), reason, "session series revoked");
         }

@@ -16,6 +16,7 @@ use super::{
 use crate::{
     app::AppState,
     audit,
+    auth::{self, User},
     error::{ApiError, Result},
 };
 
@@ -31,7 +32,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Serialize)]
 struct SessionView {
     authenticated: bool,
-    user: Option<serde_json::Value>,
+    user: Option<User>,
     csrf_token: String,
     #[serde(with = "time::serde::rfc3339")]
     session_expires_at: OffsetDateTime,
@@ -39,15 +40,17 @@ struct SessionView {
     refresh_expires_at: OffsetDateTime,
 }
 
-impl From<SessionContext> for SessionView {
-    fn from(ctx: SessionContext) -> Self {
-        Self {
-            authenticated: ctx.user_id.is_some(),
-            user: None,
+impl SessionView {
+    /// Costs one query, for authenticated sessions only.
+    async fn of(state: &AppState, ctx: SessionContext) -> Result<Self> {
+        let user = auth::user_of(state, &ctx).await?;
+        Ok(Self {
+            authenticated: user.is_some(),
+            user,
             csrf_token: ctx.csrf_token,
             session_expires_at: ctx.session_expires_at,
             refresh_expires_at: ctx.refresh_expires_at,
-        }
+        })
     }
 }
 
@@ -65,7 +68,8 @@ async fn get_session(
     State(state): State<AppState>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
-    Ok(Json(handle.get_or_start(&state).await?.into()))
+    let ctx = handle.get_or_start(&state).await?;
+    Ok(Json(SessionView::of(&state, ctx).await?))
 }
 
 /// Rotates explicitly. A request whose session ID had expired was already
@@ -77,7 +81,7 @@ async fn refresh(
 ) -> Result<Json<SessionView>> {
     if handle.rotated() {
         if let Some(ctx) = handle.current() {
-            return Ok(Json(ctx.into()));
+            return Ok(Json(SessionView::of(&state, ctx).await?));
         }
     }
     if let Some(failure) = handle.refresh_failure() {
@@ -87,7 +91,7 @@ async fn refresh(
     match state.sessions.refresh(&token, &handle.client()).await? {
         Ok((ctx, issued)) => {
             handle.issue(ctx.clone(), issued);
-            Ok(Json(ctx.into()))
+            Ok(Json(SessionView::of(&state, ctx).await?))
         }
         Err(failure) => {
             handle.clear();

@@ -7,6 +7,10 @@ use uuid::Uuid;
 
 use super::ClientMeta;
 
+/// `NOTIFY` channel carrying the id of each revoked series, so every
+/// instance can close that series' WebSockets.
+pub const REVOKED_CHANNEL: &str = "session_revoked";
+
 #[derive(Debug)]
 pub struct SeriesRow {
     pub id: Uuid,
@@ -165,7 +169,7 @@ pub async fn revoke(
     selector: Selector,
     reason: &str,
 ) -> sqlx::Result<Vec<Uuid>> {
-    sqlx::query_scalar!(
+    let revoked = sqlx::query_scalar!(
         r#"WITH old AS (
                SELECT id, current_session_id FROM session_series
                WHERE revoked_at IS NULL
@@ -193,8 +197,18 @@ pub async fn revoke(
         selector.except,
         reason,
     )
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut *conn)
+    .await?;
+    if !revoked.is_empty() {
+        sqlx::query!(
+            "SELECT pg_notify($1, id::text) FROM unnest($2::uuid[]) AS id",
+            REVOKED_CHANNEL,
+            &revoked,
+        )
+        .execute(conn)
+        .await?;
+    }
+    Ok(revoked)
 }
 
 #[derive(Debug)]

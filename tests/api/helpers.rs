@@ -1,20 +1,39 @@
 //! `spawn_app` and a cookie-aware `Browser` with one method per endpoint.
 
-use std::sync::{Arc, Mutex, Once};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex, Once},
+};
 
 use minutes::{
     app::{self, AppState},
     config::Settings,
 };
-use reqwest::{Method, RequestBuilder, Response, Url, cookie::CookieStore, cookie::Jar};
+use reqwest::{
+    Method, RequestBuilder, Response, Url,
+    cookie::{CookieStore, Jar},
+    multipart::{Form, Part},
+};
 use serde_json::Value;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+
+/// A minimal WAV file: the RIFF/WAVE header and an empty data chunk.
+pub const WAV: &[u8] =
+    b"RIFF\x24\0\0\0WAVEfmt \x10\0\0\0\x01\0\x01\0\x40\x1f\0\0\x80\x3e\0\0\x02\0\x10\0data\0\0\0\0";
 
 pub struct TestApp {
     pub base: Url,
     pub db: PgPool,
     pub settings: Settings,
+    /// This app's own upload store, removed when the test ends.
+    pub upload_dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.upload_dir);
+    }
 }
 
 fn init_logs() {
@@ -48,8 +67,10 @@ pub async fn spawn_app_with(db: PgPool, tweak: impl FnOnce(&mut Settings)) -> Te
     init_logs();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let upload_dir = std::env::temp_dir().join(format!("minutes-test-{}", uuid::Uuid::new_v4()));
     let settings = test_settings(|s| {
         s.server.public_origin = format!("http://{addr}");
+        s.storage.dir = upload_dir.clone();
         tweak(s);
     });
     let state = AppState::new(settings.clone(), db.clone()).unwrap();
@@ -58,6 +79,7 @@ pub async fn spawn_app_with(db: PgPool, tweak: impl FnOnce(&mut Settings)) -> Te
         base: format!("http://{addr}").parse().unwrap(),
         db,
         settings,
+        upload_dir,
     }
 }
 
@@ -82,6 +104,24 @@ impl TestApp {
 
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+
+    /// Runs the session purge once, against this app's upload store.
+    pub async fn purge(&self) -> minutes::session::PurgeReport {
+        let uploads = minutes::tasks::FsStore::new(&self.upload_dir).unwrap();
+        minutes::session::purge(&self.db, &self.settings.session, &uploads)
+            .await
+            .unwrap()
+    }
+
+    /// Names of the files in the upload store, sorted.
+    pub fn stored_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.upload_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
     }
 }
 
@@ -137,6 +177,53 @@ impl Browser {
         res.json().await.unwrap()
     }
 
+    /// `POST /api/upload` with `bytes` as the multipart field `file`.
+    pub async fn upload(&self, filename: &str, content_type: &str, bytes: &[u8]) -> Response {
+        let part = Part::bytes(bytes.to_vec())
+            .file_name(filename.to_owned())
+            .mime_str(content_type)
+            .unwrap();
+        self.upload_form(Form::new().part("file", part)).await
+    }
+
+    pub async fn upload_form(&self, form: Form) -> Response {
+        self.request(Method::POST, "/api/upload")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads a small transcript, expecting 201; returns the Task.
+    pub async fn upload_ok(&self, filename: &str, text: &str) -> Value {
+        let res = self.upload(filename, "text/plain", text.as_bytes()).await;
+        assert_eq!(res.status(), 201, "{filename}");
+        res.json().await.unwrap()
+    }
+
+    /// `GET /api/tasks` with a query string such as `?limit=2`.
+    pub async fn tasks_page(&self, query: &str) -> Response {
+        self.get(&format!("/api/tasks{query}")).await
+    }
+
+    pub async fn tasks(&self) -> Value {
+        let res = self.tasks_page("").await;
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    pub async fn task(&self, task_id: &str) -> Response {
+        self.get(&format!("/api/tasks/{task_id}")).await
+    }
+
+    pub async fn delete_task(&self, task_id: &str) -> Response {
+        self.delete(&format!("/api/tasks/{task_id}")).await
+    }
+
+    pub async fn media(&self, task_id: &str) -> Response {
+        self.get(&format!("/api/tasks/{task_id}/media")).await
+    }
+
     pub fn set_csrf(&self, token: Option<&str>) {
         *self.csrf.lock().unwrap() = token.map(str::to_owned);
     }
@@ -179,4 +266,105 @@ pub async fn error_code(res: Response) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Accounts.
+impl TestApp {
+    /// An account made as `minutes user create` makes it; nobody logged in.
+    pub async fn create_user(&self, username: &str, password: &str) -> minutes::auth::User {
+        let new = minutes::auth::NewAccount {
+            username: username.to_owned(),
+            email: None,
+            password: password.to_owned(),
+            admin: false,
+        };
+        minutes::auth::create_user(&self.db, &self.settings.auth, new)
+            .await
+            .unwrap()
+    }
+}
+
+/// Accounts (`/api/auth/*`). A success that starts a new series fetches its
+/// CSRF token at once, as the frontend does.
+impl Browser {
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn with_new_series(&self, res: Response) -> Response {
+        if res.status().is_success() {
+            self.session().await;
+        }
+        res
+    }
+
+    pub async fn register(&self, username: &str, password: &str) -> Response {
+        let body = serde_json::json!({ "username": username, "password": password });
+        let res = self.post_json("/api/auth/register", &body).await;
+        self.with_new_series(res).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        let body = serde_json::json!({ "username": username, "password": password });
+        let res = self.post_json("/api/auth/login", &body).await;
+        self.with_new_series(res).await
+    }
+
+    pub async fn logout(&self) -> Response {
+        self.post("/api/auth/logout").await
+    }
+
+    pub async fn me(&self) -> Response {
+        self.get("/api/auth/me").await
+    }
+
+    pub async fn change_password(&self, current: &str, new: &str) -> Response {
+        let body = serde_json::json!({ "current_password": current, "new_password": new });
+        let res = self.post_json("/api/auth/password", &body).await;
+        self.with_new_series(res).await
+    }
+}
+
+/// In-process processing workers for one test app; they stop when dropped.
+/// Holding the set keeps them running; dropping it aborts them.
+pub struct TestWorkers {
+    _running: tokio::task::JoinSet<()>,
+}
+
+impl TestApp {
+    pub fn start_workers(&self, count: usize) -> TestWorkers {
+        let uploads = Arc::new(minutes::tasks::FsStore::new(&self.upload_dir).unwrap());
+        let processor = minutes::processing::Processor::new(
+            &self.settings.processing,
+            self.db.clone(),
+            uploads,
+        );
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        TestWorkers {
+            _running: minutes::processing::worker::spawn(Arc::new(processor), count, shutdown),
+        }
+    }
+}
+
+impl Browser {
+    /// Polls the task until it is completed or failed (30 s at most).
+    pub async fn finished_task(&self, task_id: &str) -> Value {
+        for _ in 0..300 {
+            let task: Value = self.task(task_id).await.json().await.unwrap();
+            if task["status"] == "completed" || task["status"] == "failed" {
+                return task;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("task {task_id} did not finish within 30 s");
+    }
+
+    pub async fn minutes(&self, task_id: &str, format: &str) -> Response {
+        self.get(&format!("/api/tasks/{task_id}/minutes?format={format}"))
+            .await
+    }
 }

@@ -155,9 +155,7 @@ async fn purge_removes_expired_and_old_revoked_rows_and_keeps_live_ones(db: PgPo
     .await
     .unwrap();
 
-    let report = minutes::session::purge(&app.db, &app.settings.session)
-        .await
-        .unwrap();
+    let report = app.purge().await;
     assert_eq!(report.session_ids, 1);
     assert_eq!(report.series, 2);
     let remaining: Vec<String> = sqlx::query_scalar("SELECT id::text FROM session_series")
@@ -185,18 +183,14 @@ async fn purge_drops_sealed_tokens_once_the_grace_window_is_over(db: PgPool) {
     let sealed = "SELECT count(*) FROM session_series WHERE pending_token_sealed IS NOT NULL";
     assert_eq!(app.count(sealed).await, 1);
 
-    minutes::session::purge(&app.db, &app.settings.session)
-        .await
-        .unwrap();
+    app.purge().await;
     assert_eq!(app.count(sealed).await, 1, "still inside the grace window");
 
     sqlx::query("UPDATE session_series SET rotated_at = now() - interval '1 hour'")
         .execute(&app.db)
         .await
         .unwrap();
-    let report = minutes::session::purge(&app.db, &app.settings.session)
-        .await
-        .unwrap();
+    let report = app.purge().await;
     assert_eq!(report.sealed_tokens, 1);
     assert_eq!(app.count(sealed).await, 0);
 }

@@ -1,0 +1,168 @@
+//! Creating accounts: `POST /api/auth/register` (which also logs the browser
+//! in) and `create_user`, behind `minutes user create`. Both parse with the
+//! same newtypes, so the API and the command line enforce the same rules,
+//! and hash before opening a transaction, so no lock waits on argon2.
+
+use axum::{Json, extract::State, http::StatusCode};
+use serde::Deserialize;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+use validator::ValidationErrors;
+
+use super::{
+    actor, current_user,
+    identity::{Email, Username},
+    login::start_user_series,
+    password::{Hasher, Password},
+    users::{self, NewUser, Role, User},
+};
+use crate::{
+    app::AppState,
+    audit,
+    config::{AuthSettings, Registration},
+    error::{ApiError, Result},
+    session::SessionHandle,
+};
+
+/// A new account's fields, each parsed by its newtype; one 422 names every
+/// bad field.
+struct Account {
+    username: Username,
+    email: Option<Email>,
+    password: Password,
+}
+
+impl Account {
+    fn parse(
+        username: &str,
+        email: Option<&str>,
+        password: String,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let username = Username::parse(username).map_err(|e| errors.add("username", e));
+        let email = email
+            .map(Email::parse)
+            .transpose()
+            .map_err(|e| errors.add("email", e));
+        let password = Password::parse(password).map_err(|e| errors.add("password", e));
+        match (username, email, password) {
+            (Ok(username), Ok(email), Ok(password)) => Ok(Self {
+                username,
+                email,
+                password,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// Inserts the account and its `user_registered` event.
+    async fn insert(
+        &self,
+        conn: &mut PgConnection,
+        password_hash: &str,
+        roles: &[Role],
+        actor: &audit::Actor,
+    ) -> Result<Uuid> {
+        let new = NewUser {
+            username: &self.username,
+            email: self.email.as_ref(),
+            password_hash,
+            roles,
+        };
+        let id = users::create(conn, new).await?;
+        let roles: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+        audit::record(
+            conn,
+            audit::Kind::UserRegistered,
+            actor,
+            Some(self.username.as_str()),
+            serde_json::json!({ "user_id": id, "roles": roles }),
+        )
+        .await?;
+        Ok(id)
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct RegisterBody {
+    username: String,
+    email: Option<String>,
+    password: String,
+}
+
+#[tracing::instrument(skip_all)]
+pub(super) async fn register(
+    State(state): State<AppState>,
+    handle: SessionHandle,
+    Json(body): Json<RegisterBody>,
+) -> Result<(StatusCode, Json<User>)> {
+    if state.settings.auth.registration == Registration::Closed {
+        return Err(ApiError::forbidden(
+            "registration_closed",
+            "registration is closed",
+        ));
+    }
+    let account = Account::parse(&body.username, body.email.as_deref(), body.password)?;
+    let hash = state.passwords.hash(&account.password).await?;
+
+    let mut tx = state.db.begin().await?;
+    let caller = actor(&handle, handle.current().as_ref());
+    let user_id = account
+        .insert(&mut tx, &hash, &[Role::Member], &caller)
+        .await?;
+    let (ctx, issued) = start_user_series(&mut tx, &state, &handle, user_id).await?;
+    tx.commit().await?;
+    handle.issue(ctx, issued);
+    Ok((
+        StatusCode::CREATED,
+        Json(current_user(&state, user_id).await?),
+    ))
+}
+
+/// What `minutes user create` asks for.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub username: String,
+    pub email: Option<String>,
+    pub password: String,
+    /// Grants the `admin` role on top of `member`.
+    pub admin: bool,
+}
+
+/// Creates an account from the command line: the API's rules, whatever
+/// `auth.registration` says.
+pub async fn create_user(
+    db: &PgPool,
+    auth: &AuthSettings,
+    new: NewAccount,
+) -> anyhow::Result<User> {
+    let account = Account::parse(&new.username, new.email.as_deref(), new.password)
+        .map_err(|errors| anyhow::anyhow!("invalid {}", describe(&errors)))?;
+    let hash = Hasher::new(auth)?.hash(&account.password).await?;
+    let roles: &[Role] = if new.admin {
+        &[Role::Admin, Role::Member]
+    } else {
+        &[Role::Member]
+    };
+    let mut tx = db.begin().await?;
+    let via_cli = audit::Actor::default();
+    let id = account.insert(&mut tx, &hash, roles, &via_cli).await?;
+    tx.commit().await?;
+    users::get(db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("user {id} vanished after creation"))
+}
+
+/// `username: too_short; password: too_long`, fields in a stable order.
+fn describe(errors: &ValidationErrors) -> String {
+    let mut fields: Vec<String> = errors
+        .field_errors()
+        .into_iter()
+        .map(|(field, errs)| {
+            let codes: Vec<&str> = errs.iter().map(|e| e.code.as_ref()).collect();
+            format!("{field}: {}", codes.join(", "))
+        })
+        .collect();
+    fields.sort();
+    fields.join("; ")
+}

@@ -1,0 +1,135 @@
+//! The endpoints of DESIGN's Auth table. Register and login live in their
+//! own modules; here are the router and what a logged-in user does with
+//! their account: who am I, log out, change my password.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use super::{
+    actor, current_user,
+    extract::{CurrentUser, not_authenticated},
+    login::{self, Failure},
+    password::{Password, Verdict},
+    register,
+    throttle::Attempt,
+    users::{self, Lookup, User},
+};
+use crate::{
+    app::AppState,
+    audit,
+    error::{ApiError, Result},
+    session::{MaybeSession, Selector, SessionHandle},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/register", post(register::register))
+        .route("/api/auth/login", post(login::login))
+        .route("/api/auth/logout", post(logout))
+        .route("/api/auth/me", get(me))
+        .route("/api/auth/password", post(change_password))
+}
+
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<User>> {
+    Ok(Json(current_user(&state, user.id).await?))
+}
+
+/// Revokes the caller's series, whoever owns it, and clears the cookies.
+/// Without a session there is nothing to revoke; the answer is the same.
+#[tracing::instrument(skip_all)]
+async fn logout(
+    State(state): State<AppState>,
+    handle: SessionHandle,
+    MaybeSession(ctx): MaybeSession,
+) -> Result<StatusCode> {
+    if let Some(ctx) = ctx {
+        let actor = actor(&handle, Some(&ctx));
+        let mut tx = state.db.begin().await?;
+        let this = Selector::series(ctx.series_id);
+        state
+            .sessions
+            .revoke_in(&mut tx, this, "logout", &actor)
+            .await?;
+        audit::record(
+            &mut tx,
+            audit::Kind::Logout,
+            &actor,
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    handle.clear();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Needs the current password (throttled like a login). Every series of the
+/// user is revoked, this one included, and this browser gets a new pair:
+/// whoever else held a session, or the old cookies, is out.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+async fn change_password(
+    State(state): State<AppState>,
+    handle: SessionHandle,
+    user: CurrentUser,
+    Json(body): Json<PasswordChange>,
+) -> Result<StatusCode> {
+    let new = Password::parse(body.new_password).map_err(|e| {
+        ApiError::Validation(BTreeMap::from([(
+            "new_password".to_owned(),
+            vec![e.code.into_owned()],
+        )]))
+    })?;
+    let account = users::credentials(&state.db, Lookup::Id(user.id))
+        .await?
+        .ok_or_else(not_authenticated)?;
+    let name = Some(account.username.as_str());
+    let attempt = Attempt::new(name, handle.client().ip);
+    login::check_throttle(&state, &handle, &attempt, name).await?;
+    let verdict = state
+        .passwords
+        .verify(&body.current_password, &account.password_hash)
+        .await?;
+    if verdict == Verdict::Wrong {
+        return login::reject(&state, &handle, &attempt, name, Failure::WrongPassword).await;
+    }
+    let hash = state.passwords.hash(&new).await?;
+
+    let actor = actor(&handle, Some(&user.session));
+    let mut tx = state.db.begin().await?;
+    users::set_password_hash(&mut *tx, user.id, &hash).await?;
+    let every_series = Selector::all_of_user(user.id, None);
+    state
+        .sessions
+        .revoke_in(&mut tx, every_series, "password_changed", &actor)
+        .await?;
+    let (ctx, issued) = state
+        .sessions
+        .start_in(&mut tx, Some(user.id), &handle.client())
+        .await?;
+    audit::record(
+        &mut tx,
+        audit::Kind::PasswordChanged,
+        &actor,
+        name,
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    handle.issue(ctx, issued);
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,140 @@
+//! Queries on `users` and `user_roles`, and `User`, an account as the API
+//! shows it. `citext` columns are read and written as `text` (sqlx's macros
+//! do not know the type); comparisons stay case-insensitive in PostgreSQL.
+
+use serde::Serialize;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::identity::{Email, Username};
+use crate::error::{OnConstraint as _, Result};
+
+/// DESIGN's `User`.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub email: Option<String>,
+    pub roles: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Member => "member",
+        }
+    }
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a Username,
+    pub email: Option<&'a Email>,
+    pub password_hash: &'a str,
+    pub roles: &'a [Role],
+}
+
+/// Inserts a user with its roles; a taken username or email is a 409.
+#[tracing::instrument(skip_all, fields(username = new.username.as_str()), err)]
+pub async fn create(conn: &mut PgConnection, new: NewUser<'_>) -> Result<Uuid> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "INSERT INTO users (id, username, email, password_hash)
+         VALUES ($1, $2::text::citext, $3::text::citext, $4)",
+        id,
+        new.username.as_str(),
+        new.email.map(Email::as_str),
+        new.password_hash,
+    )
+    .execute(&mut *conn)
+    .await
+    .on_constraint(
+        "users_username_key",
+        "username_taken",
+        "this username is taken",
+    )
+    .on_constraint(
+        "users_email_key",
+        "email_taken",
+        "this email is already registered",
+    )?;
+    let roles: Vec<&str> = new.roles.iter().map(|r| r.as_str()).collect();
+    sqlx::query!(
+        "INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[])",
+        id,
+        &roles as &[&str],
+    )
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+#[tracing::instrument(skip(db), err)]
+pub async fn get(db: &PgPool, id: Uuid) -> sqlx::Result<Option<User>> {
+    sqlx::query_as!(
+        User,
+        r#"SELECT id, username::text AS "username!", email::text AS email, created_at,
+                  ARRAY(SELECT role FROM user_roles WHERE user_id = users.id ORDER BY role)
+                      AS "roles!"
+           FROM users WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// What checking a password needs to know about an account.
+#[derive(Debug)]
+pub struct Credentials {
+    pub id: Uuid,
+    pub username: String,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// How to find an account's credentials: by name at login, by id for a
+/// logged-in user.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    Name(&'a Username),
+    Id(Uuid),
+}
+
+#[tracing::instrument(skip(db), err)]
+pub async fn credentials(db: &PgPool, by: Lookup<'_>) -> sqlx::Result<Option<Credentials>> {
+    let (name, id) = match by {
+        Lookup::Name(name) => (Some(name.as_str()), None),
+        Lookup::Id(id) => (None, Some(id)),
+    };
+    sqlx::query_as!(
+        Credentials,
+        r#"SELECT id, username::text AS "username!", password_hash,
+                  disabled_at IS NOT NULL AS "disabled!"
+           FROM users WHERE username = $1::text::citext OR id = $2"#,
+        name,
+        id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+#[tracing::instrument(skip(db, hash), err)]
+pub async fn set_password_hash(db: impl PgExecutor<'_>, id: Uuid, hash: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1",
+        id,
+        hash
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

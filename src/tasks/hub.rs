@@ -1,0 +1,133 @@
+//! The per-process WebSocket hub. Task changes and session revocations are
+//! published with PostgreSQL `NOTIFY` (committed with the change itself), so
+//! every instance behind a load balancer hears them; the hub fans each one
+//! out to the sockets of this process that watch that task or session.
+
+use std::{
+    collections::HashMap,
+    hash::Hash,
+    sync::{Arc, Mutex},
+};
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+pub const TASK_CHANNEL: &str = "task_events";
+use crate::{listen::Event, session::REVOKED_CHANNEL};
+
+/// A task's observable state, as every change publishes it: each change
+/// reaches the sockets as its own event, however quickly the next follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskState {
+    pub status: String,
+    pub stage: Option<String>,
+    pub progress: i16,
+    pub error: Option<String>,
+}
+
+/// A task notification's payload; `state` is null when the task was deleted.
+#[derive(Debug, Deserialize)]
+struct TaskNotice {
+    task_id: Uuid,
+    state: Option<TaskState>,
+}
+
+/// What a watching socket hears about its task.
+#[derive(Debug, Clone)]
+pub enum Change {
+    State(TaskState),
+    Gone,
+    /// Notifications may have been missed: read the task again.
+    Resync,
+}
+
+/// Subscribers by key; a key's channel is dropped with its last subscriber.
+struct Topics<K, T>(Mutex<HashMap<K, broadcast::Sender<T>>>);
+
+impl<K: Eq + Hash + Copy, T: Clone> Topics<K, T> {
+    fn new() -> Self {
+        Self(Mutex::new(HashMap::new()))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, broadcast::Sender<T>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn subscribe(&self, key: K) -> broadcast::Receiver<T> {
+        self.lock()
+            .entry(key)
+            .or_insert_with(|| broadcast::channel(64).0)
+            .subscribe()
+    }
+
+    fn publish(&self, key: &K, message: T) {
+        let mut map = self.lock();
+        if let Some(tx) = map.get(key) {
+            if tx.send(message).is_err() {
+                map.remove(key);
+            }
+        }
+    }
+
+    fn publish_all(&self, message: &T) {
+        self.lock().retain(|_, tx| tx.send(message.clone()).is_ok());
+    }
+}
+
+pub struct Hub {
+    tasks: Topics<Uuid, Change>,
+    series: Topics<Uuid, ()>,
+}
+
+/// A socket's subscriptions: a wake-up per change of its task, and one when
+/// its session series is revoked.
+pub struct Subscription {
+    pub task: broadcast::Receiver<Change>,
+    pub revoked: broadcast::Receiver<()>,
+}
+
+impl Hub {
+    /// Starts the hub and its listener on `db`'s server.
+    pub fn start(db: PgPool) -> Arc<Self> {
+        let hub = Arc::new(Self {
+            tasks: Topics::new(),
+            series: Topics::new(),
+        });
+        crate::listen::spawn(db, &[TASK_CHANNEL, REVOKED_CHANNEL], Arc::downgrade(&hub));
+        hub
+    }
+
+    /// Subscribe before reading the task's state, so no change slips between.
+    pub fn subscribe(&self, task_id: Uuid, series_id: Uuid) -> Subscription {
+        Subscription {
+            task: self.tasks.subscribe(task_id),
+            revoked: self.series.subscribe(series_id),
+        }
+    }
+}
+
+impl crate::listen::Receiver for Hub {
+    fn receive(&self, event: Event<'_>) {
+        let (channel, payload) = match event {
+            // Missed notifications: every socket re-reads its task.
+            Event::Resync => return self.tasks.publish_all(&Change::Resync),
+            Event::Notification { channel, payload } => (channel, payload),
+        };
+        match channel {
+            TASK_CHANNEL => match serde_json::from_str::<TaskNotice>(payload) {
+                Ok(n) => {
+                    let change = n.state.map_or(Change::Gone, Change::State);
+                    self.tasks.publish(&n.task_id, change);
+                }
+                Err(e) => tracing::warn!(error = %e, payload, "malformed task notification"),
+            },
+            REVOKED_CHANNEL => match payload.parse::<Uuid>() {
+                Ok(id) => self.series.publish(&id, ()),
+                Err(e) => tracing::warn!(error = %e, payload, "malformed revocation notification"),
+            },
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! A task as stored (`TaskRow`) and as clients see it (`Task`, DESIGN's JSON).
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The columns task handlers need; results and the queue stay in the database.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskRow {
+    pub id: Uuid,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub storage_key: String,
+    pub status: String,
+    pub stage: Option<String>,
+    pub progress: i16,
+    pub error: Option<String>,
+    pub upload_timestamp: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// The caller's right on a task. Sharing will add `edit` and `view`.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Access {
+    Owner,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Task {
+    task_id: Uuid,
+    filename: String,
+    content_type: String,
+    size_bytes: i64,
+    status: String,
+    stage: Option<String>,
+    progress: i16,
+    error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    upload_timestamp: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    updated_at: OffsetDateTime,
+    access: Access,
+    /// Names another owner for shared tasks; always null for the caller's own.
+    owner: Option<serde_json::Value>,
+}
+
+impl From<TaskRow> for Task {
+    fn from(row: TaskRow) -> Self {
+        Self {
+            task_id: row.id,
+            filename: row.filename,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
+            status: row.status,
+            stage: row.stage,
+            progress: row.progress,
+            error: row.error,
+            upload_timestamp: row.upload_timestamp,
+            updated_at: row.updated_at,
+            access: Access::Owner,
+            owner: None,
+        }
+    }
+}

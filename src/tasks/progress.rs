@@ -1,0 +1,139 @@
+//! The progress plumbing processing drives: one transaction updates a task's
+//! state and publishes a `NOTIFY`, delivered to every instance's hub at commit.
+//! This is the worker's side, so it is keyed by task id alone — no viewer.
+
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::hub::TASK_CHANNEL;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Queued,
+    Processing,
+    Completed,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Processing => "processing",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Transcribing,
+    Summarizing,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Transcribing => "transcribing",
+            Self::Summarizing => "summarizing",
+        }
+    }
+}
+
+/// A task's new state; `progress` is clamped to 0–100.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub status: Status,
+    pub stage: Option<Stage>,
+    pub progress: u8,
+    pub error: Option<String>,
+}
+
+impl Progress {
+    /// Waiting (again) for a worker, e.g. before a retry.
+    pub fn queued() -> Self {
+        Self {
+            status: Status::Queued,
+            stage: None,
+            progress: 0,
+            error: None,
+        }
+    }
+}
+
+/// Writes the state and notifies. Returns false when the task no longer exists.
+#[tracing::instrument(skip(db), err)]
+pub async fn update(db: &PgPool, task_id: Uuid, p: &Progress) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE tasks SET status = $2, stage = $3, progress = $4, error = $5,
+                version = version + 1, updated_at = now()
+         WHERE id = $1",
+        task_id,
+        p.status.as_str(),
+        p.stage.map(Stage::as_str),
+        i16::from(p.progress.min(100)),
+        p.error.as_deref(),
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if updated {
+        notify(&mut tx, task_id).await?;
+    }
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Stores the minutes and marks the task completed, in the caller's transaction.
+pub async fn complete(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    markdown: &str,
+    json: &serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tasks SET status = 'completed', stage = NULL, progress = 100, error = NULL,
+                result_markdown = $2, result_json = $3, version = version + 1, updated_at = now()
+         WHERE id = $1",
+        task_id,
+        markdown,
+        json,
+    )
+    .execute(&mut *conn)
+    .await?;
+    notify(conn, task_id).await
+}
+
+/// Marks the task failed with a message for people, in the caller's transaction.
+pub async fn fail(conn: &mut PgConnection, task_id: Uuid, error: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tasks SET status = 'failed', stage = NULL, error = $2,
+                version = version + 1, updated_at = now()
+         WHERE id = $1",
+        task_id,
+        error,
+    )
+    .execute(&mut *conn)
+    .await?;
+    notify(conn, task_id).await
+}
+
+/// Publishes a task's state as it is in this transaction (delivered at
+/// commit), or its deletion when the row is gone.
+pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT pg_notify($1, json_build_object(
+             'task_id', $2::uuid,
+             'state', (SELECT json_build_object('status', status, 'stage', stage,
+                                                'progress', progress, 'error', left(error, 2000))
+                       FROM tasks WHERE id = $2))::text)",
+        TASK_CHANNEL,
+        task_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! `POST /api/upload`: streams the multipart field `file` into the upload
+//! store chunk by chunk (never the whole file in memory), refuses it past
+//! `storage.max_upload_bytes` or when it is not a format we process, then
+//! records the task and its job. A refused or failed upload leaves no file.
+
+use anyhow::Context as _;
+use axum::{
+    Json,
+    extract::{Multipart, State, multipart::Field, multipart::MultipartError},
+    http::StatusCode,
+};
+use tokio::io::AsyncWriteExt;
+use tracing::Instrument as _;
+use uuid::Uuid;
+
+use super::{
+    UploadStore, Uploads, Viewer, filename,
+    model::{Task, TaskRow},
+    queries::{self, NewTask},
+    sniff::{self, Accepted},
+    store::StorageKey,
+};
+use crate::{
+    app::AppState,
+    error::{ApiError, Result},
+    session::SessionHandle,
+};
+
+/// What Whisper's `verbose_json` has and other JSON does not.
+const SEGMENTS_KEY: &[u8] = b"\"segments\"";
+
+/// Starts a session only once the upload is accepted: a refused upload from a
+/// browser without cookies creates nothing.
+#[tracing::instrument(skip_all)]
+pub(super) async fn upload(
+    State(state): State<AppState>,
+    session: SessionHandle,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<Task>)> {
+    let mut field = loop {
+        match multipart.next_field().await.map_err(multipart_error)? {
+            Some(field) if field.name() == Some("file") => break field,
+            Some(_) => continue,
+            None => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "missing_file",
+                    "the multipart field `file` is missing",
+                ));
+            }
+        }
+    };
+    let filename = filename::sanitize(field.file_name());
+    let client_type = field.content_type().map(str::to_owned);
+    let mut size = Size::new(state.settings.storage.max_upload_bytes);
+
+    let head = read_head(&mut field, &mut size).await?;
+    let accepted = sniff::classify(&filename, client_type.as_deref(), &head)
+        .ok_or_else(unsupported_media_type)?;
+    let key = StorageKey::generate();
+    let mut pending = state
+        .uploads
+        .create(key)
+        .await
+        .context("creating an upload file")?;
+    // An early return drops `pending`, which removes the partial file.
+    write_all(&mut pending, &head).await?;
+    stream_rest(&mut field, &mut pending, &mut size, &accepted, &head).await?;
+
+    // The client may go away at any point; from here on the work runs to its
+    // end regardless, so no file is left without its task nor a task without
+    // its file.
+    let received = Received {
+        pending,
+        key,
+        filename,
+        content_type: accepted.content_type,
+        size: size.total,
+    };
+    let row = tokio::spawn(keep(state, session, received).in_current_span())
+        .await
+        .context("recording an upload")??;
+    tracing::info!(task_id = %row.id, size = size.total, "upload stored");
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// An upload received in full, not yet in place.
+struct Received {
+    pending: <Uploads as UploadStore>::Pending,
+    key: StorageKey,
+    filename: String,
+    content_type: String,
+    size: u64,
+}
+
+/// Moves the file into place and records its task and job; if recording
+/// fails the file is removed again.
+async fn keep(state: AppState, session: SessionHandle, upload: Received) -> Result<TaskRow> {
+    let key = upload.key;
+    state
+        .uploads
+        .finish(upload.pending)
+        .await
+        .context("storing an upload")?;
+    let recorded = async {
+        let ctx = session.get_or_start(&state).await?;
+        let new = NewTask {
+            id: Uuid::new_v4(),
+            filename: &upload.filename,
+            content_type: &upload.content_type,
+            size_bytes: i64::try_from(upload.size).context("upload size")?,
+            storage_key: &key.to_string(),
+        };
+        Ok(queries::insert(&state.db, &Viewer::from(&ctx), new).await?)
+    }
+    .await;
+    if recorded.is_err() {
+        if let Err(e) = state.uploads.delete(key).await {
+            tracing::warn!(error = %e, %key, "unrecorded upload not removed");
+        }
+    }
+    recorded
+}
+
+/// Bytes received so far against the limit.
+struct Size {
+    total: u64,
+    max: u64,
+}
+
+impl Size {
+    fn new(max: u64) -> Self {
+        Self { total: 0, max }
+    }
+
+    fn add(&mut self, n: usize) -> Result<()> {
+        self.total = self.total.saturating_add(n as u64);
+        if self.total > self.max {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("uploads are limited to {} bytes", self.max),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Collects the first `sniff::HEAD_LEN` bytes (fewer for a shorter file):
+/// chunks can be tiny, and the decision needs enough of the file.
+async fn read_head(field: &mut Field<'_>, size: &mut Size) -> Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(sniff::HEAD_LEN);
+    while head.len() < sniff::HEAD_LEN {
+        let Some(chunk) = field.chunk().await.map_err(multipart_error)? else {
+            break;
+        };
+        size.add(chunk.len())?;
+        head.extend_from_slice(&chunk);
+    }
+    Ok(head)
+}
+
+async fn stream_rest<W: tokio::io::AsyncWrite + Unpin>(
+    field: &mut Field<'_>,
+    out: &mut W,
+    size: &mut Size,
+    accepted: &Accepted,
+    head: &[u8],
+) -> Result<()> {
+    let mut segments = accepted.needs_segments.then(Finder::default);
+    if let Some(finder) = &mut segments {
+        finder.feed(head);
+    }
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        size.add(chunk.len())?;
+        if let Some(finder) = &mut segments {
+            finder.feed(&chunk);
+        }
+        write_all(out, &chunk).await?;
+    }
+    if segments.is_some_and(|f| !f.found) {
+        return Err(unsupported_media_type());
+    }
+    Ok(())
+}
+
+async fn write_all<W: tokio::io::AsyncWrite + Unpin>(out: &mut W, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes)
+        .await
+        .context("writing an upload")
+        .map_err(ApiError::from)
+}
+
+/// Looks for `SEGMENTS_KEY` across chunk boundaries, keeping only a short tail.
+#[derive(Default)]
+struct Finder {
+    tail: Vec<u8>,
+    found: bool,
+}
+
+impl Finder {
+    fn feed(&mut self, chunk: &[u8]) {
+        if self.found {
+            return;
+        }
+        self.tail.extend_from_slice(chunk);
+        self.found = self
+            .tail
+            .windows(SEGMENTS_KEY.len())
+            .any(|w| w == SEGMENTS_KEY);
+        let keep_from = self.tail.len().saturating_sub(SEGMENTS_KEY.len() - 1);
+        self.tail.drain(..keep_from);
+    }
+}
+
+fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "upload audio, video, or a .txt, .md, .srt, .vtt or Whisper verbose_json transcript",
+    )
+}
+
+/// A malformed body is 400; the body limit's error keeps its 413.
+fn multipart_error(e: MultipartError) -> ApiError {
+    let status = e.status();
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "bad_request"
+    };
+    ApiError::new(status, code, e.body_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_segments_key_is_found_across_chunk_boundaries() {
+        let mut finder = Finder::default();
+        for chunk in [&b"{\"text\": \"...\", \"seg"[..], b"ments", b"\": []}"] {
+            finder.feed(chunk);
+        }
+        assert!(finder.found);
+        let mut finder = Finder::default();
+        finder.feed(b"{\"text\": \"no segments\"}");
+        assert!(!finder.found, "the word, but not as a key");
+    }
+}

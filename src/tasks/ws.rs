@@ -1,0 +1,132 @@
+//! `GET /ws/{task_id}`: the task's state as JSON events — the current state
+//! first, then one per change, until the task ends. The session and `Origin`
+//! are checked before the upgrade (by `manage` and `guard_origin`); a task the
+//! caller may not see gets close code 4004, exactly like one that does not exist.
+
+use axum::{
+    extract::{
+        Path, State,
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
+    },
+    response::Response,
+};
+use serde::Serialize;
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+use super::{
+    Viewer,
+    hub::{Change, TaskState},
+    model::TaskRow,
+    queries,
+};
+use crate::{app::AppState, session::MaybeSession};
+
+const NOT_FOUND: (u16, &str) = (4004, "Task not found for session");
+const REVOKED: (u16, &str) = (4001, "Session revoked");
+const FINISHED: (u16, &str) = (1000, "Task finished");
+const SERVER_ERROR: (u16, &str) = (1011, "Internal error");
+
+#[derive(Debug, Serialize)]
+struct Event<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    task_id: Uuid,
+    #[serde(flatten)]
+    state: &'a TaskState,
+}
+
+impl From<TaskRow> for TaskState {
+    fn from(row: TaskRow) -> Self {
+        Self {
+            status: row.status,
+            stage: row.stage,
+            progress: row.progress,
+            error: row.error,
+        }
+    }
+}
+
+fn is_final(state: &TaskState) -> bool {
+    matches!(state.status.as_str(), "completed" | "failed")
+}
+
+pub(super) async fn watch(
+    State(state): State<AppState>,
+    MaybeSession(ctx): MaybeSession,
+    Path(task_id): Path<String>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let viewer = ctx.as_ref().map(Viewer::from);
+    let task_id = task_id.parse::<Uuid>().ok();
+    upgrade.on_upgrade(move |mut socket| async move {
+        let close = match (viewer, task_id) {
+            (Some(viewer), Some(task_id)) => stream(&state, viewer, task_id, &mut socket).await,
+            _ => Some(NOT_FOUND),
+        };
+        if let Some((code, reason)) = close {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = socket.send(Message::Close(Some(frame))).await;
+        }
+    })
+}
+
+/// Sends events until the task ends or disappears, the session is revoked, or
+/// the client leaves; returns the close frame to send, if any.
+async fn stream(
+    state: &AppState,
+    viewer: Viewer,
+    task_id: Uuid,
+    socket: &mut WebSocket,
+) -> Option<(u16, &'static str)> {
+    let mut sub = state.hub.subscribe(task_id, viewer.series_id);
+    let mut last: Option<TaskState> = None;
+    let mut change = Change::Resync;
+    loop {
+        let current = match change {
+            Change::State(s) => s,
+            Change::Gone => return Some(NOT_FOUND),
+            Change::Resync => match queries::get(&state.db, &viewer, task_id).await {
+                Ok(Some(row)) => TaskState::from(row),
+                Ok(None) => return Some(NOT_FOUND),
+                Err(e) => {
+                    tracing::error!(error = %e, %task_id, "cannot read task for websocket");
+                    return Some(SERVER_ERROR);
+                }
+            },
+        };
+        if last.as_ref() != Some(&current) {
+            let event = Event {
+                kind: "progress",
+                task_id,
+                state: &current,
+            };
+            let text = serde_json::to_string(&event).expect("events serialize");
+            if socket.send(Message::Text(text.into())).await.is_err() {
+                return None;
+            }
+            if is_final(&current) {
+                return Some(FINISHED);
+            }
+            last = Some(current);
+        }
+        change = loop {
+            tokio::select! {
+                received = sub.task.recv() => match received {
+                    Ok(change) => break change,
+                    Err(RecvError::Lagged(_)) => break Change::Resync,
+                    Err(RecvError::Closed) => return Some(SERVER_ERROR),
+                },
+                _ = sub.revoked.recv() => return Some(REVOKED),
+                msg = socket.recv() => match msg {
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
+                    // Client messages other than close are ignored.
+                    Some(Ok(_)) => {}
+                },
+            }
+        };
+    }
+}

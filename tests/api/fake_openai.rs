@@ -1,0 +1,136 @@
+//! A fake OpenAI-compatible server speaking the real wire protocol: multipart
+//! `POST /v1/audio/transcriptions` and JSON `POST /v1/chat/completions`. Each
+//! endpoint answers from a script of (status, body) replies and records what
+//! it was sent.
+
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    Json, Router,
+    extract::{Multipart, State},
+    http::{HeaderMap, StatusCode},
+    response::IntoResponse,
+    routing::post,
+};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub authorization: Option<String>,
+    /// Multipart text fields, or the JSON body's top-level fields.
+    pub fields: Value,
+    pub file_bytes: usize,
+}
+
+#[derive(Default)]
+struct Script {
+    replies: VecDeque<(u16, String)>,
+    received: Vec<Received>,
+}
+
+#[derive(Clone, Default)]
+pub struct FakeOpenAi(Arc<Mutex<Script>>);
+
+impl FakeOpenAi {
+    /// Starts the server; returns it and its base URL.
+    pub async fn start() -> (Self, String) {
+        let fake = Self::default();
+        let app = Router::new()
+            .route("/v1/audio/transcriptions", post(transcriptions))
+            .route("/v1/chat/completions", post(chat))
+            .with_state(fake.clone());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (fake, url)
+    }
+
+    pub fn reply(&self, status: u16, body: impl Into<String>) -> &Self {
+        self.0
+            .lock()
+            .unwrap()
+            .replies
+            .push_back((status, body.into()));
+        self
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.0.lock().unwrap().received.clone()
+    }
+
+    fn answer(&self, received: Received) -> (StatusCode, String) {
+        let mut script = self.0.lock().unwrap();
+        script.received.push(received);
+        let (status, body) = script
+            .replies
+            .pop_front()
+            .unwrap_or((500, "no scripted reply".into()));
+        (StatusCode::from_u16(status).unwrap(), body)
+    }
+}
+
+fn authorization(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("authorization")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+async fn transcriptions(
+    State(fake): State<FakeOpenAi>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> impl IntoResponse {
+    let mut fields = serde_json::Map::new();
+    let mut file_bytes = 0;
+    while let Some(field) = form.next_field().await.unwrap() {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            file_bytes = field.bytes().await.unwrap().len();
+        } else {
+            fields.insert(name, Value::String(field.text().await.unwrap()));
+        }
+    }
+    fake.answer(Received {
+        authorization: authorization(&headers),
+        fields: Value::Object(fields),
+        file_bytes,
+    })
+}
+
+async fn chat(
+    State(fake): State<FakeOpenAi>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> impl IntoResponse {
+    fake.answer(Received {
+        authorization: authorization(&headers),
+        fields: body,
+        file_bytes: 0,
+    })
+}
+
+/// Whisper's `verbose_json` for the given segments.
+pub fn whisper_json(segments: &[(f64, f64, &str)]) -> String {
+    let segs: Vec<Value> = segments
+        .iter()
+        .enumerate()
+        .map(|(id, (start, end, text))| json!({"id": id, "start": start, "end": end, "text": text}))
+        .collect();
+    let text: Vec<&str> = segments.iter().map(|s| s.2).collect();
+    json!({"task": "transcribe", "language": "en", "text": text.join(" "), "segments": segs})
+        .to_string()
+}
+
+/// A chat completion whose message content is `content`.
+pub fn chat_completion(content: &str) -> String {
+    json!({
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]
+    })
+    .to_string()
+}

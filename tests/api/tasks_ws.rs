@@ -1,0 +1,210 @@
+use std::time::Duration;
+
+use futures::StreamExt;
+use minutes::tasks::progress::{self, Progress, Stage, Status};
+use serde_json::Value;
+use sqlx::PgPool;
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream,
+    tungstenite::{self, Message, client::IntoClientRequest, protocol::frame::coding::CloseCode},
+};
+use uuid::Uuid;
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens `/ws/{task_id}` with the browser's cookies and the given Origin.
+pub async fn connect(
+    app: &TestApp,
+    browser: &Browser,
+    task_id: &str,
+    origin: Option<&str>,
+) -> Result<Socket, tungstenite::Error> {
+    let url = format!("ws://{}/ws/{task_id}", app.base.authority());
+    let mut req = url.into_client_request().unwrap();
+    let cookies = browser.cookies();
+    let cookie = [("sid", cookies.sid), ("rt", cookies.rt)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if !cookie.is_empty() {
+        req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    }
+    if let Some(origin) = origin {
+        req.headers_mut().insert("origin", origin.parse().unwrap());
+    }
+    tokio_tungstenite::connect_async(req).await.map(|(s, _)| s)
+}
+
+/// The next frame; a test that waits forever is a failed test, not a hang.
+async fn next(socket: &mut Socket) -> Message {
+    tokio::time::timeout(Duration::from_secs(10), socket.next())
+        .await
+        .expect("a frame within 10 s")
+        .expect("the socket is open")
+        .expect("a valid frame")
+}
+
+pub async fn next_event(socket: &mut Socket) -> Value {
+    match next(socket).await {
+        Message::Text(text) => serde_json::from_str(&text).unwrap(),
+        other => panic!("expected an event, got {other:?}"),
+    }
+}
+
+async fn expect_close(socket: &mut Socket, code: u16, reason: &str) {
+    match next(socket).await {
+        Message::Close(Some(frame)) => {
+            assert_eq!(frame.code, CloseCode::from(code));
+            assert_eq!(frame.reason.as_str(), reason);
+        }
+        other => panic!("expected close {code}, got {other:?}"),
+    }
+}
+
+async fn upload(browser: &Browser) -> String {
+    let res = browser
+        .upload(
+            "meeting.txt",
+            "text/plain",
+            b"Alice: hello.\nBob: we agreed.\n",
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let task: Value = res.json().await.unwrap();
+    task["task_id"].as_str().unwrap().to_owned()
+}
+
+fn processing(pct: u8) -> Progress {
+    Progress {
+        status: Status::Processing,
+        stage: Some(Stage::Transcribing),
+        progress: pct,
+        error: None,
+    }
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn owner_socket_gets_the_current_state_then_each_change(db: PgPool) {
+    let app = spawn_app(db).await;
+    let a = app.browser();
+    let task_id = upload(&a).await;
+    let mut socket = connect(&app, &a, &task_id, None).await.unwrap();
+
+    let first = next_event(&mut socket).await;
+    assert_eq!(first["type"], "progress");
+    assert_eq!(first["task_id"], task_id.as_str());
+    assert_eq!(first["status"], "queued");
+
+    let id: Uuid = task_id.parse().unwrap();
+    assert!(
+        progress::update(&app.db, id, &processing(40))
+            .await
+            .unwrap()
+    );
+    let changed = next_event(&mut socket).await;
+    assert_eq!(changed["status"], "processing");
+    assert_eq!(changed["stage"], "transcribing");
+    assert_eq!(changed["progress"], 40);
+
+    let done = Progress {
+        status: Status::Completed,
+        stage: None,
+        progress: 100,
+        error: None,
+    };
+    progress::update(&app.db, id, &done).await.unwrap();
+    let last = next_event(&mut socket).await;
+    assert_eq!(last["status"], "completed");
+    expect_close(&mut socket, 1000, "Task finished").await;
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn another_browsers_socket_on_my_task_is_closed_4004(db: PgPool) {
+    let app = spawn_app(db).await;
+    let a = app.browser();
+    let task_id = upload(&a).await;
+    let b = app.browser();
+    b.session().await;
+    let mut socket = connect(&app, &b, &task_id, None).await.unwrap();
+    expect_close(&mut socket, 4004, "Task not found for session").await;
+
+    let nobody = app.browser();
+    let mut socket = connect(&app, &nobody, &task_id, None).await.unwrap();
+    expect_close(&mut socket, 4004, "Task not found for session").await;
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_socket_from_a_foreign_origin_is_refused_before_upgrade(db: PgPool) {
+    let app = spawn_app(db).await;
+    let a = app.browser();
+    let task_id = upload(&a).await;
+    let err = connect(&app, &a, &task_id, Some("https://evil.example"))
+        .await
+        .unwrap_err();
+    match err {
+        tungstenite::Error::Http(res) => assert_eq!(res.status(), 403),
+        other => panic!("expected an HTTP refusal, got {other:?}"),
+    }
+    let own = app.base.as_str().trim_end_matches('/').to_owned();
+    assert!(connect(&app, &a, &task_id, Some(&own)).await.is_ok());
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_change_on_one_instance_reaches_a_socket_on_another(db: PgPool) {
+    // Instance one writes through its own pool; instance two only listens.
+    let own_pool = PgPool::connect_with((*db.connect_options()).clone())
+        .await
+        .unwrap();
+    let one = spawn_app(own_pool).await;
+    let two = spawn_app(db).await;
+    let a = one.browser();
+    let task_id = upload(&a).await;
+    let mut socket = connect(&two, &a, &task_id, None).await.unwrap();
+    assert_eq!(next_event(&mut socket).await["status"], "queued");
+
+    progress::update(&one.db, task_id.parse().unwrap(), &processing(10))
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut socket).await["progress"], 10);
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn revoking_the_session_closes_its_sockets(db: PgPool) {
+    let app = spawn_app(db).await;
+    let a = app.browser();
+    let task_id = upload(&a).await;
+    let mut socket = connect(&app, &a, &task_id, None).await.unwrap();
+    next_event(&mut socket).await;
+
+    a.session().await;
+    let series = a.sessions().await["sessions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        a.delete(&format!("/api/sessions/{series}")).await.status(),
+        204
+    );
+    expect_close(&mut socket, 4001, "Session revoked").await;
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn deleting_the_task_closes_its_sockets_4004(db: PgPool) {
+    let app = spawn_app(db).await;
+    let a = app.browser();
+    let task_id = upload(&a).await;
+    let mut socket = connect(&app, &a, &task_id, None).await.unwrap();
+    next_event(&mut socket).await;
+
+    a.session().await;
+    assert_eq!(
+        a.delete(&format!("/api/tasks/{task_id}")).await.status(),
+        204
+    );
+    expect_close(&mut socket, 4004, "Task not found for session").await;
+    socket.close(None).await.ok();
+}
