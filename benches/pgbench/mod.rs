@@ -1,0 +1,63 @@
+//! The yardstick for request rates: `pgbench -S -M prepared` (one primary-key
+//! SELECT per transaction) on the service's PostgreSQL server, at the same
+//! concurrency, measured right after the requests it is compared with.
+
+use tokio::process::Command;
+
+use crate::load::Window;
+
+#[derive(Debug, clap::Args)]
+pub struct Baseline {
+    /// A database on the service's PostgreSQL server initialised with
+    /// `pgbench -i`; enables the comparison with `pgbench -S -M prepared`.
+    #[arg(long)]
+    pgbench_url: Option<String>,
+}
+
+impl Baseline {
+    /// TPS at `clients` connections over `window` (its warm-up run first),
+    /// or `None` without `--pgbench-url`.
+    pub async fn tps(&self, clients: usize, window: Window) -> Result<Option<f64>, String> {
+        let Some(url) = &self.pgbench_url else {
+            return Ok(None);
+        };
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = clients.min(cpus).max(1);
+        let run = |secs: u64| {
+            let mut cmd = Command::new("pgbench");
+            cmd.args(["-S", "-M", "prepared", "-n"])
+                .args(["-c", &clients.to_string(), "-j", &threads.to_string()])
+                .args(["-T", &secs.max(1).to_string(), url]);
+            cmd
+        };
+        run(window.warmup.as_secs())
+            .output()
+            .await
+            .map_err(|e| format!("pgbench: {e}"))?;
+        let out = run(window.duration.as_secs())
+            .output()
+            .await
+            .map_err(|e| format!("pgbench: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let tps = stdout
+            .lines()
+            .filter(|l| {
+                l.contains("without initial connection time")
+                    || l.contains("excluding connections establishing")
+            })
+            .find_map(|l| l.strip_prefix("tps = ")?.split(' ').next()?.parse().ok())
+            .filter(|tps: &f64| *tps > 0.0)
+            .ok_or_else(|| {
+                format!(
+                    "no tps in pgbench's output ({}): {stdout}{}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            })?;
+        println!(
+            "{:<44} {tps:.1} TPS  (-c {clients} -j {threads})",
+            "pgbench -S -M prepared"
+        );
+        Ok(Some(tps))
+    }
+}

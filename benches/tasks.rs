@@ -1,0 +1,327 @@
+//! The task endpoints under load. Prints figures, asserts nothing.
+//!
+//! - `GET /api/tasks` for one session that owns `--tasks` uploads, from
+//!   `--concurrency` clients sharing that session, next to
+//!   `pgbench -S -M prepared` at the same concurrency (`--pgbench-url`);
+//! - one upload of a `--big-bytes` WAV file streamed from disk, next to `dd`
+//!   writing as much to the service's `--storage-dir` (same disk, fdatasync
+//!   at the end like the upload store's `sync_all`), with the server's
+//!   resident memory sampled every 50 ms (`--server-pid`).
+//!
+//! `scripts/bench tasks` starts PostgreSQL and the service and runs this;
+//! by hand, against a running service:
+//!
+//! ```text
+//! cargo bench --bench tasks -- --url http://127.0.0.1:8080 [--concurrency 8] \
+//!     [--duration 10] [--pgbench-url postgres://.../pgbench_db] \
+//!     [--storage-dir DIR --server-pid PID]
+//! ```
+
+mod api;
+mod common;
+mod load;
+mod pgbench;
+
+use std::{
+    collections::BTreeMap,
+    io::Write as _,
+    path::{Path, PathBuf},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use api::Browser;
+use clap::Parser;
+use common::Report;
+use load::Service;
+use reqwest::{Body, Method, multipart::Part};
+use tokio_util::io::ReaderStream;
+
+#[derive(Debug, Parser)]
+#[command(about = "GET /api/tasks requests/s and a large upload's MB/s and memory")]
+struct Args {
+    #[command(flatten)]
+    service: Service,
+    #[command(flatten)]
+    baseline: pgbench::Baseline,
+    /// Tasks the listing session owns.
+    #[arg(long, default_value_t = 20)]
+    tasks: usize,
+    /// The large upload, generated (sparse) if missing or of another size.
+    #[arg(long, default_value = "target/bench/big.wav")]
+    big_file: PathBuf,
+    /// Its size; a multiple of 1 MiB, for `dd`.
+    #[arg(long, default_value_t = 1 << 30)]
+    big_bytes: u64,
+    /// The service's `storage.dir`: enables the large upload and `dd` there.
+    #[arg(long)]
+    storage_dir: Option<PathBuf>,
+    /// The service's process id: enables the memory figures.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    #[command(flatten)]
+    output: common::Output,
+}
+
+const MIB: u64 = 1 << 20;
+
+/// A RIFF/WAVE header (16 kHz mono 16-bit PCM) for `len` bytes in all, the
+/// rest being silence.
+fn wav_header(len: u64) -> Result<Vec<u8>, String> {
+    let riff = u32::try_from(len - 8).map_err(|_| "a WAV file is at most 4 GiB")?;
+    let mut h = Vec::with_capacity(44);
+    h.extend_from_slice(b"RIFF");
+    h.extend_from_slice(&riff.to_le_bytes());
+    h.extend_from_slice(b"WAVEfmt ");
+    h.extend_from_slice(&16u32.to_le_bytes());
+    h.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    h.extend_from_slice(&1u16.to_le_bytes()); // mono
+    h.extend_from_slice(&16_000u32.to_le_bytes());
+    h.extend_from_slice(&32_000u32.to_le_bytes()); // bytes per second
+    h.extend_from_slice(&2u16.to_le_bytes()); // block align
+    h.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    h.extend_from_slice(b"data");
+    h.extend_from_slice(&(riff - 36).to_le_bytes());
+    Ok(h)
+}
+
+/// Creates the big file once: a header, then a hole of zeros.
+fn ensure_big_file(path: &Path, len: u64) -> Result<(), String> {
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == len) {
+        return Ok(());
+    }
+    let header = wav_header(len)?;
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut f = std::fs::File::create(path)?;
+        f.write_all(&header)?;
+        f.set_len(len)
+    };
+    write().map_err(|e| format!("creating {}: {e}", path.display()))
+}
+
+/// `dd if=/dev/zero of=DIR/ddtest bs=1M count=N conv=fdatasync`, in MB/s
+/// (10^6 bytes) from the bytes and seconds dd reports.
+async fn dd_mb_per_s(dir: &Path, bytes: u64) -> Result<f64, String> {
+    let target = dir.join("ddtest");
+    let out = tokio::process::Command::new("dd")
+        .env("LC_ALL", "C")
+        .arg("if=/dev/zero")
+        .arg(format!("of={}", target.display()))
+        .args(["bs=1M", &format!("count={}", bytes / MIB), "conv=fdatasync"])
+        .output()
+        .await
+        .map_err(|e| format!("dd: {e}"));
+    let _ = std::fs::remove_file(&target);
+    let out = out?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // "1073741824 bytes (1.1 GB, 1.0 GiB) copied, 1.6 s, 669 MB/s"
+    let parsed = stderr
+        .lines()
+        .find(|l| l.contains(" copied, "))
+        .and_then(|l| {
+            let written: f64 = l.split(' ').next()?.parse().ok()?;
+            let secs: f64 = l
+                .split(" copied, ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()?;
+            Some(written / secs / 1e6)
+        });
+    parsed.ok_or_else(|| format!("dd ({}): no figures in {stderr}", out.status))
+}
+
+/// A `/proc/<pid>/status` field in KiB (`VmRSS`, `VmHWM`).
+fn proc_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Samples `VmRSS` every 50 ms until stopped; returns the largest sample.
+struct RssSampler {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<u64>,
+}
+
+impl RssSampler {
+    fn start(pid: u32) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut peak = 0;
+            while !flag.load(Ordering::Relaxed) {
+                peak = peak.max(proc_kib(pid, "VmRSS").unwrap_or(0));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            peak.max(proc_kib(pid, "VmRSS").unwrap_or(0))
+        });
+        Self { stop, thread }
+    }
+
+    fn peak_kib(self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or(0)
+    }
+}
+
+/// `GET /api/tasks` throughput next to pgbench.
+async fn listing(
+    args: &Args,
+    browser: &Browser,
+    report: &mut Report,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let tasks = browser.tasks().await?;
+    let mut statuses = BTreeMap::<String, usize>::new();
+    for t in &tasks {
+        *statuses
+            .entry(t["status"].as_str().unwrap_or("?").to_owned())
+            .or_default() += 1;
+    }
+    println!(
+        "the session's tasks before the load: {} listed, by status {statuses:?}",
+        tasks.len()
+    );
+    let window = args.service.window();
+    let clients = args.service.concurrency;
+    let label = format!("GET /api/tasks ({} tasks, {clients} clients)", tasks.len());
+    let load = (0..clients).map(|_| browser.lister()).collect();
+    let f = load::measure(load, window, None).await;
+    f.print(&label, "req/s");
+    report.figure(&label, &f.result("req/s"));
+    if let Some(tps) = args.baseline.tps(clients, window).await? {
+        report.figure(
+            &format!("pgbench -S -M prepared ({clients} clients)"),
+            &format!("{tps:.1} TPS"),
+        );
+        report.judged(
+            "ratio GET /api/tasks / pgbench",
+            f.rps / tps,
+            "",
+            "",
+            ">= 0.5",
+        );
+    }
+    Ok(())
+}
+
+/// The large upload next to dd, and the server's memory meanwhile.
+async fn big_upload(
+    args: &Args,
+    storage: &Path,
+    browser: &Browser,
+    report: &mut Report,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let len = args.big_bytes;
+    ensure_big_file(&args.big_file, len)?;
+    let gib = len as f64 / (1u64 << 30) as f64;
+    let dd = dd_mb_per_s(storage, len).await?;
+    println!(
+        "{:<44} {dd:.1} MB/s",
+        format!("dd {gib:.2} GiB, conv=fdatasync, to storage.dir")
+    );
+
+    let file = tokio::fs::File::open(&args.big_file).await?;
+    let body = Body::wrap_stream(ReaderStream::with_capacity(file, 256 * 1024));
+    let part = Part::stream_with_length(body, len)
+        .file_name("big.wav")
+        .mime_str("audio/wav")?;
+    let before = args
+        .server_pid
+        .and_then(|pid| Some((pid, proc_kib(pid, "VmRSS")?, proc_kib(pid, "VmHWM")?)));
+    let sampler = before.map(|(pid, _, _)| RssSampler::start(pid));
+    let started = Instant::now();
+    let uploaded = browser.upload(part).await;
+    let secs = started.elapsed().as_secs_f64();
+    let peak = sampler.map(RssSampler::peak_kib);
+    let task = uploaded?;
+    let mb_per_s = len as f64 / secs / 1e6;
+    println!(
+        "{:<44} {mb_per_s:.1} MB/s  ({secs:.2} s, request to 201)",
+        format!("POST /api/upload {gib:.2} GiB WAV")
+    );
+    report.figure(
+        &format!("POST /api/upload, {gib:.2} GiB WAV streamed"),
+        &format!("{mb_per_s:.1} MB/s ({secs:.2} s)"),
+    );
+    report.figure(
+        &format!("dd {gib:.2} GiB conv=fdatasync, same disk"),
+        &format!("{dd:.1} MB/s"),
+    );
+    report.judged("ratio upload / dd", mb_per_s / dd, "", "", ">= 0.7");
+
+    if let (Some((pid, rss, hwm)), Some(peak)) = (before, peak) {
+        let hwm_after = proc_kib(pid, "VmHWM").unwrap_or(hwm);
+        let growth = peak.saturating_sub(rss) as f64 / 1024.0;
+        let detail = format!(
+            "VmRSS {:.0} -> peak {:.0} MiB; VmHWM {:.0} -> {:.0} MiB",
+            rss as f64 / 1024.0,
+            peak as f64 / 1024.0,
+            hwm as f64 / 1024.0,
+            hwm_after as f64 / 1024.0
+        );
+        println!(
+            "{:<44} {growth:.1} MiB  ({detail})",
+            "server RSS growth during the upload"
+        );
+        report.judged(
+            "server RSS growth during the upload",
+            growth,
+            " MiB",
+            &detail,
+            "<= 64",
+        );
+    }
+
+    // The file goes with its task.
+    let id = task["task_id"]
+        .as_str()
+        .ok_or("the upload's task has no id")?;
+    let resp = browser
+        .request(Method::DELETE, &format!("/api/tasks/{id}"))
+        .send()
+        .await?;
+    load::body(resp).await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if !common::bench_mode() {
+        return Ok(());
+    }
+    let args = Args::parse();
+    let Some(base) = args.service.base("tasks")? else {
+        return Ok(());
+    };
+    if args.big_bytes < MIB || args.big_bytes % MIB != 0 {
+        return Err("--big-bytes must be a positive multiple of 1 MiB".into());
+    }
+    println!(
+        "tasks: {base}, {}; {}",
+        args.service.window().describe(args.service.concurrency),
+        common::cpu_note()
+    );
+    let mut report = Report::new("tasks");
+    let mut browser = Browser::new(&base)?;
+    browser.upload_transcripts(args.tasks).await?;
+    listing(&args, &browser, &mut report).await?;
+    match &args.storage_dir {
+        Some(storage) => big_upload(&args, storage, &browser, &mut report).await?,
+        None => println!("no --storage-dir: the large upload is skipped"),
+    }
+    report.write(args.output.summary.as_deref())?;
+    Ok(())
+}
