@@ -4,6 +4,7 @@
 //! for the flow that matters most.
 
 mod extract;
+mod hash_pool;
 mod identity;
 mod login;
 mod password;

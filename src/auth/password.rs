@@ -1,19 +1,20 @@
 //! Passwords: the `Password` policy (12–128 characters, checked before any
-//! hashing) and the `Hasher`, which runs argon2id on the blocking pool with
-//! at most one hash per core at a time — a login flood queues for CPU here
+//! hashing) and the `Hasher`, which runs argon2id on the dedicated, lower
+//! priority threads of a `HashPool` — a login flood queues for CPU there
 //! instead of starving every other request.
 
-use std::{num::NonZeroUsize, sync::Arc};
+use std::num::NonZeroUsize;
 
 use anyhow::{Context as _, anyhow};
 use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier as _, Version,
-    password_hash::SaltString,
+    Algorithm, Argon2, Block, Params, PasswordHash, Version,
+    password_hash::{Output, ParamsString, SaltString},
 };
 use secrecy::{ExposeSecret, SecretString};
-use tokio::{sync::Semaphore, task::JoinHandle};
+use subtle::ConstantTimeEq;
 use validator::ValidationError;
 
+use super::hash_pool::HashPool;
 use crate::config::AuthSettings;
 
 const MIN_CHARS: usize = 12;
@@ -51,7 +52,7 @@ pub enum Verdict {
 
 pub struct Hasher {
     argon2: Argon2<'static>,
-    permits: Arc<Semaphore>,
+    pool: HashPool,
     /// A hash of nothing anyone knows, verified for unknown usernames so they
     /// cost what a wrong password costs.
     dummy: String,
@@ -63,20 +64,21 @@ impl Hasher {
         let params = Params::new(auth.argon2_m_kib, auth.argon2_t, auth.argon2_p, None)
             .map_err(|e| anyhow!("invalid configuration: auth.argon2_*: {e}"))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let dummy = hash_with(&argon2, "no one has this password")?;
+        let dummy = hash_with(&argon2, "no one has this password", &mut Vec::new())?;
         let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
         Ok(Self {
             argon2,
-            permits: Arc::new(Semaphore::new(cores)),
+            pool: HashPool::new(cores)?,
             dummy,
         })
     }
 
     /// A PHC string of `password` under the configured parameters.
     pub async fn hash(&self, password: &Password) -> anyhow::Result<String> {
-        let secret = password.0.clone();
-        self.run(move |argon2| hash_with(argon2, secret.expose_secret()))
-            .await
+        let (secret, argon2) = (password.0.clone(), self.argon2.clone());
+        self.pool
+            .run(move |memory| hash_with(&argon2, secret.expose_secret(), memory))
+            .await?
     }
 
     /// Checks a login's password against a stored PHC string. A password
@@ -87,19 +89,18 @@ impl Hasher {
         }
         let (password, phc) = (SecretString::from(password), phc.to_owned());
         let wanted = self.argon2.params().clone();
-        self.run(move |argon2| {
-            let hash = PasswordHash::new(&phc).map_err(|e| anyhow!("stored hash: {e}"))?;
-            Ok(
-                match argon2.verify_password(password.expose_secret().as_bytes(), &hash) {
-                    Ok(()) => Verdict::Right {
+        self.pool
+            .run(move |memory| {
+                let hash = PasswordHash::new(&phc).map_err(|e| anyhow!("stored hash: {e}"))?;
+                Ok(if matches(&hash, password.expose_secret(), memory)? {
+                    Verdict::Right {
                         outdated: weaker(&hash, &wanted),
-                    },
-                    Err(argon2::password_hash::Error::Password) => Verdict::Wrong,
-                    Err(e) => return Err(anyhow!("verifying a password: {e}")),
-                },
-            )
-        })
-        .await
+                    }
+                } else {
+                    Verdict::Wrong
+                })
+            })
+            .await?
     }
 
     /// Spends one verification, as for a real account, for a login that
@@ -107,32 +108,74 @@ impl Hasher {
     pub async fn verify_dummy(&self, password: &str) -> anyhow::Result<()> {
         self.verify(password, &self.dummy).await.map(drop)
     }
-
-    /// Runs `f` on the blocking pool once a core is free. The permit moves
-    /// into the task, so a client that hangs up cannot free it early.
-    async fn run<R: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Argon2<'static>) -> anyhow::Result<R> + Send + 'static,
-    ) -> anyhow::Result<R> {
-        let permit = self.permits.clone().acquire_owned().await?;
-        let argon2 = self.argon2.clone();
-        spawn_blocking_with_tracing(move || {
-            let _permit = permit;
-            f(&argon2)
-        })
-        .await
-        .context("password hashing task failed")?
-    }
 }
 
-fn hash_with(argon2: &Argon2<'_>, password: &str) -> anyhow::Result<String> {
+/// The first `params.block_count()` blocks of a thread's reusable memory.
+fn blocks<'m>(memory: &'m mut Vec<Block>, params: &Params) -> &'m mut [Block] {
+    let n = params.block_count();
+    if memory.len() < n {
+        memory.resize(n, Block::default());
+    }
+    &mut memory[..n]
+}
+
+/// A PHC string of `password` under `argon2`'s parameters and a fresh salt.
+fn hash_with(
+    argon2: &Argon2<'_>,
+    password: &str,
+    memory: &mut Vec<Block>,
+) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).context("the OS random number generator failed")?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow!("salt: {e}"))?;
-    let hash = argon2
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow!("hashing a password: {e}"))?;
+    let salt_string = SaltString::encode_b64(&salt).map_err(|e| anyhow!("salt: {e}"))?;
+    let params = argon2.params();
+    let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        argon2
+            .hash_password_into_with_memory(password.as_bytes(), &salt, out, blocks(memory, params))
+            .map_err(|_| argon2::password_hash::Error::Crypto)
+    })
+    .map_err(|e| anyhow!("hashing a password: {e}"))?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|e| anyhow!("argon2 params: {e}"))?,
+        salt: Some(salt_string.as_salt()),
+        hash: Some(output),
+    };
     Ok(hash.to_string())
+}
+
+/// Recomputes a stored hash's output for `password` with the stored
+/// algorithm, version and parameters, and compares in constant time.
+fn matches(
+    hash: &PasswordHash<'_>,
+    password: &str,
+    memory: &mut Vec<Block>,
+) -> anyhow::Result<bool> {
+    let bad = |e: argon2::password_hash::Error| anyhow!("stored hash: {e}");
+    let algorithm = Algorithm::try_from(hash.algorithm).map_err(bad)?;
+    let version = hash
+        .version
+        .map(Version::try_from)
+        .transpose()
+        .map_err(|e| anyhow!("stored hash: {e}"))?
+        .unwrap_or_default();
+    let params = Params::try_from(hash).map_err(bad)?;
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return Err(anyhow!("stored hash has no salt or output"));
+    };
+    let mut salt_buf = [0u8; 64];
+    let salt = salt.decode_b64(&mut salt_buf).map_err(bad)?;
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params.clone())
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut out,
+            blocks(memory, &params),
+        )
+        .map_err(|e| anyhow!("verifying a password: {e}"))?;
+    Ok(out.ct_eq(expected.as_bytes()).into())
 }
 
 /// Whether a stored hash is not argon2id v19 or has any parameter below the
@@ -149,17 +192,6 @@ fn weaker(hash: &PasswordHash<'_>, wanted: &Params) -> bool {
         || params.p_cost() < wanted.p_cost()
 }
 
-/// `spawn_blocking` that keeps the caller's tracing span, so the hash's logs
-/// stay attached to the request that asked for it.
-fn spawn_blocking_with_tracing<F, R>(f: F) -> JoinHandle<R>
-where
-    F: FnOnce() -> R + Send + 'static,
-    R: Send + 'static,
-{
-    let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || span.in_scope(f))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +206,39 @@ mod tests {
             max_failed_logins_per_ip_per_hour: 1,
             throttle_window_secs: 1,
         }
+    }
+
+    #[test]
+    fn hashes_interoperate_with_the_argon2_crates_own_phc_code() {
+        use argon2::{PasswordHasher as _, PasswordVerifier as _};
+        let argon2 = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(1024, 1, 1, None).unwrap(),
+        );
+        let mut memory = Vec::new();
+        let ours = hash_with(&argon2, "correct horse battery", &mut memory).unwrap();
+        let ours = PasswordHash::new(&ours).unwrap();
+        assert!(
+            argon2
+                .verify_password(b"correct horse battery", &ours)
+                .is_ok()
+        );
+
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let theirs = argon2
+            .hash_password(b"correct horse battery", &salt)
+            .unwrap();
+        assert!(matches(&theirs, "correct horse battery", &mut memory).unwrap());
+        assert!(!matches(&theirs, "correct horse battery!", &mut memory).unwrap());
+        // argon2i hashes from elsewhere verify too, with their own algorithm.
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            Params::new(512, 2, 1, None).unwrap(),
+        );
+        let other = argon2i.hash_password(b"another password", &salt).unwrap();
+        assert!(matches(&other, "another password", &mut memory).unwrap());
     }
 
     #[test]
