@@ -1,6 +1,8 @@
-//! All task SQL. Every statement carries the viewer's scope in its `WHERE`:
-//! a user sees the tasks with its `user_id`; an anonymous series sees its own
-//! tasks that no user has adopted. There is deliberately no unscoped lookup.
+//! All task SQL. Every viewer statement carries the viewer's scope in its
+//! `WHERE` through the SQL function `task_visible` (its migration is the one
+//! definition): a user sees the tasks with its `user_id`; an anonymous series
+//! sees its own tasks that no user has adopted. The only lookups without a
+//! viewer serve the worker (`job_input`) and login (`adopt`).
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -30,7 +32,7 @@ pub(crate) async fn get(
                 error, upload_timestamp, updated_at
          FROM tasks
          WHERE id = $1
-           AND (user_id = $3 OR ($3::uuid IS NULL AND series_id = $2 AND user_id IS NULL))",
+           AND task_visible(tasks, $2, $3)",
         task_id,
         viewer.series_id,
         viewer.user_id,
@@ -52,7 +54,7 @@ pub(super) async fn list(
         "SELECT id, filename, content_type, size_bytes, storage_key, status, stage, progress,
                 error, upload_timestamp, updated_at
          FROM tasks
-         WHERE (user_id = $2 OR ($2::uuid IS NULL AND series_id = $1 AND user_id IS NULL))
+         WHERE task_visible(tasks, $1, $2)
            AND ($3::timestamptz IS NULL OR (upload_timestamp, id) < ($3::timestamptz, $4::uuid))
          ORDER BY upload_timestamp DESC, id DESC
          LIMIT $5",
@@ -111,7 +113,7 @@ pub(super) async fn delete(
     let key = sqlx::query_scalar!(
         "DELETE FROM tasks
          WHERE id = $1
-           AND (user_id = $3 OR ($3::uuid IS NULL AND series_id = $2 AND user_id IS NULL))
+           AND task_visible(tasks, $2, $3)
          RETURNING storage_key",
         task_id,
         viewer.series_id,
@@ -184,7 +186,7 @@ pub(super) async fn minutes(
         r#"SELECT status, result_markdown AS markdown, result_json AS json
            FROM tasks
            WHERE id = $1
-             AND (user_id = $3 OR ($3::uuid IS NULL AND series_id = $2 AND user_id IS NULL))"#,
+             AND task_visible(tasks, $2, $3)"#,
         task_id,
         viewer.series_id,
         viewer.user_id,
@@ -207,7 +209,7 @@ pub(super) async fn retry(
         "UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
                 version = version + 1, updated_at = now()
          WHERE id = $1 AND status = 'failed'
-           AND (user_id = $3 OR ($3::uuid IS NULL AND series_id = $2 AND user_id IS NULL))
+           AND task_visible(tasks, $2, $3)
          RETURNING id, filename, content_type, size_bytes, storage_key, status, stage, progress,
                    error, upload_timestamp, updated_at",
         task_id,
