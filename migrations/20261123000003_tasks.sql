@@ -22,8 +22,6 @@ CREATE TABLE tasks (
     error text NULL,
     result_markdown text NULL,
     result_json jsonb NULL,
-    -- Bumped on every change, so progress watchers can drop stale events.
-    version bigint NOT NULL DEFAULT 0,
     upload_timestamp timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT tasks_has_owner CHECK (series_id IS NOT NULL OR user_id IS NOT NULL)

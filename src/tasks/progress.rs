@@ -68,7 +68,7 @@ pub async fn update(db: &PgPool, task_id: Uuid, p: &Progress) -> sqlx::Result<bo
     let mut tx = db.begin().await?;
     let updated = sqlx::query!(
         "UPDATE tasks SET status = $2, stage = $3, progress = $4, error = $5,
-                version = version + 1, updated_at = now()
+                updated_at = now()
          WHERE id = $1",
         task_id,
         p.status.as_str(),
@@ -96,7 +96,7 @@ pub async fn complete(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE tasks SET status = 'completed', stage = NULL, progress = 100, error = NULL,
-                result_markdown = $2, result_json = $3, version = version + 1, updated_at = now()
+                result_markdown = $2, result_json = $3, updated_at = now()
          WHERE id = $1",
         task_id,
         markdown,
@@ -111,7 +111,7 @@ pub async fn complete(
 pub async fn fail(conn: &mut PgConnection, task_id: Uuid, error: &str) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE tasks SET status = 'failed', stage = NULL, error = $2,
-                version = version + 1, updated_at = now()
+                updated_at = now()
          WHERE id = $1",
         task_id,
         error,

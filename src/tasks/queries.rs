@@ -207,7 +207,7 @@ pub(super) async fn retry(
     let row = sqlx::query_as!(
         TaskRow,
         "UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
-                version = version + 1, updated_at = now()
+                updated_at = now()
          WHERE id = $1 AND status = 'failed'
            AND task_visible(tasks, $2, $3)
          RETURNING id, filename, content_type, size_bytes, storage_key, status, stage, progress,
