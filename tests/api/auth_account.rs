@@ -44,9 +44,7 @@ async fn logout_revokes_the_series_server_side_and_clears_both_cookies(db: PgPoo
     assert_eq!(browser.me().await.status(), 401);
 
     // The old cookies, replayed, are anonymous: no session, nothing to refresh.
-    let replayed = app.browser();
-    replayed.set_cookie("sid", pair.sid.as_deref().unwrap());
-    replayed.set_cookie("rt", pair.rt.as_deref().unwrap());
+    let replayed = app.replay(pair.sid.as_deref(), pair.rt.as_deref(), None);
     assert_eq!(replayed.me().await.status(), 401);
     assert_eq!(replayed.sessions().await, json!({"sessions": []}));
     assert_eq!(

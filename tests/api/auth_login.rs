@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{Browser, TestApp, error_code, spawn_app, spawn_app_with};
+use crate::helpers::{error_code, spawn_app, spawn_app_with};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -12,17 +12,6 @@ fn task_ids(list: &Value) -> Vec<&str> {
         .iter()
         .map(|t| t["task_id"].as_str().unwrap())
         .collect()
-}
-
-/// A fresh browser holding only these cookies.
-fn replay(app: &TestApp, sid: Option<&str>, rt: Option<&str>) -> Browser {
-    let b = app.browser();
-    for (name, value) in [("sid", sid), ("rt", rt)] {
-        if let Some(value) = value {
-            b.set_cookie(name, value);
-        }
-    }
-    b
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
@@ -47,9 +36,9 @@ async fn login_rotates_both_cookies_and_the_pre_login_pair_is_dead(db: PgPool) {
         "a new series, a new CSRF token"
     );
 
-    let old_sid = replay(&app, before.sid.as_deref(), None);
+    let old_sid = app.replay(before.sid.as_deref(), None, None);
     assert_eq!(old_sid.sessions().await, json!({"sessions": []}));
-    let old_rt = replay(&app, None, before.rt.as_deref());
+    let old_rt = app.replay(None, before.rt.as_deref(), None);
     let res = old_rt.refresh().await;
     assert_eq!(res.status(), 401);
     assert_eq!(

@@ -98,6 +98,19 @@ impl TestApp {
         }
     }
 
+    /// A fresh browser holding exactly these cookies and CSRF token, as a
+    /// second tab, a restored backup or a thief would.
+    pub fn replay(&self, sid: Option<&str>, rt: Option<&str>, csrf: Option<&str>) -> Browser {
+        let b = self.browser();
+        for (name, value) in [("sid", sid), ("rt", rt)] {
+            if let Some(value) = value {
+                b.set_cookie(name, value);
+            }
+        }
+        b.set_csrf(csrf);
+        b
+    }
+
     pub fn url(&self, path: &str) -> Url {
         self.base.join(path).unwrap()
     }

@@ -3,20 +3,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::helpers::{Browser, TestApp, error_code, spawn_app, spawn_app_with};
-
-/// A fresh browser carrying exactly these cookies and CSRF token.
-fn replay(app: &TestApp, sid: Option<&str>, rt: Option<&str>, csrf: Option<&str>) -> Browser {
-    let b = app.browser();
-    if let Some(sid) = sid {
-        b.set_cookie("sid", sid);
-    }
-    if let Some(rt) = rt {
-        b.set_cookie("rt", rt);
-    }
-    b.set_csrf(csrf);
-    b
-}
+use crate::helpers::{Browser, error_code, spawn_app, spawn_app_with};
 
 async fn current_series(browser: &Browser) -> Option<String> {
     let body = browser.sessions().await;
@@ -78,7 +65,7 @@ async fn explicit_refresh_rotates_both_cookies_and_kills_the_old_session_id(db: 
     assert_ne!(after.sid, before.sid);
     assert_ne!(after.rt, before.rt);
 
-    let stale = replay(&app, before.sid.as_deref(), None, None);
+    let stale = app.replay(before.sid.as_deref(), None, None);
     assert_eq!(
         current_series(&stale).await,
         None,
@@ -101,7 +88,7 @@ async fn previous_token_within_grace_gets_the_pair_already_issued(db: PgPool) {
     let issued = browser.cookies();
 
     // Another tab still holding the old pair refreshes: it gets the same new pair.
-    let tab = replay(&app, None, old.rt.as_deref(), Some(csrf));
+    let tab = app.replay(None, old.rt.as_deref(), Some(csrf));
     let res = tab.refresh().await;
     assert_eq!(res.status(), 200);
     let tab_cookies = tab.cookies();
@@ -126,7 +113,7 @@ async fn superseded_token_after_grace_revokes_the_whole_series(db: PgPool) {
     assert_eq!(browser.refresh().await.status(), 200);
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
 
-    let thief = replay(&app, None, stolen.rt.as_deref(), Some(csrf));
+    let thief = app.replay(None, stolen.rt.as_deref(), Some(csrf));
     let res = thief.refresh().await;
     assert_eq!(res.status(), 401);
     assert_eq!(error_code(res).await, "refresh_token_reused");
@@ -166,7 +153,7 @@ async fn a_token_two_rotations_old_is_reuse_even_within_grace(db: PgPool) {
     assert_eq!(browser.refresh().await.status(), 200);
     assert_eq!(browser.refresh().await.status(), 200);
 
-    let thief = replay(&app, None, oldest.rt.as_deref(), Some(&csrf));
+    let thief = app.replay(None, oldest.rt.as_deref(), Some(&csrf));
     let res = thief.get("/api/sessions").await;
     assert_eq!(
         res.status(),
@@ -188,7 +175,7 @@ async fn twenty_concurrent_refreshes_with_one_token_share_one_new_pair(db: PgPoo
     let pair = browser.cookies();
 
     let tabs: Vec<Browser> = (0..20)
-        .map(|_| replay(&app, pair.sid.as_deref(), pair.rt.as_deref(), Some(&csrf)))
+        .map(|_| app.replay(pair.sid.as_deref(), pair.rt.as_deref(), Some(&csrf)))
         .collect();
     let statuses = futures::future::join_all(tabs.iter().map(|t| t.refresh())).await;
     for res in statuses {
@@ -301,7 +288,7 @@ async fn refresh_without_a_usable_token_is_401_no_session(db: PgPool) {
     assert_eq!(res.status(), 401);
     assert_eq!(error_code(res).await, "no_session");
 
-    let garbage = replay(&app, None, Some("not-a-token"), None);
+    let garbage = app.replay(None, Some("not-a-token"), None);
     let res = garbage.refresh().await;
     assert_eq!(res.status(), 401);
     assert_eq!(error_code(res).await, "no_session");
@@ -321,9 +308,9 @@ async fn a_revoked_series_old_cookies_are_anonymous_at_once(db: PgPool) {
     let res = browser.delete(&format!("/api/sessions/{series}")).await;
     assert_eq!(res.status(), 204);
 
-    let old = replay(&app, pair.sid.as_deref(), None, None);
+    let old = app.replay(pair.sid.as_deref(), None, None);
     assert_eq!(current_series(&old).await, None);
-    let old_rt = replay(&app, None, pair.rt.as_deref(), Some(&csrf));
+    let old_rt = app.replay(None, pair.rt.as_deref(), Some(&csrf));
     let res = old_rt.refresh().await;
     assert_eq!(res.status(), 401);
     assert_eq!(error_code(res).await, "no_session");
@@ -337,7 +324,7 @@ async fn revocation_on_one_instance_is_seen_by_another_at_once(db: PgPool) {
     browser.session().await;
     let pair = browser.cookies();
     let series = current_series(&browser).await.unwrap();
-    let elsewhere = replay(&two, pair.sid.as_deref(), None, None);
+    let elsewhere = two.replay(pair.sid.as_deref(), None, None);
     assert_eq!(current_series(&elsewhere).await.as_deref(), Some(&*series));
 
     assert_eq!(
