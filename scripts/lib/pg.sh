@@ -74,6 +74,12 @@ pg_create_db() {
     fi
 }
 
+# Creates the database a URL names, when its server answers and it is missing.
+pg_ensure_db() {
+    local url=$1
+    pg_create_db "$(with_db "$url" postgres)" "$(basename "${url%%\?*}")"
+}
+
 # URL $1 with its database name replaced by $2.
 with_db() {
     printf '%s' "$1" | sed -E "s#^(postgres(ql)?://[^/]*)(/[^?]*)?#\1/$2#"
