@@ -20,7 +20,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{auth, config::Settings, error, ops, session, tasks};
+use crate::{auth, config::Settings, error, openapi, ops, session, tasks};
 
 /// JSON bodies are small.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -79,6 +79,7 @@ pub fn build_app(state: AppState) -> Router {
 
     Router::new()
         .merge(ops::router())
+        .merge(openapi::router())
         .merge(json_api)
         .merge(tasks::router(&state.settings.storage))
         .layer(

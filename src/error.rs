@@ -10,6 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -76,23 +77,28 @@ impl From<validator::ValidationErrors> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: ErrorBody<'a>,
+/// DESIGN's error body, for every 4xx and 5xx.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorResponse<'a> {
+    error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+#[derive(Serialize, ToSchema)]
+struct ErrorDetail<'a> {
+    /// Machine-readable, snake_case.
+    #[schema(example = "task_not_found")]
     code: &'a str,
     message: &'a str,
+    /// Only on 422: each invalid field's error codes.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<String, Vec<String>>>, nullable = false, example = json!({"password": ["too_short"]}))]
     fields: Option<&'a BTreeMap<String, Vec<String>>>,
 }
 
 /// Renders an error body; also used by fallbacks that are not handlers.
 pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = Body {
-        error: ErrorBody {
+    let body = ErrorResponse {
+        error: ErrorDetail {
             code,
             message,
             fields: None,
@@ -110,8 +116,8 @@ impl IntoResponse for ApiError {
                 message,
             } => error_response(*status, code, message),
             Self::Validation(fields) => {
-                let body = Body {
-                    error: ErrorBody {
+                let body = ErrorResponse {
+                    error: ErrorDetail {
                         code: "validation_failed",
                         message: "the request has invalid fields",
                         fields: Some(fields),

@@ -9,6 +9,7 @@
 use axum::{Json, extract::State};
 use serde::Deserialize;
 use sqlx::PgConnection;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
@@ -21,13 +22,13 @@ use super::{
 use crate::{
     app::AppState,
     audit,
-    error::{ApiError, Result},
+    error::{ApiError, ErrorResponse, Result},
     session::{Issued, Selector, SessionContext, SessionHandle},
     tasks,
 };
 
-#[derive(Deserialize)]
-pub(super) struct LoginBody {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct LoginBody {
     username: String,
     password: String,
 }
@@ -50,8 +51,22 @@ impl Failure {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = LoginBody,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "Logged in: a new series (new cookies) owned by the user, which adopts the old series' anonymous tasks", body = User),
+        (status = 401, description = "`invalid_credentials`: unknown user, wrong password or disabled account alike", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-pub(super) async fn login(
+pub(crate) async fn login(
     State(state): State<AppState>,
     handle: SessionHandle,
     Json(body): Json<LoginBody>,

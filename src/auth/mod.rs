@@ -6,10 +6,10 @@
 mod extract;
 mod hash_pool;
 mod identity;
-mod login;
+pub(crate) mod login;
 mod password;
-mod register;
-mod routes;
+pub(crate) mod register;
+pub(crate) mod routes;
 mod throttle;
 mod users;
 

@@ -6,6 +6,7 @@
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use sqlx::{PgConnection, PgPool};
+use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::ValidationErrors;
 
@@ -20,7 +21,7 @@ use crate::{
     app::AppState,
     audit,
     config::{AuthSettings, Registration},
-    error::{ApiError, Result},
+    error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
 };
 
@@ -83,15 +84,31 @@ impl Account {
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct RegisterBody {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct RegisterBody {
+    /// 3–32 characters of `[a-z0-9_.-]`.
     username: String,
+    #[schema(required = false)]
     email: Option<String>,
+    /// 12–128 characters.
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/auth/register",
+    tag = "auth",
+    request_body = RegisterBody,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 201, description = "Created, and logged in (new cookies)", body = User),
+        (status = 403, description = "`registration_closed`, `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 409, description = "`username_taken` or `email_taken`", body = ErrorResponse),
+        (status = 422, description = "`validation_failed`, naming each bad field in `fields`", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-pub(super) async fn register(
+pub(crate) async fn register(
     State(state): State<AppState>,
     handle: SessionHandle,
     Json(body): Json<RegisterBody>,

@@ -11,6 +11,7 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::{
     actor, current_user,
@@ -24,7 +25,7 @@ use super::{
 use crate::{
     app::AppState,
     audit,
-    error::{ApiError, Result},
+    error::{ApiError, ErrorResponse, Result},
     session::{MaybeSession, Selector, SessionHandle},
 };
 
@@ -37,15 +38,36 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/password", post(change_password))
 }
 
+/// The logged-in caller's account.
+#[utoipa::path(
+    get,
+    path = "/api/auth/me",
+    tag = "auth",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The caller's account", body = User),
+        (status = 401, description = "`not_authenticated`", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<User>> {
+pub(crate) async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<User>> {
     Ok(Json(current_user(&state, user.id).await?))
 }
 
 /// Revokes the caller's series, whoever owns it, and clears the cookies.
 /// Without a session there is nothing to revoke; the answer is the same.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "auth",
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "The series is revoked and the cookies cleared"),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-async fn logout(
+pub(crate) async fn logout(
     State(state): State<AppState>,
     handle: SessionHandle,
     MaybeSession(ctx): MaybeSession,
@@ -72,8 +94,8 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct PasswordChange {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct PasswordChange {
     current_password: String,
     new_password: String,
 }
@@ -81,8 +103,23 @@ struct PasswordChange {
 /// Needs the current password (throttled like a login). Every series of the
 /// user is revoked, this one included, and this browser gets a new pair:
 /// whoever else held a session, or the old cookies, is out.
+#[utoipa::path(
+    post,
+    path = "/api/auth/password",
+    tag = "auth",
+    request_body = PasswordChange,
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Changed; every series of the user is revoked and this browser gets new cookies"),
+        (status = 401, description = "`not_authenticated`, or `invalid_credentials` for a wrong current password", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 422, description = "`validation_failed`: `new_password` is not 12–128 characters", body = ErrorResponse),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-async fn change_password(
+pub(crate) async fn change_password(
     State(state): State<AppState>,
     handle: SessionHandle,
     user: CurrentUser,

@@ -11,11 +11,12 @@ use super::identity::{Email, Username};
 use crate::error::{OnConstraint as _, Result};
 
 /// DESIGN's `User`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: Uuid,
     pub username: String,
     pub email: Option<String>,
+    #[schema(example = json!(["member"]))]
     pub roles: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,

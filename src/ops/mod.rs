@@ -10,7 +10,10 @@ use axum::{
     routing::get,
 };
 
-use crate::{app::AppState, error::error_response};
+use crate::{
+    app::AppState,
+    error::{ErrorResponse, error_response},
+};
 
 pub use metrics::{Metrics, track};
 
@@ -21,11 +24,28 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(render_metrics))
 }
 
-async fn healthz() -> &'static str {
+/// Liveness: the process is up.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "The process is up", body = String, content_type = "text/plain", example = "ok")),
+)]
+pub(crate) async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn readyz(State(state): State<AppState>) -> Response {
+/// Readiness: the database is reachable and every migration applied.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = String, content_type = "text/plain", example = "ready"),
+        (status = 503, description = "`database_unreachable` or `migrations_pending`", body = ErrorResponse),
+    ),
+)]
+pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     match crate::db::ready(&state.db).await {
         Ok(()) => "ready".into_response(),
         Err(code) => {
@@ -39,7 +59,15 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn render_metrics(State(state): State<AppState>) -> Response {
+/// Prometheus metrics in the text exposition format.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain; version=0.0.4")),
+)]
+pub(crate) async fn render_metrics(State(state): State<AppState>) -> Response {
     (
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(),

@@ -10,7 +10,7 @@ mod origin;
 mod purge;
 mod record;
 mod refresh;
-mod routes;
+pub(crate) mod routes;
 mod series;
 mod service;
 mod token;

@@ -8,6 +8,7 @@ use axum::{
 };
 use serde::Serialize;
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
@@ -17,7 +18,7 @@ use crate::{
     app::AppState,
     audit,
     auth::{self, User},
-    error::{ApiError, Result},
+    error::{ApiError, ErrorResponse, Result},
 };
 
 pub fn router() -> Router<AppState> {
@@ -29,9 +30,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/sessions/revoke-others", post(revoke_others))
 }
 
-#[derive(Serialize)]
-struct SessionView {
+/// The caller's session: who is logged in, the CSRF token, and when the
+/// session ID and the refresh token expire.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SessionView {
     authenticated: bool,
+    #[schema(required = true)]
     user: Option<User>,
     csrf_token: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -63,8 +67,17 @@ fn actor(ctx: &SessionContext, handle: &SessionHandle) -> audit::Actor {
 }
 
 /// Starts a session if the caller has none.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tag = "session",
+    security((), ("session" = []), ("refresh" = [])),
+    responses(
+        (status = 200, description = "The session, started if there was none (sets the `sid` and `rt` cookies then)", body = SessionView),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-async fn get_session(
+pub(crate) async fn get_session(
     State(state): State<AppState>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
@@ -74,8 +87,20 @@ async fn get_session(
 
 /// Rotates explicitly. A request whose session ID had expired was already
 /// rotated by `manage`; its new pair is the answer.
+#[utoipa::path(
+    post,
+    path = "/api/session/refresh",
+    operation_id = "refresh_session",
+    tag = "session",
+    security(("refresh" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "Rotated: new `sid` and `rt` cookies", body = SessionView),
+        (status = 401, description = "`no_session`, `refresh_token_expired` or `refresh_token_reused` (the series is revoked)", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-async fn refresh(
+pub(crate) async fn refresh(
     State(state): State<AppState>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
@@ -100,26 +125,38 @@ async fn refresh(
     }
 }
 
-#[derive(Serialize)]
+/// One live session series.
+#[derive(Serialize, ToSchema)]
 struct SessionItem {
     id: Uuid,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     last_seen_at: OffsetDateTime,
+    #[schema(required = true)]
     user_agent: Option<String>,
+    #[schema(required = true)]
     ip: Option<String>,
     current: bool,
 }
 
-#[derive(Serialize)]
-struct SessionList {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SessionList {
     sessions: Vec<SessionItem>,
 }
 
 /// Lists the caller's live series; never starts a session.
+#[utoipa::path(
+    get,
+    path = "/api/sessions",
+    tag = "session",
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "The caller's live series (all of a logged-in user's); empty without a session", body = SessionList),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-async fn list_sessions(
+pub(crate) async fn list_sessions(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
 ) -> Result<Json<SessionList>> {
@@ -142,8 +179,22 @@ async fn list_sessions(
 }
 
 /// Revokes one of the caller's own series; anyone else's is 404.
+#[utoipa::path(
+    delete,
+    path = "/api/sessions/{id}",
+    operation_id = "revoke_session",
+    tag = "session",
+    params(("id" = Uuid, Path, description = "The series to revoke")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Revoked; revoking the current series also clears the cookies"),
+        (status = 401, description = "`no_session`", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 404, description = "`session_not_found`: not one of the caller's", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(target = %id))]
-async fn revoke_one(
+pub(crate) async fn revoke_one(
     State(state): State<AppState>,
     handle: SessionHandle,
     CurrentSession(ctx): CurrentSession,
@@ -172,8 +223,20 @@ fn session_not_found() -> ApiError {
 }
 
 /// Revokes all the user's other series; an anonymous caller has none.
+#[utoipa::path(
+    post,
+    path = "/api/sessions/revoke-others",
+    operation_id = "revoke_other_sessions",
+    tag = "session",
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Every other series of the user revoked (nothing for an anonymous caller)"),
+        (status = 401, description = "`no_session`", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-async fn revoke_others(
+pub(crate) async fn revoke_others(
     State(state): State<AppState>,
     handle: SessionHandle,
     CurrentSession(ctx): CurrentSession,

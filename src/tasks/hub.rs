@@ -19,11 +19,16 @@ use crate::{listen::Event, session::REVOKED_CHANNEL};
 
 /// A task's observable state, as every change publishes it: each change
 /// reaches the sockets as its own event, however quickly the next follows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskState {
+    /// `queued`, `processing`, `completed` or `failed`.
     pub status: String,
+    /// `transcribing` or `summarizing` while processing, else null.
+    #[schema(required = true)]
     pub stage: Option<String>,
+    #[schema(minimum = 0, maximum = 100)]
     pub progress: i16,
+    #[schema(required = true)]
     pub error: Option<String>,
 }
 

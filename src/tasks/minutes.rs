@@ -9,6 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
@@ -19,18 +20,40 @@ use super::{
 };
 use crate::{
     app::AppState,
-    error::{ApiError, Result},
+    error::{ApiError, ErrorResponse, Result},
     processing::{Minutes, MinutesFormat, render},
     session::MaybeSession,
 };
 
-#[derive(Deserialize)]
-pub(super) struct MinutesParams {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct MinutesParams {
+    /// `md` (default), `json` or `txt`; `markdown` and `text` are accepted too.
+    #[param(example = "md")]
     format: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/tasks/{task_id}/minutes",
+    operation_id = "get_minutes",
+    tag = "tasks",
+    params(("task_id" = Uuid, Path, description = "The task"), MinutesParams),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The minutes in the format asked for",
+            content(
+                (String = "text/markdown"),
+                (Object = "application/json"),
+                (String = "text/plain"),
+            )),
+        (status = 400, description = "`invalid_format`", body = ErrorResponse),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+        (status = 409, description = "`not_ready`: the task has not completed", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(super) async fn minutes(
+pub(crate) async fn minutes(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
@@ -70,8 +93,22 @@ pub(super) async fn minutes(
 }
 
 /// A failed task goes back in the queue; anything else is 409.
+#[utoipa::path(
+    post,
+    path = "/api/tasks/{task_id}/retry",
+    operation_id = "retry_task",
+    tag = "tasks",
+    params(("task_id" = Uuid, Path, description = "The task")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "Queued again", body = Task),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+        (status = 409, description = "`not_failed`: only failed tasks can be retried", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(super) async fn retry(
+pub(crate) async fn retry(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,

@@ -6,15 +6,15 @@
 mod cursor;
 mod filename;
 mod hub;
-mod minutes;
+pub(crate) mod minutes;
 mod model;
 pub mod progress;
 pub(crate) mod queries;
-mod routes;
+pub(crate) mod routes;
 mod sniff;
 mod store;
-mod upload;
-mod ws;
+pub(crate) mod upload;
+pub(crate) mod ws;
 
 use axum::{
     Router,

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The columns task handlers need; results and the queue stay in the database.
@@ -21,28 +22,39 @@ pub(crate) struct TaskRow {
 }
 
 /// The caller's right on a task. Sharing will add `edit` and `view`.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 enum Access {
     Owner,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// DESIGN's `Task`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct Task {
     task_id: Uuid,
     filename: String,
+    /// As derived from the file's contents at upload.
     content_type: String,
     size_bytes: i64,
+    /// `queued`, `processing`, `completed` or `failed`.
+    #[schema(example = "queued")]
     status: String,
+    /// `transcribing` or `summarizing` while processing, else null.
+    #[schema(required = true)]
     stage: Option<String>,
+    #[schema(minimum = 0, maximum = 100)]
     progress: i16,
+    /// Why the task failed; null unless `status` is `failed`.
+    #[schema(required = true)]
     error: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     upload_timestamp: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     updated_at: OffsetDateTime,
     access: Access,
-    /// Names another owner for shared tasks; always null for the caller's own.
+    /// Names another owner for shared tasks (`{"username"}`); always null
+    /// for the caller's own.
+    #[schema(value_type = Option<Object>)]
     owner: Option<serde_json::Value>,
 }
 

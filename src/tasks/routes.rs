@@ -11,6 +11,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use tokio_util::io::ReaderStream;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
@@ -23,7 +24,7 @@ use super::{
 };
 use crate::{
     app::AppState,
-    error::{ApiError, Result},
+    error::{ApiError, ErrorResponse, Result},
     session::{MaybeSession, SessionContext},
 };
 
@@ -31,21 +32,39 @@ const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 100;
 
 /// Taken as text so a bad value gets our error code, not the extractor's.
-#[derive(Deserialize)]
-pub(super) struct ListParams {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListParams {
+    /// Page size, 1–100; 50 by default.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// The previous page's `next_cursor`.
     cursor: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(super) struct TaskList {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TaskList {
     tasks: Vec<Task>,
+    /// Where the next page starts; null on the last page.
+    #[schema(required = true)]
     next_cursor: Option<String>,
 }
 
 /// The caller's tasks, newest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/tasks",
+    operation_id = "list_tasks",
+    tag = "tasks",
+    params(ListParams),
+    security((), ("session" = [])),
+    responses(
+        (status = 200, description = "The caller's tasks, newest `upload_timestamp` first; empty without a session", body = TaskList),
+        (status = 400, description = "`invalid_limit` or `invalid_cursor`", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-pub(super) async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
     Query(params): Query<ListParams>,
@@ -98,8 +117,20 @@ pub(super) async fn list(
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/tasks/{task_id}",
+    operation_id = "get_task",
+    tag = "tasks",
+    params(("task_id" = Uuid, Path, description = "The task")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The task", body = Task),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(super) async fn get_one(
+pub(crate) async fn get_one(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
@@ -109,8 +140,21 @@ pub(super) async fn get_one(
 
 /// Deletes the row first: a file without a row is garbage, a row without its
 /// file would be a broken task.
+#[utoipa::path(
+    delete,
+    path = "/api/tasks/{task_id}",
+    operation_id = "delete_task",
+    tag = "tasks",
+    params(("task_id" = Uuid, Path, description = "The task")),
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "The task and its file are gone"),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(super) async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
@@ -127,8 +171,22 @@ pub(super) async fn delete(
 }
 
 /// The uploaded file as stored, with the content type we derived at upload.
+#[utoipa::path(
+    get,
+    path = "/api/tasks/{task_id}/media",
+    operation_id = "get_task_media",
+    tag = "tasks",
+    params(("task_id" = Uuid, Path, description = "The task")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The uploaded file as stored, as an attachment, with the content type derived at upload",
+            content_type = "*/*", body = inline(crate::openapi::Binary),
+            headers(("Content-Disposition" = String, description = "`attachment` with the upload's file name"))),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(super) async fn media(
+pub(crate) async fn media(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,

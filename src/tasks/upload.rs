@@ -11,6 +11,7 @@ use axum::{
 };
 use tokio::io::AsyncWriteExt;
 use tracing::Instrument as _;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
@@ -22,17 +23,42 @@ use super::{
 };
 use crate::{
     app::AppState,
-    error::{ApiError, Result},
+    error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
 };
 
 /// What Whisper's `verbose_json` has and other JSON does not.
 const SEGMENTS_KEY: &[u8] = b"\"segments\"";
 
+/// The multipart form `upload` reads, for the OpenAPI document only: the
+/// handler streams the parts itself.
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "describes the form; never built")]
+struct UploadForm {
+    /// Audio, video, or a .txt, .md, .srt, .vtt or Whisper `verbose_json`
+    /// transcript. Other parts are ignored.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Starts a session only once the upload is accepted: a refused upload from a
 /// browser without cookies creates nothing.
+#[utoipa::path(
+    post,
+    path = "/api/upload",
+    tag = "tasks",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 201, description = "Stored and queued; starts a session if there was none", body = Task),
+        (status = 400, description = "`missing_file` or `bad_request` (malformed multipart)", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 413, description = "`too_large`: over `storage.max_upload_bytes`", body = ErrorResponse),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorResponse),
+    ),
+)]
 #[tracing::instrument(skip_all)]
-pub(super) async fn upload(
+pub(crate) async fn upload(
     State(state): State<AppState>,
     session: SessionHandle,
     mut multipart: Multipart,

@@ -12,6 +12,7 @@ use axum::{
 };
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
@@ -20,16 +21,20 @@ use super::{
     model::TaskRow,
     queries,
 };
-use crate::{app::AppState, session::MaybeSession};
+use crate::{app::AppState, error::ErrorResponse, session::MaybeSession};
 
 const NOT_FOUND: (u16, &str) = (4004, "Task not found for session");
 const REVOKED: (u16, &str) = (4001, "Session revoked");
 const FINISHED: (u16, &str) = (1000, "Task finished");
 const SERVER_ERROR: (u16, &str) = (1011, "Internal error");
 
-#[derive(Debug, Serialize)]
-struct Event<'a> {
+/// A WebSocket message of `GET /ws/{task_id}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ProgressEvent)]
+pub(crate) struct Event<'a> {
+    /// Always `progress`.
     #[serde(rename = "type")]
+    #[schema(example = "progress")]
     kind: &'static str,
     task_id: Uuid,
     #[serde(flatten)]
@@ -51,7 +56,24 @@ fn is_final(state: &TaskState) -> bool {
     matches!(state.status.as_str(), "completed" | "failed")
 }
 
-pub(super) async fn watch(
+#[utoipa::path(
+    get,
+    path = "/ws/{task_id}",
+    operation_id = "watch_task",
+    tag = "tasks",
+    params(("task_id" = String, Path, description = "The task (a UUID; anything else closes with 4004)")),
+    security((), ("session" = [])),
+    responses(
+        (status = 101, description = "Switching Protocols to a WebSocket. The server sends JSON text \
+messages, `ProgressEvent`s: the task's current state first, then one on every change. It closes with \
+**1000** `Task finished` after a `completed` or `failed` event; **4004** `Task not found for session` \
+when the task does not exist, the caller may not see it, or it is deleted; **4001** `Session revoked` \
+when the caller's session is revoked meanwhile; **1011** `Internal error`. Client messages other than \
+close are ignored. The `Origin` is checked like an unsafe request's."),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorResponse),
+    ),
+)]
+pub(crate) async fn watch(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<String>,

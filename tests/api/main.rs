@@ -7,6 +7,7 @@ mod auth_register;
 mod fake_openai;
 mod health;
 mod helpers;
+mod openapi;
 mod processing_backends;
 mod processing_pipeline;
 mod processing_queue;
