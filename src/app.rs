@@ -19,6 +19,8 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::{auth, config::Settings, error, openapi, ops, session, tasks};
 
@@ -55,6 +57,26 @@ impl AppState {
     }
 }
 
+/// The whole service. Layers, outermost first (a request passes them in
+/// this order, its response in reverse):
+///
+/// 1. request id (set), the trace span that carries it, then its
+///    propagation to the response: every log line below has the id.
+/// 2. CORS (only with `server.allowed_origins`): preflights are answered
+///    before anything reads a cookie.
+/// 3. `json_errors`: every error below gets the JSON body, whichever layer,
+///    extractor or fallback produced it.
+/// 4. the `.fallback` (404) is attached here, under the layers above but
+///    outside the ones below: an unknown path is logged with its id and
+///    answered in JSON, yet costs no session lookup and adds no unbounded
+///    label to the metrics.
+/// 5. `ops::track`: metrics per matched route.
+/// 6. `guard_origin`, then `session::manage`: a foreign Origin is refused
+///    before its cookies can rotate anything; `manage` then resolves the
+///    session and checks CSRF before any handler runs.
+///
+/// Body limits are per route group: small for JSON, the upload's own for
+/// `POST /api/upload`.
 pub fn build_app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -70,18 +92,20 @@ pub fn build_app(state: AppState) -> Router {
         tracing::info_span!("request", method = %req.method(), route, request_id = id)
     });
 
-    // JSON endpoints: bodies over the limit are refused from Content-Length
-    // alone, before a handler runs. Uploads bring their own, larger limit.
-    let json_api = Router::new()
+    // Every route is registered once, in its feature's `router()`; the
+    // OpenAPI document is a by-product of that registration.
+    let json_api = OpenApiRouter::new()
         .merge(session::router())
         .merge(auth::router())
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT));
-
-    Router::new()
+    let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ops::router())
-        .merge(openapi::router())
         .merge(json_api)
         .merge(tasks::router(&state.settings.storage))
+        .split_for_parts();
+
+    routes
+        .merge(openapi::router(doc))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(

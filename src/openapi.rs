@@ -1,21 +1,41 @@
-//! The API's self-description: `GET /api/openapi.json`, an OpenAPI 3.1
-//! document generated from the handlers' `#[utoipa::path]` annotations, and
-//! `GET /docs`, Scalar's interactive reference over the same document. The
-//! document is built once, when the router is.
+//! The API's self-description. Each feature registers its handlers once with
+//! utoipa-axum (`OpenApiRouter` + `routes!`), so the router and the document
+//! are built together and cannot drift; this module holds only what is not
+//! per-route: the info, tags, security schemes, the responses every operation
+//! shares, and the two endpoints that serve the result — `GET
+//! /api/openapi.json` and `GET /docs` (Swagger UI, every asset embedded in
+//! the binary, served under a CSP that allows nothing but this origin).
 
-use axum::{Router, body::Bytes, http::header, routing::get};
+use axum::{
+    Router,
+    body::Bytes,
+    http::{HeaderValue, header},
+    routing::get,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    openapi::{
+        Ref, RefOr, Response,
+        security::{ApiKey, ApiKeyValue, SecurityScheme},
+    },
 };
-use utoipa_scalar::{Scalar, Servable as _};
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::{app::AppState, auth, error, ops, session, tasks};
+use crate::app::AppState;
 
 /// Security scheme names the handlers' `security(...)` lists refer to.
 pub(crate) const SESSION: &str = "session";
 pub(crate) const REFRESH: &str = "refresh";
 pub(crate) const CSRF: &str = "csrf";
+
+const DOCUMENT_PATH: &str = "/api/openapi.json";
+
+/// The docs page loads its script, styles and the document from this origin
+/// only; Swagger UI's images are inline `data:` SVGs.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,30 +49,7 @@ pub(crate) const CSRF: &str = "csrf";
             DELETE) of a caller with a session must send that token in `X-CSRF-Token`, and \
             an `Origin` that is not the service's own or an allowed one is refused (403)."
     ),
-    paths(
-        session::routes::get_session,
-        session::routes::refresh,
-        session::routes::list_sessions,
-        session::routes::revoke_one,
-        session::routes::revoke_others,
-        auth::register::register,
-        auth::login::login,
-        auth::routes::logout,
-        auth::routes::me,
-        auth::routes::change_password,
-        tasks::upload::upload,
-        tasks::routes::list,
-        tasks::routes::get_one,
-        tasks::routes::delete,
-        tasks::routes::media,
-        tasks::minutes::minutes,
-        tasks::minutes::retry,
-        tasks::ws::watch,
-        ops::healthz,
-        ops::readyz,
-        ops::render_metrics,
-    ),
-    components(schemas(auth::User, error::ErrorResponse, tasks::ws::Event)),
+    components(schemas(crate::error::ErrorResponse)),
     modifiers(&CookieAuth),
     tags(
         (name = "session", description = "Browser sessions: cookies, CSRF token, rotation, revocation"),
@@ -96,22 +93,82 @@ impl Modify for CookieAuth {
     }
 }
 
+/// Answers that come from the layers every request passes, not from one
+/// handler: the generic 500, the body limit's 413, and the transparent
+/// refresh's 401 on any request that carries a superseded refresh token.
+/// Added to each operation here so no handler has to remember them.
+struct SharedResponses;
+
+impl SharedResponses {
+    fn error(description: &str) -> RefOr<Response> {
+        let content = utoipa::openapi::ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ErrorResponse")))
+            .build();
+        Response::builder()
+            .description(description)
+            .content("application/json", content)
+            .into()
+    }
+}
+
+impl Modify for SharedResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let behind_session = path.starts_with("/api/") || path.starts_with("/ws");
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                let responses = &mut op.responses.responses;
+                responses.entry("500".into()).or_insert_with(|| {
+                    Self::error("`internal_error`: a server-side failure, logged with its cause")
+                });
+                if op.request_body.is_some() {
+                    responses.entry("413".into()).or_insert_with(|| {
+                        Self::error("`too_large`: the request body is over its limit")
+                    });
+                }
+                if behind_session {
+                    responses.entry("401".into()).or_insert_with(|| {
+                        Self::error(
+                            "`refresh_token_reused`: the request carried a refresh token that \
+                             was superseded; the whole series is revoked",
+                        )
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// A file's bytes, for response bodies that are files.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
 #[expect(dead_code, reason = "describes a body; never built")]
 pub(crate) struct Binary(Vec<u8>);
 
-/// `GET /api/openapi.json` and `GET /docs`.
-pub fn router() -> Router<AppState> {
-    let doc = ApiDoc::openapi();
+/// `GET /api/openapi.json` and `GET /docs` over the document the features'
+/// routers built; the shared responses are added and the JSON serialized once,
+/// here.
+pub fn router(mut doc: utoipa::openapi::OpenApi) -> Router<AppState> {
+    SharedResponses.modify(&mut doc);
     let json = Bytes::from(doc.to_json().expect("the OpenAPI document serializes"));
+    let docs: Router<AppState> = SwaggerUi::new("/docs")
+        .config(Config::new([DOCUMENT_PATH]).validator_url("none"))
+        .into();
     Router::new()
         .route(
-            "/api/openapi.json",
+            DOCUMENT_PATH,
             get(move || {
                 std::future::ready(([(header::CONTENT_TYPE, "application/json")], json.clone()))
             }),
         )
-        .merge(Scalar::with_url("/docs", doc))
+        .merge(docs.layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_CSP),
+        )))
 }

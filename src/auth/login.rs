@@ -26,9 +26,14 @@ use crate::{
     session::{Issued, Selector, SessionContext, SessionHandle},
     tasks,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login))
+}
 
 #[derive(Deserialize, ToSchema)]
-pub(crate) struct LoginBody {
+struct LoginBody {
     username: String,
     password: String,
 }
@@ -66,7 +71,7 @@ impl Failure {
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn login(
+async fn login(
     State(state): State<AppState>,
     handle: SessionHandle,
     Json(body): Json<LoginBody>,

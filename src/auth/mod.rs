@@ -6,10 +6,10 @@
 mod extract;
 mod hash_pool;
 mod identity;
-pub(crate) mod login;
+mod login;
 mod password;
-pub(crate) mod register;
-pub(crate) mod routes;
+mod register;
+mod routes;
 mod throttle;
 mod users;
 

@@ -24,6 +24,7 @@ use crate::{
     error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// A new account's fields, each parsed by its newtype; one 422 names every
 /// bad field.
@@ -84,8 +85,12 @@ impl Account {
     }
 }
 
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(register))
+}
+
 #[derive(Deserialize, ToSchema)]
-pub(crate) struct RegisterBody {
+struct RegisterBody {
     /// 3–32 characters of `[a-z0-9_.-]`.
     username: String,
     #[schema(required = false)]
@@ -108,7 +113,7 @@ pub(crate) struct RegisterBody {
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn register(
+async fn register(
     State(state): State<AppState>,
     handle: SessionHandle,
     Json(body): Json<RegisterBody>,

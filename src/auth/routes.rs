@@ -1,17 +1,13 @@
-//! The endpoints of DESIGN's Auth table. Register and login live in their
+//! The account endpoints (README, "Accounts"). Register and login live in their
 //! own modules; here are the router and what a logged-in user does with
 //! their account: who am I, log out, change my password.
 
 use std::collections::BTreeMap;
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::StatusCode,
-    routing::{get, post},
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     actor, current_user,
@@ -29,13 +25,13 @@ use crate::{
     session::{MaybeSession, Selector, SessionHandle},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/register", post(register::register))
-        .route("/api/auth/login", post(login::login))
-        .route("/api/auth/logout", post(logout))
-        .route("/api/auth/me", get(me))
-        .route("/api/auth/password", post(change_password))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(register::router())
+        .merge(login::router())
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
 }
 
 /// The logged-in caller's account.
@@ -50,7 +46,7 @@ pub fn router() -> Router<AppState> {
     ),
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-pub(crate) async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<User>> {
+async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<User>> {
     Ok(Json(current_user(&state, user.id).await?))
 }
 
@@ -67,7 +63,7 @@ pub(crate) async fn me(State(state): State<AppState>, user: CurrentUser) -> Resu
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn logout(
+async fn logout(
     State(state): State<AppState>,
     handle: SessionHandle,
     MaybeSession(ctx): MaybeSession,
@@ -95,7 +91,7 @@ pub(crate) async fn logout(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub(crate) struct PasswordChange {
+struct PasswordChange {
     current_password: String,
     new_password: String,
 }
@@ -119,7 +115,7 @@ pub(crate) struct PasswordChange {
     ),
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-pub(crate) async fn change_password(
+async fn change_password(
     State(state): State<AppState>,
     handle: SessionHandle,
     user: CurrentUser,

@@ -3,12 +3,11 @@
 mod metrics;
 
 use axum::{
-    Router,
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::get,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     app::AppState,
@@ -17,11 +16,11 @@ use crate::{
 
 pub use metrics::{Metrics, track};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(render_metrics))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(render_metrics))
 }
 
 /// Liveness: the process is up.
@@ -31,7 +30,7 @@ pub fn router() -> Router<AppState> {
     tag = "operations",
     responses((status = 200, description = "The process is up", body = String, content_type = "text/plain", example = "ok")),
 )]
-pub(crate) async fn healthz() -> &'static str {
+async fn healthz() -> &'static str {
     "ok"
 }
 
@@ -45,7 +44,7 @@ pub(crate) async fn healthz() -> &'static str {
         (status = 503, description = "`database_unreachable` or `migrations_pending`", body = ErrorResponse),
     ),
 )]
-pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
+async fn readyz(State(state): State<AppState>) -> Response {
     match crate::db::ready(&state.db).await {
         Ok(()) => "ready".into_response(),
         Err(code) => {
@@ -67,7 +66,7 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     tag = "operations",
     responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain; version=0.0.4")),
 )]
-pub(crate) async fn render_metrics(State(state): State<AppState>) -> Response {
+async fn render_metrics(State(state): State<AppState>) -> Response {
     (
         [("content-type", "text/plain; version=0.0.4")],
         state.metrics.render(),

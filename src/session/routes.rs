@@ -1,14 +1,14 @@
 //! The session endpoints of DESIGN section 4.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
-    routing::{delete, get, post},
 };
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
@@ -21,19 +21,19 @@ use crate::{
     error::{ApiError, ErrorResponse, Result},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/session", get(get_session))
-        .route("/api/session/refresh", post(refresh))
-        .route("/api/sessions", get(list_sessions))
-        .route("/api/sessions/{id}", delete(revoke_one))
-        .route("/api/sessions/revoke-others", post(revoke_others))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_session))
+        .routes(routes!(refresh))
+        .routes(routes!(list_sessions))
+        .routes(routes!(revoke_one))
+        .routes(routes!(revoke_others))
 }
 
 /// The caller's session: who is logged in, the CSRF token, and when the
 /// session ID and the refresh token expire.
 #[derive(Serialize, ToSchema)]
-pub(crate) struct SessionView {
+struct SessionView {
     authenticated: bool,
     #[schema(required = true)]
     user: Option<User>,
@@ -77,7 +77,7 @@ fn actor(ctx: &SessionContext, handle: &SessionHandle) -> audit::Actor {
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn get_session(
+async fn get_session(
     State(state): State<AppState>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
@@ -100,7 +100,7 @@ pub(crate) async fn get_session(
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn refresh(
+async fn refresh(
     State(state): State<AppState>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
@@ -141,7 +141,7 @@ struct SessionItem {
 }
 
 #[derive(Serialize, ToSchema)]
-pub(crate) struct SessionList {
+struct SessionList {
     sessions: Vec<SessionItem>,
 }
 
@@ -156,7 +156,7 @@ pub(crate) struct SessionList {
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn list_sessions(
+async fn list_sessions(
     State(state): State<AppState>,
     MaybeSession(ctx): MaybeSession,
 ) -> Result<Json<SessionList>> {
@@ -194,7 +194,7 @@ pub(crate) async fn list_sessions(
     ),
 )]
 #[tracing::instrument(skip_all, fields(target = %id))]
-pub(crate) async fn revoke_one(
+async fn revoke_one(
     State(state): State<AppState>,
     handle: SessionHandle,
     CurrentSession(ctx): CurrentSession,
@@ -236,7 +236,7 @@ fn session_not_found() -> ApiError {
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn revoke_others(
+async fn revoke_others(
     State(state): State<AppState>,
     handle: SessionHandle,
     CurrentSession(ctx): CurrentSession,

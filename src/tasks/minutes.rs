@@ -5,29 +5,30 @@ use anyhow::Context as _;
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::{StatusCode, header},
+    http::header,
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{
-    Viewer,
-    model::Task,
-    queries,
-    routes::{task_not_found, visible},
-};
+use super::{Viewer, errors, model::Task, queries, routes::visible};
 use crate::{
     app::AppState,
-    error::{ApiError, ErrorResponse, Result},
+    error::{ErrorResponse, Result},
     processing::{Minutes, MinutesFormat, render},
-    session::MaybeSession,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(minutes))
+        .routes(routes!(retry))
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(crate) struct MinutesParams {
+struct MinutesParams {
     /// `md` (default), `json` or `txt`; `markdown` and `text` are accepted too.
     #[param(example = "md")]
     format: Option<String>,
@@ -53,32 +54,21 @@ pub(crate) struct MinutesParams {
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(crate) async fn minutes(
+async fn minutes(
     State(state): State<AppState>,
-    MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
     Query(params): Query<MinutesParams>,
+    viewer: Viewer,
 ) -> Result<Response> {
     let format = match params.format.as_deref() {
         None => MinutesFormat::Markdown,
-        Some(f) => MinutesFormat::from_query(f).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_format",
-                "format must be md, json or txt",
-            )
-        })?,
+        Some(f) => MinutesFormat::from_query(f).ok_or_else(errors::invalid_format)?,
     };
-    let ctx = ctx.ok_or_else(task_not_found)?;
-    let stored = queries::minutes(&state.db, &Viewer::from(&ctx), task_id)
+    let stored = queries::minutes(&state.db, &viewer, task_id)
         .await?
-        .ok_or_else(task_not_found)?;
+        .ok_or_else(errors::task_not_found)?;
     let (Some(markdown), Some(json)) = (stored.markdown, stored.json) else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_ready",
-            format!("the minutes are not ready (the task is {})", stored.status),
-        ));
+        return Err(errors::not_ready(stored.status));
     };
     let body = match format {
         // Stored as rendered at completion; later edits will change it alone.
@@ -108,24 +98,16 @@ pub(crate) async fn minutes(
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(crate) async fn retry(
+async fn retry(
     State(state): State<AppState>,
-    MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
+    viewer: Viewer,
 ) -> Result<Json<Task>> {
-    let ctx = ctx.ok_or_else(task_not_found)?;
-    match queries::retry(&state.db, &Viewer::from(&ctx), task_id).await? {
+    match queries::retry(&state.db, &viewer, task_id).await? {
         Some(row) => Ok(Json(row.into())),
         None => {
-            let row = visible(&state, Some(ctx), task_id).await?;
-            Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "not_failed",
-                format!(
-                    "only failed tasks can be retried (the task is {})",
-                    row.status
-                ),
-            ))
+            let row = visible(&state, &viewer, task_id).await?;
+            Err(errors::not_failed(row.status))
         }
     }
 }

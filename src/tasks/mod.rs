@@ -4,66 +4,39 @@
 //! one that does not exist (404, never 403).
 
 mod cursor;
+mod errors;
 mod filename;
 mod hub;
-pub(crate) mod minutes;
+mod minutes;
 mod model;
 pub mod progress;
 pub(crate) mod queries;
-pub(crate) mod routes;
+mod routes;
 mod sniff;
 mod store;
-pub(crate) mod upload;
-pub(crate) mod ws;
+mod upload;
+mod viewer;
+mod ws;
 
-use axum::{
-    Router,
-    extract::DefaultBodyLimit,
-    routing::{get, post},
-};
-use uuid::Uuid;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-use crate::{app::AppState, config::StorageSettings, session::SessionContext};
+use crate::{app::AppState, config::StorageSettings};
 
 pub use hub::Hub;
 pub(crate) use queries::adopt;
 pub use store::{FsStore, StorageKey, UploadStore, Uploads};
+pub(crate) use viewer::Viewer;
 
-/// Room for the multipart framing around the file (boundaries, part headers,
-/// small extra fields); the file itself is counted while streaming.
-const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+/// Schemas no operation names: the WebSocket's messages.
+#[derive(OpenApi)]
+#[openapi(components(schemas(ws::Event)))]
+struct WsMessages;
 
-pub fn router(storage: &StorageSettings) -> Router<AppState> {
-    let body_limit = storage.max_upload_bytes.saturating_add(MULTIPART_OVERHEAD);
-    let body_limit = usize::try_from(body_limit).unwrap_or(usize::MAX);
-    Router::new()
-        .route(
-            "/api/upload",
-            post(upload::upload).layer(DefaultBodyLimit::max(body_limit)),
-        )
-        .route("/api/tasks", get(routes::list))
-        .route(
-            "/api/tasks/{task_id}",
-            get(routes::get_one).delete(routes::delete),
-        )
-        .route("/api/tasks/{task_id}/media", get(routes::media))
-        .route("/api/tasks/{task_id}/minutes", get(minutes::minutes))
-        .route("/api/tasks/{task_id}/retry", post(minutes::retry))
-        .route("/ws/{task_id}", get(ws::watch))
-}
-
-/// Whose tasks a request may see: a user's, or else its anonymous series'.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Viewer {
-    pub series_id: Uuid,
-    pub user_id: Option<Uuid>,
-}
-
-impl From<&SessionContext> for Viewer {
-    fn from(ctx: &SessionContext) -> Self {
-        Self {
-            series_id: ctx.series_id,
-            user_id: ctx.user_id,
-        }
-    }
+pub fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(WsMessages::openapi())
+        .merge(upload::router(storage))
+        .merge(routes::router())
+        .merge(minutes::router())
+        .merge(ws::router())
 }

@@ -17,16 +17,23 @@ use uuid::Uuid;
 use super::{
     UploadStore, Viewer,
     cursor::Cursor,
-    filename,
+    errors, filename,
     model::{Task, TaskRow},
     queries,
     store::StorageKey,
 };
 use crate::{
     app::AppState,
-    error::{ApiError, ErrorResponse, Result},
-    session::{MaybeSession, SessionContext},
+    error::{ErrorResponse, Result},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(get_one, delete))
+        .routes(routes!(media))
+}
 
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 100;
@@ -34,7 +41,7 @@ const MAX_LIMIT: usize = 100;
 /// Taken as text so a bad value gets our error code, not the extractor's.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(crate) struct ListParams {
+struct ListParams {
     /// Page size, 1–100; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
@@ -43,7 +50,7 @@ pub(crate) struct ListParams {
 }
 
 #[derive(Serialize, ToSchema)]
-pub(crate) struct TaskList {
+struct TaskList {
     tasks: Vec<Task>,
     /// Where the next page starts; null on the last page.
     #[schema(required = true)]
@@ -64,33 +71,21 @@ pub(crate) struct TaskList {
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn list(
+async fn list(
     State(state): State<AppState>,
-    MaybeSession(ctx): MaybeSession,
+    viewer: Option<Viewer>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<TaskList>> {
     let limit = match params.limit.as_deref().map(str::parse::<usize>) {
         None => DEFAULT_LIMIT,
         Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_limit",
-                format!("limit must be an integer from 1 to {MAX_LIMIT}"),
-            ));
-        }
+        Some(_) => return Err(errors::invalid_limit(MAX_LIMIT)),
     };
     let after = match params.cursor.as_deref() {
         None => None,
-        Some(c) => Some(Cursor::decode(c).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_cursor",
-                "malformed cursor",
-            )
-        })?),
+        Some(c) => Some(Cursor::decode(c).ok_or_else(errors::invalid_cursor)?),
     };
-    let Some(ctx) = ctx else {
+    let Some(viewer) = viewer else {
         return Ok(Json(TaskList {
             tasks: vec![],
             next_cursor: None,
@@ -98,7 +93,7 @@ pub(crate) async fn list(
     };
     // One row more than asked says whether another page exists.
     let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
-    let mut rows = queries::list(&state.db, &Viewer::from(&ctx), after, fetch).await?;
+    let mut rows = queries::list(&state.db, &viewer, after, fetch).await?;
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|r| {
@@ -130,12 +125,12 @@ pub(crate) async fn list(
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(crate) async fn get_one(
+async fn get_one(
     State(state): State<AppState>,
-    MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
+    viewer: Viewer,
 ) -> Result<Json<Task>> {
-    Ok(Json(visible(&state, ctx, task_id).await?.into()))
+    Ok(Json(visible(&state, &viewer, task_id).await?.into()))
 }
 
 /// Deletes the row first: a file without a row is garbage, a row without its
@@ -154,15 +149,14 @@ pub(crate) async fn get_one(
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(crate) async fn delete(
+async fn delete(
     State(state): State<AppState>,
-    MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
+    viewer: Viewer,
 ) -> Result<StatusCode> {
-    let ctx = ctx.ok_or_else(task_not_found)?;
-    let key = queries::delete(&state.db, &Viewer::from(&ctx), task_id)
+    let key = queries::delete(&state.db, &viewer, task_id)
         .await?
-        .ok_or_else(task_not_found)?;
+        .ok_or_else(errors::task_not_found)?;
     let key = StorageKey::parse(&key).context("a stored task's key")?;
     if let Err(e) = state.uploads.delete(key).await {
         tracing::warn!(error = %e, %key, "deleted task's file not removed");
@@ -186,12 +180,12 @@ pub(crate) async fn delete(
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
-pub(crate) async fn media(
+async fn media(
     State(state): State<AppState>,
-    MaybeSession(ctx): MaybeSession,
     Path(task_id): Path<Uuid>,
+    viewer: Viewer,
 ) -> Result<Response> {
-    let row = visible(&state, ctx, task_id).await?;
+    let row = visible(&state, &viewer, task_id).await?;
     let key = StorageKey::parse(&row.storage_key).context("a stored task's key")?;
     let (file, len) = state
         .uploads
@@ -218,17 +212,9 @@ pub(crate) async fn media(
     Ok((headers, body).into_response())
 }
 
-pub(super) async fn visible(
-    state: &AppState,
-    ctx: Option<SessionContext>,
-    task_id: Uuid,
-) -> Result<TaskRow> {
-    let ctx = ctx.ok_or_else(task_not_found)?;
-    queries::get(&state.db, &Viewer::from(&ctx), task_id)
+/// The task, if the viewer may see it; 404 `task_not_found` otherwise.
+pub(super) async fn visible(state: &AppState, viewer: &Viewer, task_id: Uuid) -> Result<TaskRow> {
+    queries::get(&state.db, viewer, task_id)
         .await?
-        .ok_or_else(task_not_found)
-}
-
-pub(super) fn task_not_found() -> ApiError {
-    ApiError::not_found("task_not_found", "no such task")
+        .ok_or_else(errors::task_not_found)
 }

@@ -6,16 +6,17 @@
 use anyhow::Context as _;
 use axum::{
     Json,
-    extract::{Multipart, State, multipart::Field, multipart::MultipartError},
+    extract::{DefaultBodyLimit, Multipart, State, multipart::Field, multipart::MultipartError},
     http::StatusCode,
 };
 use tokio::io::AsyncWriteExt;
 use tracing::Instrument as _;
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    UploadStore, Uploads, Viewer, filename,
+    UploadStore, Uploads, Viewer, errors, filename,
     model::{Task, TaskRow},
     queries::{self, NewTask},
     sniff::{self, Accepted},
@@ -23,6 +24,7 @@ use super::{
 };
 use crate::{
     app::AppState,
+    config::StorageSettings,
     error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
 };
@@ -39,6 +41,19 @@ struct UploadForm {
     /// transcript. Other parts are ignored.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
+}
+
+/// Room for the multipart framing around the file (boundaries, part headers,
+/// small extra fields); the file itself is counted while streaming.
+const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+
+/// `POST /api/upload`, with a body limit of its own.
+pub(super) fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
+    let body_limit = storage.max_upload_bytes.saturating_add(MULTIPART_OVERHEAD);
+    let body_limit = usize::try_from(body_limit).unwrap_or(usize::MAX);
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::max(body_limit))
 }
 
 /// Starts a session only once the upload is accepted: a refused upload from a
@@ -58,7 +73,7 @@ struct UploadForm {
     ),
 )]
 #[tracing::instrument(skip_all)]
-pub(crate) async fn upload(
+async fn upload(
     State(state): State<AppState>,
     session: SessionHandle,
     mut multipart: Multipart,
@@ -67,13 +82,7 @@ pub(crate) async fn upload(
         match multipart.next_field().await.map_err(multipart_error)? {
             Some(field) if field.name() == Some("file") => break field,
             Some(_) => continue,
-            None => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "missing_file",
-                    "the multipart field `file` is missing",
-                ));
-            }
+            None => return Err(errors::missing_file()),
         }
     };
     let filename = filename::sanitize(field.file_name());
@@ -82,7 +91,7 @@ pub(crate) async fn upload(
 
     let head = read_head(&mut field, &mut size).await?;
     let accepted = sniff::classify(&filename, client_type.as_deref(), &head)
-        .ok_or_else(unsupported_media_type)?;
+        .ok_or_else(errors::unsupported_media_type)?;
     let key = StorageKey::generate();
     let mut pending = state
         .uploads
@@ -162,11 +171,7 @@ impl Size {
     fn add(&mut self, n: usize) -> Result<()> {
         self.total = self.total.saturating_add(n as u64);
         if self.total > self.max {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!("uploads are limited to {} bytes", self.max),
-            ));
+            return Err(errors::too_large(self.max));
         }
         Ok(())
     }
@@ -205,7 +210,7 @@ async fn stream_rest<W: tokio::io::AsyncWrite + Unpin>(
         write_all(out, &chunk).await?;
     }
     if segments.is_some_and(|f| !f.found) {
-        return Err(unsupported_media_type());
+        return Err(errors::unsupported_media_type());
     }
     Ok(())
 }
@@ -239,21 +244,13 @@ impl Finder {
     }
 }
 
-fn unsupported_media_type() -> ApiError {
-    ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-        "upload audio, video, or a .txt, .md, .srt, .vtt or Whisper verbose_json transcript",
-    )
-}
-
 /// A malformed body is 400; the body limit's error keeps its 413.
 fn multipart_error(e: MultipartError) -> ApiError {
     let status = e.status();
     let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-        "too_large"
+        errors::TOO_LARGE
     } else {
-        "bad_request"
+        errors::BAD_REQUEST
     };
     ApiError::new(status, code, e.body_text())
 }

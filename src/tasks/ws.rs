@@ -21,7 +21,12 @@ use super::{
     model::TaskRow,
     queries,
 };
-use crate::{app::AppState, error::ErrorResponse, session::MaybeSession};
+use crate::{app::AppState, error::ErrorResponse};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(watch))
+}
 
 const NOT_FOUND: (u16, &str) = (4004, "Task not found for session");
 const REVOKED: (u16, &str) = (4001, "Session revoked");
@@ -73,13 +78,12 @@ close are ignored. The `Origin` is checked like an unsafe request's."),
         (status = 403, description = "`origin_not_allowed`", body = ErrorResponse),
     ),
 )]
-pub(crate) async fn watch(
+async fn watch(
     State(state): State<AppState>,
-    MaybeSession(ctx): MaybeSession,
+    viewer: Option<Viewer>,
     Path(task_id): Path<String>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let viewer = ctx.as_ref().map(Viewer::from);
     let task_id = task_id.parse::<Uuid>().ok();
     upgrade.on_upgrade(move |mut socket| async move {
         let close = match (viewer, task_id) {

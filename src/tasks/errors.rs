@@ -1,0 +1,80 @@
+//! The tasks feature's error codes, listed once: each client error a task
+//! endpoint answers is built here, so a code is spelled in one place.
+
+use std::fmt::Display;
+
+use axum::http::StatusCode;
+
+use crate::error::ApiError;
+
+pub(super) const TOO_LARGE: &str = "too_large";
+pub(super) const BAD_REQUEST: &str = "bad_request";
+
+/// No such task, or one the caller may not see: the two are never told apart.
+pub(crate) fn task_not_found() -> ApiError {
+    ApiError::not_found("task_not_found", "no such task")
+}
+
+pub(super) fn invalid_limit(max: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_limit",
+        format!("limit must be an integer from 1 to {max}"),
+    )
+}
+
+pub(super) fn invalid_cursor() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_cursor",
+        "malformed cursor",
+    )
+}
+
+pub(super) fn invalid_format() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_format",
+        "format must be md, json or txt",
+    )
+}
+
+pub(super) fn not_ready(status: impl Display) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "not_ready",
+        format!("the minutes are not ready (the task is {status})"),
+    )
+}
+
+pub(super) fn not_failed(status: impl Display) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "not_failed",
+        format!("only failed tasks can be retried (the task is {status})"),
+    )
+}
+
+pub(super) fn missing_file() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "missing_file",
+        "the multipart field `file` is missing",
+    )
+}
+
+pub(super) fn too_large(max_bytes: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        TOO_LARGE,
+        format!("uploads are limited to {max_bytes} bytes"),
+    )
+}
+
+pub(super) fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "upload audio, video, or a .txt, .md, .srt, .vtt or Whisper verbose_json transcript",
+    )
+}
