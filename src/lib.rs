@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod listen;
+pub mod minutes;
 pub mod openapi;
 pub mod ops;
 pub mod processing;

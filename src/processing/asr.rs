@@ -8,10 +8,13 @@ use reqwest::multipart::{Form, Part};
 use tokio_util::io::ReaderStream;
 
 use super::{
-    Format, Processor, Transcript, backend, parse,
+    Processor, backend,
     pipeline::{JobError, JobInput},
 };
-use crate::tasks::UploadStore as _;
+use crate::{
+    minutes::{Format, Transcript, parse},
+    tasks::UploadStore as _,
+};
 
 const DEFAULT_MODEL: &str = "whisper-1";
 /// Long recordings take long; a hung backend must still not hold a job forever.

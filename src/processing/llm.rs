@@ -9,10 +9,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    ActionItem, Decision, Minutes, Processor, backend,
+    Processor, backend,
     pipeline::{JobError, numbered_lines},
-    transcript::Transcript,
 };
+use crate::minutes::{ActionItem, Decision, Minutes, Transcript};
 
 const DEFAULT_MODEL: &str = "default";
 const TIMEOUT: Duration = Duration::from_secs(15 * 60);

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use tokio::io::AsyncReadExt as _;
 
-use super::{Format, Transcript, asr, llm, parse, queue::Claimed, render, summarize};
+use super::{asr, llm, queue::Claimed};
+use crate::minutes::{Format, Transcript, parse, render, summarize};
 use crate::{
     config::ProcessingSettings,
     tasks::{

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     app::AppState,
     error::{ApiError, ErrorResponse, Result},
-    processing::{Minutes, MinutesFormat, render},
+    minutes::{Minutes, MinutesFormat, render},
     session::MaybeSession,
 };
 

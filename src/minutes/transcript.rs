@@ -307,9 +307,9 @@ mod tests {
             for format in ALL {
                 if let Ok(transcript) = parse(format, &input) {
                     assert!(transcript.segments.iter().all(|s| !s.text.is_empty()));
-                    let minutes = crate::processing::summarize(&transcript);
-                    let _ = crate::processing::render::markdown(&minutes);
-                    let _ = crate::processing::render::text(&minutes);
+                    let minutes = crate::minutes::summarize(&transcript);
+                    let _ = crate::minutes::render::markdown(&minutes);
+                    let _ = crate::minutes::render::text(&minutes);
                 }
             }
         }
@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(transcript.segments.len(), 1);
         let periods_without_spaces = "本日は晴天.明日は雨.".repeat(20_000);
         let transcript = parse(Format::Plain, &periods_without_spaces).unwrap();
-        let minutes = crate::processing::summarize(&transcript);
+        let minutes = crate::minutes::summarize(&transcript);
         assert!(!minutes.summary.is_empty());
     }
 

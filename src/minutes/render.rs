@@ -176,7 +176,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processing::summarize::Decision;
+    use crate::minutes::summarize::Decision;
 
     fn sample() -> Minutes {
         let segment = |start, speaker: &str, text: &str| Segment {

@@ -136,7 +136,7 @@ fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::processing::transcript::{Format, parse};
+    use crate::minutes::transcript::{Format, parse};
 
     const JA_MEETING: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
