@@ -20,7 +20,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{auth, config::Settings, error, openapi, ops, session, tasks};
+use crate::{auth, config::Settings, error, openapi, ops, session, storage, tasks};
 
 /// JSON bodies are small.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -32,7 +32,7 @@ pub struct AppState {
     pub metrics: ops::Metrics,
     pub sessions: Arc<session::Sessions>,
     pub passwords: Arc<auth::Hasher>,
-    pub uploads: Arc<tasks::Uploads>,
+    pub uploads: Arc<storage::Uploads>,
     pub hub: Arc<tasks::Hub>,
 }
 
@@ -41,12 +41,14 @@ impl AppState {
         Ok(Self {
             sessions: Arc::new(session::Sessions::new(&settings, db.clone())?),
             passwords: Arc::new(auth::Hasher::new(&settings.auth)?),
-            uploads: Arc::new(tasks::Uploads::new(&settings.storage.dir).with_context(|| {
-                format!(
-                    "cannot create storage.dir {}",
-                    settings.storage.dir.display()
-                )
-            })?),
+            uploads: Arc::new(
+                storage::Uploads::new(&settings.storage.dir).with_context(|| {
+                    format!(
+                        "cannot create storage.dir {}",
+                        settings.storage.dir.display()
+                    )
+                })?,
+            ),
             metrics: ops::Metrics::install()?,
             hub: tasks::Hub::start(db.clone()),
             settings: Arc::new(settings),

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use crate::{
     config::SessionSettings,
-    tasks::{StorageKey, UploadStore, Uploads},
+    storage::{StorageKey, UploadStore, Uploads},
 };
 
 const BATCH: i64 = 1000;

@@ -10,7 +10,7 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -135,4 +135,21 @@ impl crate::listen::Receiver for Hub {
             _ => {}
         }
     }
+}
+
+/// Publishes a task's state as it is in this transaction (delivered at
+/// commit), or its deletion when the row is gone.
+pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT pg_notify($1, json_build_object(
+             'task_id', $2::uuid,
+             'state', (SELECT json_build_object('status', status, 'stage', stage,
+                                                'progress', progress, 'error', left(error, 2000))
+                       FROM tasks WHERE id = $2))::text)",
+        TASK_CHANNEL,
+        task_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

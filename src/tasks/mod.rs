@@ -8,11 +8,9 @@ mod filename;
 mod hub;
 pub(crate) mod minutes;
 mod model;
-pub mod progress;
 pub(crate) mod queries;
 pub(crate) mod routes;
 mod sniff;
-mod store;
 pub(crate) mod upload;
 pub(crate) mod ws;
 
@@ -25,9 +23,9 @@ use uuid::Uuid;
 
 use crate::{app::AppState, config::StorageSettings, session::SessionContext};
 
-pub use hub::Hub;
-pub(crate) use queries::adopt;
-pub use store::{FsStore, StorageKey, UploadStore, Uploads};
+pub use hub::{Hub, notify};
+pub use model::JobInput;
+pub(crate) use queries::{adopt, job_input};
 
 /// Room for the multipart framing around the file (boundaries, part headers,
 /// small extra fields); the file itself is counted while streaming.

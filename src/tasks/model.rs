@@ -5,6 +5,8 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::storage::StorageKey;
+
 /// The columns task handlers need; results and the queue stay in the database.
 #[derive(Debug, Clone)]
 pub(crate) struct TaskRow {
@@ -19,6 +21,13 @@ pub(crate) struct TaskRow {
     pub error: Option<String>,
     pub upload_timestamp: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+}
+
+/// The task fields a job reads.
+pub struct JobInput {
+    pub storage_key: StorageKey,
+    pub filename: String,
+    pub content_type: String,
 }
 
 /// The caller's right on a task. Sharing will add `edit` and `view`.

@@ -7,9 +7,12 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::StorageKey;
-use super::{Viewer, cursor::Cursor, model::TaskRow};
-use crate::processing::{JobInput, queue};
+use super::{
+    Viewer,
+    cursor::Cursor,
+    model::{JobInput, TaskRow},
+};
+use crate::{queue, storage::StorageKey};
 
 /// What an upload knows about its task before the database does.
 pub(super) struct NewTask<'a> {
@@ -122,7 +125,7 @@ pub(super) async fn delete(
     .fetch_optional(&mut *tx)
     .await?;
     if key.is_some() {
-        super::progress::notify(&mut tx, task_id).await?;
+        super::hub::notify(&mut tx, task_id).await?;
     }
     tx.commit().await?;
     Ok(key)
@@ -220,7 +223,7 @@ pub(super) async fn retry(
     .await?;
     if row.is_some() {
         queue::enqueue(&mut tx, task_id, queue::PROCESS).await?;
-        super::progress::notify(&mut tx, task_id).await?;
+        super::hub::notify(&mut tx, task_id).await?;
     }
     tx.commit().await?;
     Ok(row)

@@ -15,17 +15,17 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    UploadStore, Viewer,
+    Viewer,
     cursor::Cursor,
     filename,
     model::{Task, TaskRow},
     queries,
-    store::StorageKey,
 };
 use crate::{
     app::AppState,
     error::{ApiError, ErrorResponse, Result},
     session::{MaybeSession, SessionContext},
+    storage::{StorageKey, UploadStore},
 };
 
 const DEFAULT_LIMIT: usize = 50;

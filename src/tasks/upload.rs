@@ -15,16 +15,16 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    UploadStore, Uploads, Viewer, filename,
+    Viewer, filename,
     model::{Task, TaskRow},
     queries::{self, NewTask},
     sniff::{self, Accepted},
-    store::StorageKey,
 };
 use crate::{
     app::AppState,
     error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
+    storage::{StorageKey, UploadStore, Uploads},
 };
 
 /// What Whisper's `verbose_json` has and other JSON does not.

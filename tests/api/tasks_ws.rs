@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use minutes::tasks::progress::{self, Progress, Stage, Status};
+use minutes::jobs::progress::{self, Progress, Stage, Status};
 use serde_json::Value;
 use sqlx::PgPool;
 use tokio::net::TcpStream;

@@ -1,11 +1,11 @@
-//! The progress plumbing processing drives: one transaction updates a task's
-//! state and publishes a `NOTIFY`, delivered to every instance's hub at commit.
-//! This is the worker's side, so it is keyed by task id alone — no viewer.
+//! The worker's progress writes: one transaction updates a task's state and
+//! publishes it with the tasks' `NOTIFY`, delivered to every instance's hub
+//! at commit. Keyed by task id alone, with no viewer: the job is the authority.
 
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::hub::TASK_CHANNEL;
+use crate::tasks::notify;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -119,21 +119,4 @@ pub async fn fail(conn: &mut PgConnection, task_id: Uuid, error: &str) -> sqlx::
     .execute(&mut *conn)
     .await?;
     notify(conn, task_id).await
-}
-
-/// Publishes a task's state as it is in this transaction (delivered at
-/// commit), or its deletion when the row is gone.
-pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!(
-        "SELECT pg_notify($1, json_build_object(
-             'task_id', $2::uuid,
-             'state', (SELECT json_build_object('status', status, 'stage', stage,
-                                                'progress', progress, 'error', left(error, 2000))
-                       FROM tasks WHERE id = $2))::text)",
-        TASK_CHANNEL,
-        task_id,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
 }

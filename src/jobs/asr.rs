@@ -7,13 +7,11 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use tokio_util::io::ReaderStream;
 
-use super::{
-    Processor, backend,
-    pipeline::{JobError, JobInput},
-};
+use super::{Processor, backend, pipeline::JobError};
 use crate::{
     minutes::{Format, Transcript, parse},
-    tasks::UploadStore as _,
+    storage::UploadStore as _,
+    tasks::JobInput,
 };
 
 const DEFAULT_MODEL: &str = "whisper-1";

@@ -1,22 +1,23 @@
 //! One job from start to end: transcribe (parse an uploaded transcript, or
 //! send audio/video to the ASR backend), summarize (the LLM backend, or the
 //! built-in extractive summarizer), render the minutes. Each stage reports
-//! progress through the task's progress function.
+//! progress through `progress::update`.
 
 use std::sync::Arc;
 
 use sqlx::PgPool;
 use tokio::io::AsyncReadExt as _;
 
-use super::{asr, llm, queue::Claimed};
-use crate::minutes::{Format, Transcript, parse, render, summarize};
+use super::{
+    asr, llm,
+    progress::{self, Progress, Stage, Status},
+};
 use crate::{
     config::ProcessingSettings,
-    tasks::{
-        StorageKey, UploadStore as _, Uploads,
-        progress::{self, Progress, Stage, Status},
-        queries,
-    },
+    minutes::{Format, Transcript, parse, render, summarize},
+    queue::Claimed,
+    storage::{UploadStore as _, Uploads},
+    tasks::{self, JobInput},
 };
 
 /// Transcripts are text; past this they are not meeting transcripts.
@@ -53,13 +54,6 @@ pub enum JobError {
     Transient(String),
 }
 
-/// The task fields a job reads.
-pub struct JobInput {
-    pub storage_key: StorageKey,
-    pub filename: String,
-    pub content_type: String,
-}
-
 pub struct Output {
     pub markdown: String,
     pub json: serde_json::Value,
@@ -79,7 +73,7 @@ fn internal(e: impl std::fmt::Display) -> JobError {
 }
 
 pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
-    let Some(input) = queries::job_input(&p.db, job.task_id)
+    let Some(input) = tasks::job_input(&p.db, job.task_id)
         .await
         .map_err(internal)?
     else {

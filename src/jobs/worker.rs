@@ -13,9 +13,12 @@ use uuid::Uuid;
 use super::{
     Processor,
     pipeline::{self, JobError},
+    progress,
+};
+use crate::{
+    listen,
     queue::{self, Claimed, JOBS_CHANNEL},
 };
-use crate::{listen, tasks::progress};
 
 /// How long a claim holds without a heartbeat; a crashed worker's job is
 /// claimed again after this.

@@ -4,7 +4,8 @@
 //! crashed worker's job is claimed again once its lease lapses. Every write
 //! after the claim is conditioned on still holding the lease: a job completes
 //! at most once. Claims are fair across owners: the owner with the fewest
-//! running jobs goes first, then the oldest job.
+//! running jobs goes first, then the oldest job. A leaf: tasks enqueue in
+//! their own transactions, the job runtime claims.
 
 use std::time::Duration;
 
