@@ -10,14 +10,14 @@ use tokio::io::AsyncReadExt as _;
 
 use super::{
     asr, llm,
-    progress::{self, Progress, Stage, Status},
+    progress::{self, Progress},
 };
 use crate::{
     config::ProcessingSettings,
     minutes::{Format, Transcript, parse, render, summarize},
     queue::Claimed,
     storage::{UploadStore as _, Uploads},
-    tasks::{self, JobInput},
+    tasks::{self, JobInput, Stage, Status},
 };
 
 /// Transcripts are text; past this they are not meeting transcripts.

@@ -5,41 +5,7 @@
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::tasks::notify;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Queued,
-    Processing,
-    Completed,
-    Failed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Processing => "processing",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    Transcribing,
-    Summarizing,
-}
-
-impl Stage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Transcribing => "transcribing",
-            Self::Summarizing => "summarizing",
-        }
-    }
-}
+use crate::tasks::{Stage, Status, notify};
 
 /// A task's new state; `progress` is clamped to 0–100.
 #[derive(Debug, Clone)]
@@ -71,8 +37,8 @@ pub async fn update(db: &PgPool, task_id: Uuid, p: &Progress) -> sqlx::Result<bo
                 updated_at = now()
          WHERE id = $1",
         task_id,
-        p.status.as_str(),
-        p.stage.map(Stage::as_str),
+        p.status as Status,
+        p.stage as Option<Stage>,
         i16::from(p.progress.min(100)),
         p.error.as_deref(),
     )
@@ -95,12 +61,13 @@ pub async fn complete(
     json: &serde_json::Value,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE tasks SET status = 'completed', stage = NULL, progress = 100, error = NULL,
+        "UPDATE tasks SET status = $4, stage = NULL, progress = 100, error = NULL,
                 result_markdown = $2, result_json = $3, updated_at = now()
          WHERE id = $1",
         task_id,
         markdown,
         json,
+        Status::Completed as Status,
     )
     .execute(&mut *conn)
     .await?;
@@ -110,11 +77,12 @@ pub async fn complete(
 /// Marks the task failed with a message for people, in the caller's transaction.
 pub async fn fail(conn: &mut PgConnection, task_id: Uuid, error: &str) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE tasks SET status = 'failed', stage = NULL, error = $2,
+        "UPDATE tasks SET status = $3, stage = NULL, error = $2,
                 updated_at = now()
          WHERE id = $1",
         task_id,
         error,
+        Status::Failed as Status,
     )
     .execute(&mut *conn)
     .await?;

@@ -15,17 +15,17 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 pub const TASK_CHANNEL: &str = "task_events";
+use super::model::{Stage, Status};
 use crate::{listen::Event, session::REVOKED_CHANNEL};
 
 /// A task's observable state, as every change publishes it: each change
 /// reaches the sockets as its own event, however quickly the next follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskState {
-    /// `queued`, `processing`, `completed` or `failed`.
-    pub status: String,
-    /// `transcribing` or `summarizing` while processing, else null.
+    pub status: Status,
+    /// Set while processing, else null.
     #[schema(required = true)]
-    pub stage: Option<String>,
+    pub stage: Option<Stage>,
     #[schema(minimum = 0, maximum = 100)]
     pub progress: i16,
     #[schema(required = true)]

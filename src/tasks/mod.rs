@@ -24,7 +24,7 @@ use uuid::Uuid;
 use crate::{app::AppState, config::StorageSettings, session::SessionContext};
 
 pub use hub::{Hub, notify};
-pub use model::JobInput;
+pub use model::{JobInput, Stage, Status};
 pub(crate) use queries::{adopt, job_input};
 
 /// Room for the multipart framing around the file (boundaries, part headers,

@@ -76,3 +76,28 @@ async fn docs_page_is_html(db: PgPool) {
         "the page embeds the document"
     );
 }
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn task_status_and_stage_are_enums_in_the_document(db: PgPool) {
+    let app = spawn_app(db).await;
+    let doc: Value = app
+        .browser()
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["Status"]["enum"],
+        serde_json::json!(["queued", "processing", "completed", "failed"]),
+        "{}",
+        schemas["Status"]
+    );
+    assert_eq!(
+        schemas["Stage"]["enum"],
+        serde_json::json!(["transcribing", "summarizing"]),
+        "{}",
+        schemas["Stage"]
+    );
+}
