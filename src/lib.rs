@@ -11,6 +11,7 @@ pub mod minutes;
 pub mod openapi;
 pub mod ops;
 pub mod queue;
+pub mod retention;
 pub mod run;
 pub mod session;
 pub mod storage;

@@ -14,7 +14,7 @@ use crate::{
     config::Settings,
     db,
     jobs::{Processor, worker},
-    session, storage,
+    retention, storage,
 };
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -28,7 +28,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let session_settings = settings.session.clone();
             let state = AppState::new(settings, pool.clone())?;
             let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
-            let purger = session::spawn_purger(pool, session_settings, state.uploads.clone());
+            let purger = retention::spawn_purger(pool, session_settings, state.uploads.clone());
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
             workers.stop().await;
@@ -51,7 +51,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             command: SessionsCommand::Purge,
         } => {
             let uploads = storage::Uploads::new(&settings.storage.dir)?;
-            let report = session::purge(&pool, &settings.session, &uploads).await?;
+            let report = retention::purge(&pool, &settings.session, &uploads).await?;
             println!(
                 "purged {} session IDs, {} series ({} task files), {} sealed tokens, \
                  {} login attempts",

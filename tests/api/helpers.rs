@@ -120,9 +120,9 @@ impl TestApp {
     }
 
     /// Runs the session purge once, against this app's upload store.
-    pub async fn purge(&self) -> minutes::session::PurgeReport {
+    pub async fn purge(&self) -> minutes::retention::PurgeReport {
         let uploads = minutes::storage::FsStore::new(&self.upload_dir).unwrap();
-        minutes::session::purge(&self.db, &self.settings.session, &uploads)
+        minutes::retention::purge(&self.db, &self.settings.session, &uploads)
             .await
             .unwrap()
     }
