@@ -31,8 +31,9 @@ use clap::Parser;
 use common::{Latencies, Report};
 use minutes::{
     config::ProcessingSettings,
-    processing::{Processor, queue, worker},
-    tasks::FsStore,
+    jobs::{Processor, worker},
+    queue,
+    storage::FsStore,
 };
 use sqlx::{
     PgPool,

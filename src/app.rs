@@ -22,7 +22,7 @@ use tower_http::{
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{auth, config::Settings, error, openapi, ops, session, tasks};
+use crate::{auth, config::Settings, error, openapi, ops, session, storage, tasks};
 
 /// JSON bodies are small.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -34,7 +34,7 @@ pub struct AppState {
     pub metrics: ops::Metrics,
     pub sessions: Arc<session::Sessions>,
     pub passwords: Arc<auth::Hasher>,
-    pub uploads: Arc<tasks::Uploads>,
+    pub uploads: Arc<storage::Uploads>,
     pub hub: Arc<tasks::Hub>,
 }
 
@@ -43,12 +43,14 @@ impl AppState {
         Ok(Self {
             sessions: Arc::new(session::Sessions::new(&settings, db.clone())?),
             passwords: Arc::new(auth::Hasher::new(&settings.auth)?),
-            uploads: Arc::new(tasks::Uploads::new(&settings.storage.dir).with_context(|| {
-                format!(
-                    "cannot create storage.dir {}",
-                    settings.storage.dir.display()
-                )
-            })?),
+            uploads: Arc::new(
+                storage::Uploads::new(&settings.storage.dir).with_context(|| {
+                    format!(
+                        "cannot create storage.dir {}",
+                        settings.storage.dir.display()
+                    )
+                })?,
+            ),
             metrics: ops::Metrics::install()?,
             hub: tasks::Hub::start(db.clone()),
             settings: Arc::new(settings),

@@ -13,8 +13,8 @@ use crate::{
     cli::{Command, SessionsCommand, UserCommand},
     config::Settings,
     db,
-    processing::{Processor, worker},
-    session, tasks,
+    jobs::{Processor, worker},
+    retention, storage,
 };
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -28,7 +28,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let session_settings = settings.session.clone();
             let state = AppState::new(settings, pool.clone())?;
             let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
-            let purger = session::spawn_purger(pool, session_settings, state.uploads.clone());
+            let purger = retention::spawn_purger(pool, session_settings, state.uploads.clone());
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
             workers.stop().await;
@@ -36,7 +36,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Worker => {
             db::migrate(&pool).await?;
-            let uploads = Arc::new(tasks::Uploads::new(&settings.storage.dir)?);
+            let uploads = Arc::new(storage::Uploads::new(&settings.storage.dir)?);
             let workers = Workers::start(&settings, pool, uploads);
             app::shutdown_signal().await;
             workers.stop().await;
@@ -50,8 +50,8 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Sessions {
             command: SessionsCommand::Purge,
         } => {
-            let uploads = tasks::Uploads::new(&settings.storage.dir)?;
-            let report = session::purge(&pool, &settings.session, &uploads).await?;
+            let uploads = storage::Uploads::new(&settings.storage.dir)?;
+            let report = retention::purge(&pool, &settings.session, &uploads).await?;
             println!(
                 "purged {} session IDs, {} series ({} task files), {} sealed tokens, \
                  {} login attempts",
@@ -97,7 +97,7 @@ struct Workers {
 }
 
 impl Workers {
-    fn start(settings: &Settings, db: PgPool, uploads: Arc<tasks::Uploads>) -> Self {
+    fn start(settings: &Settings, db: PgPool, uploads: Arc<storage::Uploads>) -> Self {
         let processor = Arc::new(Processor::new(&settings.processing, db, uploads));
         let shutdown = CancellationToken::new();
         let set = worker::spawn(processor, settings.processing.workers, shutdown.clone());

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 pub use manage::{CurrentSession, MaybeSession, SessionHandle, manage};
 pub use origin::{CSRF_HEADER, guard_origin};
-pub use purge::{PurgeReport, purge, spawn_purger};
+pub use purge::{PurgedSeries, purge_sealed_tokens, purge_series, purge_session_ids};
 pub use refresh::RefreshFailure;
 pub use routes::router;
 pub use series::{REVOKED_CHANNEL, Selector};

@@ -10,22 +10,22 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 pub const TASK_CHANNEL: &str = "task_events";
+use super::model::{Stage, Status};
 use crate::{listen::Event, session::REVOKED_CHANNEL};
 
 /// A task's observable state, as every change publishes it: each change
 /// reaches the sockets as its own event, however quickly the next follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskState {
-    /// `queued`, `processing`, `completed` or `failed`.
-    pub status: String,
-    /// `transcribing` or `summarizing` while processing, else null.
+    pub status: Status,
+    /// Set while processing, else null.
     #[schema(required = true)]
-    pub stage: Option<String>,
+    pub stage: Option<Stage>,
     #[schema(minimum = 0, maximum = 100)]
     pub progress: i16,
     #[schema(required = true)]
@@ -135,4 +135,21 @@ impl crate::listen::Receiver for Hub {
             _ => {}
         }
     }
+}
+
+/// Publishes a task's state as it is in this transaction (delivered at
+/// commit), or its deletion when the row is gone.
+pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT pg_notify($1, json_build_object(
+             'task_id', $2::uuid,
+             'state', (SELECT json_build_object('status', status, 'stage', stage,
+                                                'progress', progress, 'error', left(error, 2000))
+                       FROM tasks WHERE id = $2))::text)",
+        TASK_CHANNEL,
+        task_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -16,7 +16,7 @@ use super::{Viewer, errors, model::Task, queries, routes::visible};
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
-    processing::{Minutes, MinutesFormat, render},
+    minutes::{Minutes, MinutesFormat, render},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -9,11 +9,9 @@ mod filename;
 mod hub;
 mod minutes;
 mod model;
-pub mod progress;
 pub(crate) mod queries;
 mod routes;
 mod sniff;
-mod store;
 mod upload;
 mod viewer;
 mod ws;
@@ -23,9 +21,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{app::AppState, config::StorageSettings};
 
-pub use hub::Hub;
-pub(crate) use queries::adopt;
-pub use store::{FsStore, StorageKey, UploadStore, Uploads};
+pub use hub::{Hub, notify};
+pub use model::{JobInput, Stage, Status};
+pub(crate) use queries::{adopt, job_input};
 pub(crate) use viewer::Viewer;
 
 /// Schemas no operation names: the WebSocket's messages.

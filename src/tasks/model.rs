@@ -1,9 +1,58 @@
-//! A task as stored (`TaskRow`) and as clients see it (`Task`, DESIGN's JSON).
+//! A task as stored (`TaskRow`) and as clients see it (`Task`, DESIGN's JSON),
+//! and the one `Status` and `Stage` that the database, the API, the
+//! WebSocket events and the worker's progress writes all use.
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use crate::storage::StorageKey;
+
+/// Where a task is in its life; `tasks.status` holds it as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+pub enum Status {
+    Queued,
+    Processing,
+    Completed,
+    Failed,
+}
+
+impl Status {
+    /// Nothing more will happen to the task unless someone retries it.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Completed | Self::Failed)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Processing => "processing",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a processing task is doing; `tasks.stage` holds it as text, null
+/// unless the task is processing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+pub enum Stage {
+    Transcribing,
+    Summarizing,
+}
 
 /// The columns task handlers need; results and the queue stay in the database.
 #[derive(Debug, Clone)]
@@ -13,12 +62,19 @@ pub(crate) struct TaskRow {
     pub content_type: String,
     pub size_bytes: i64,
     pub storage_key: String,
-    pub status: String,
-    pub stage: Option<String>,
+    pub status: Status,
+    pub stage: Option<Stage>,
     pub progress: i16,
     pub error: Option<String>,
     pub upload_timestamp: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+}
+
+/// The task fields a job reads.
+pub struct JobInput {
+    pub storage_key: StorageKey,
+    pub filename: String,
+    pub content_type: String,
 }
 
 /// The caller's right on a task. Sharing will add `edit` and `view`.
@@ -36,12 +92,10 @@ pub(crate) struct Task {
     /// As derived from the file's contents at upload.
     content_type: String,
     size_bytes: i64,
-    /// `queued`, `processing`, `completed` or `failed`.
-    #[schema(example = "queued")]
-    status: String,
-    /// `transcribing` or `summarizing` while processing, else null.
+    status: Status,
+    /// Set while processing, else null.
     #[schema(required = true)]
-    stage: Option<String>,
+    stage: Option<Stage>,
     #[schema(minimum = 0, maximum = 100)]
     progress: i16,
     /// Why the task failed; null unless `status` is `failed`.

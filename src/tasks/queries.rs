@@ -7,9 +7,12 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::StorageKey;
-use super::{Viewer, cursor::Cursor, model::TaskRow};
-use crate::processing::{JobInput, queue};
+use super::{
+    Viewer,
+    cursor::Cursor,
+    model::{JobInput, Stage, Status, TaskRow},
+};
+use crate::{queue, storage::StorageKey};
 
 /// What an upload knows about its task before the database does.
 pub(super) struct NewTask<'a> {
@@ -28,11 +31,12 @@ pub(crate) async fn get(
 ) -> sqlx::Result<Option<TaskRow>> {
     sqlx::query_as!(
         TaskRow,
-        "SELECT id, filename, content_type, size_bytes, storage_key, status, stage, progress,
-                error, upload_timestamp, updated_at
+        r#"SELECT id, filename, content_type, size_bytes, storage_key,
+                status AS "status: Status", stage AS "stage: Stage", progress, error,
+                upload_timestamp, updated_at
          FROM tasks
          WHERE id = $1
-           AND task_visible(tasks, $2, $3)",
+           AND task_visible(tasks, $2, $3)"#,
         task_id,
         viewer.series_id,
         viewer.user_id,
@@ -51,13 +55,14 @@ pub(super) async fn list(
 ) -> sqlx::Result<Vec<TaskRow>> {
     sqlx::query_as!(
         TaskRow,
-        "SELECT id, filename, content_type, size_bytes, storage_key, status, stage, progress,
-                error, upload_timestamp, updated_at
+        r#"SELECT id, filename, content_type, size_bytes, storage_key,
+                status AS "status: Status", stage AS "stage: Stage", progress, error,
+                upload_timestamp, updated_at
          FROM tasks
          WHERE task_visible(tasks, $1, $2)
            AND ($3::timestamptz IS NULL OR (upload_timestamp, id) < ($3::timestamptz, $4::uuid))
          ORDER BY upload_timestamp DESC, id DESC
-         LIMIT $5",
+         LIMIT $5"#,
         viewer.series_id,
         viewer.user_id,
         after.map(|c| c.upload_timestamp),
@@ -82,10 +87,11 @@ pub(super) async fn insert(
     let mut tx = db.begin().await?;
     let row = sqlx::query_as!(
         TaskRow,
-        "INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key)
+        r#"INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, filename, content_type, size_bytes, storage_key, status, stage, progress,
-                   error, upload_timestamp, updated_at",
+         RETURNING id, filename, content_type, size_bytes, storage_key,
+                   status AS "status: Status", stage AS "stage: Stage", progress, error,
+                   upload_timestamp, updated_at"#,
         new.id,
         series_id,
         viewer.user_id,
@@ -122,7 +128,7 @@ pub(super) async fn delete(
     .fetch_optional(&mut *tx)
     .await?;
     if key.is_some() {
-        super::progress::notify(&mut tx, task_id).await?;
+        super::hub::notify(&mut tx, task_id).await?;
     }
     tx.commit().await?;
     Ok(key)
@@ -170,7 +176,7 @@ pub(crate) async fn job_input(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option
 
 /// A visible task's status and stored minutes.
 pub(super) struct StoredMinutes {
-    pub status: String,
+    pub status: Status,
     pub markdown: Option<String>,
     pub json: Option<serde_json::Value>,
 }
@@ -183,7 +189,7 @@ pub(super) async fn minutes(
 ) -> sqlx::Result<Option<StoredMinutes>> {
     sqlx::query_as!(
         StoredMinutes,
-        r#"SELECT status, result_markdown AS markdown, result_json AS json
+        r#"SELECT status AS "status: Status", result_markdown AS markdown, result_json AS json
            FROM tasks
            WHERE id = $1
              AND task_visible(tasks, $2, $3)"#,
@@ -206,12 +212,13 @@ pub(super) async fn retry(
     let mut tx = db.begin().await?;
     let row = sqlx::query_as!(
         TaskRow,
-        "UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
+        r#"UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
                 updated_at = now()
          WHERE id = $1 AND status = 'failed'
            AND task_visible(tasks, $2, $3)
-         RETURNING id, filename, content_type, size_bytes, storage_key, status, stage, progress,
-                   error, upload_timestamp, updated_at",
+         RETURNING id, filename, content_type, size_bytes, storage_key,
+                   status AS "status: Status", stage AS "stage: Stage", progress, error,
+                   upload_timestamp, updated_at"#,
         task_id,
         viewer.series_id,
         viewer.user_id,
@@ -220,7 +227,7 @@ pub(super) async fn retry(
     .await?;
     if row.is_some() {
         queue::enqueue(&mut tx, task_id, queue::PROCESS).await?;
-        super::progress::notify(&mut tx, task_id).await?;
+        super::hub::notify(&mut tx, task_id).await?;
     }
     tx.commit().await?;
     Ok(row)

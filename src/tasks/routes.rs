@@ -15,16 +15,16 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    UploadStore, Viewer,
+    Viewer,
     cursor::Cursor,
     errors, filename,
     model::{Task, TaskRow},
     queries,
-    store::StorageKey,
 };
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
+    storage::{StorageKey, UploadStore},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -16,17 +16,17 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    UploadStore, Uploads, Viewer, errors, filename,
+    Viewer, errors, filename,
     model::{Task, TaskRow},
     queries::{self, NewTask},
     sniff::{self, Accepted},
-    store::StorageKey,
 };
 use crate::{
     app::AppState,
     config::StorageSettings,
     error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
+    storage::{StorageKey, UploadStore, Uploads},
 };
 
 /// What Whisper's `verbose_json` has and other JSON does not.

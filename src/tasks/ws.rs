@@ -57,10 +57,6 @@ impl From<TaskRow> for TaskState {
     }
 }
 
-fn is_final(state: &TaskState) -> bool {
-    matches!(state.status.as_str(), "completed" | "failed")
-}
-
 #[utoipa::path(
     get,
     path = "/ws/{task_id}",
@@ -134,7 +130,7 @@ async fn stream(
             if socket.send(Message::Text(text.into())).await.is_err() {
                 return None;
             }
-            if is_final(&current) {
+            if current.status.is_final() {
                 return Some(FINISHED);
             }
             last = Some(current);

@@ -120,9 +120,9 @@ impl TestApp {
     }
 
     /// Runs the session purge once, against this app's upload store.
-    pub async fn purge(&self) -> minutes::session::PurgeReport {
-        let uploads = minutes::tasks::FsStore::new(&self.upload_dir).unwrap();
-        minutes::session::purge(&self.db, &self.settings.session, &uploads)
+    pub async fn purge(&self) -> minutes::retention::PurgeReport {
+        let uploads = minutes::storage::FsStore::new(&self.upload_dir).unwrap();
+        minutes::retention::purge(&self.db, &self.settings.session, &uploads)
             .await
             .unwrap()
     }
@@ -350,15 +350,12 @@ pub struct TestWorkers {
 
 impl TestApp {
     pub fn start_workers(&self, count: usize) -> TestWorkers {
-        let uploads = Arc::new(minutes::tasks::FsStore::new(&self.upload_dir).unwrap());
-        let processor = minutes::processing::Processor::new(
-            &self.settings.processing,
-            self.db.clone(),
-            uploads,
-        );
+        let uploads = Arc::new(minutes::storage::FsStore::new(&self.upload_dir).unwrap());
+        let processor =
+            minutes::jobs::Processor::new(&self.settings.processing, self.db.clone(), uploads);
         let shutdown = tokio_util::sync::CancellationToken::new();
         TestWorkers {
-            _running: minutes::processing::worker::spawn(Arc::new(processor), count, shutdown),
+            _running: minutes::jobs::worker::spawn(Arc::new(processor), count, shutdown),
         }
     }
 }

@@ -149,3 +149,28 @@ async fn docs_page_is_served_by_the_binary_under_a_strict_csp(db: PgPool) {
         .unwrap();
     assert!(init.contains("/api/openapi.json"), "{init}");
 }
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn task_status_and_stage_are_enums_in_the_document(db: PgPool) {
+    let app = spawn_app(db).await;
+    let doc: Value = app
+        .browser()
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["Status"]["enum"],
+        serde_json::json!(["queued", "processing", "completed", "failed"]),
+        "{}",
+        schemas["Status"]
+    );
+    assert_eq!(
+        schemas["Stage"]["enum"],
+        serde_json::json!(["transcribing", "summarizing"]),
+        "{}",
+        schemas["Stage"]
+    );
+}

@@ -1,6 +1,6 @@
 use std::{collections::HashSet, time::Duration};
 
-use minutes::processing::queue;
+use minutes::queue;
 use sqlx::PgPool;
 
 use crate::helpers::spawn_app;

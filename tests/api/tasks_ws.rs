@@ -1,7 +1,10 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use minutes::tasks::progress::{self, Progress, Stage, Status};
+use minutes::{
+    jobs::progress::{self, Progress},
+    tasks::{Stage, Status},
+};
 use serde_json::Value;
 use sqlx::PgPool;
 use tokio::net::TcpStream;

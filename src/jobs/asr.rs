@@ -1,0 +1,55 @@
+//! Speech to text through an OpenAI-compatible
+//! `POST {base_url}/v1/audio/transcriptions` (whisper.cpp server, speaches,
+//! vLLM, LocalAI): the stored file is streamed, never read whole into memory.
+
+use std::time::Duration;
+
+use reqwest::multipart::{Form, Part};
+use tokio_util::io::ReaderStream;
+
+use super::{Processor, backend, pipeline::JobError};
+use crate::{
+    minutes::{Format, Transcript, parse},
+    storage::UploadStore as _,
+    tasks::JobInput,
+};
+
+const DEFAULT_MODEL: &str = "whisper-1";
+/// Long recordings take long; a hung backend must still not hold a job forever.
+const TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+pub async fn transcribe(p: &Processor, input: &JobInput) -> Result<Transcript, JobError> {
+    let settings = &p.settings.transcription;
+    let Some(base_url) = &settings.base_url else {
+        return Err(JobError::Permanent(
+            "no transcription backend configured (processing.transcription.base_url)".into(),
+        ));
+    };
+    let (file, size) = p
+        .uploads
+        .open(input.storage_key)
+        .await
+        .map_err(|e| JobError::Permanent(format!("the uploaded file cannot be read: {e}")))?;
+    let part = Part::stream_with_length(reqwest::Body::wrap_stream(ReaderStream::new(file)), size)
+        .file_name(input.filename.clone())
+        .mime_str(&input.content_type)
+        .map_err(|e| JobError::Permanent(format!("unusable content type: {e}")))?;
+    let form = Form::new()
+        .part("file", part)
+        .text(
+            "model",
+            settings
+                .model
+                .clone()
+                .unwrap_or_else(|| DEFAULT_MODEL.into()),
+        )
+        .text("response_format", "verbose_json");
+    let url = format!("{}/v1/audio/transcriptions", base_url.trim_end_matches('/'));
+    let req = backend::authorize(p.http.post(url).multipart(form), settings).timeout(TIMEOUT);
+    let body = backend::send(req, "transcription").await?;
+    parse(Format::WhisperJson, &body).map_err(|e| {
+        JobError::Permanent(format!(
+            "the transcription backend's answer is unusable: {e}"
+        ))
+    })
+}

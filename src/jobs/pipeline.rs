@@ -1,0 +1,137 @@
+//! One job from start to end: transcribe (parse an uploaded transcript, or
+//! send audio/video to the ASR backend), summarize (the LLM backend, or the
+//! built-in extractive summarizer), render the minutes. Each stage reports
+//! progress through `progress::update`.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use tokio::io::AsyncReadExt as _;
+
+use super::{
+    asr, llm,
+    progress::{self, Progress},
+};
+use crate::{
+    config::ProcessingSettings,
+    minutes::{Format, Transcript, parse, render, summarize},
+    queue::Claimed,
+    storage::{UploadStore as _, Uploads},
+    tasks::{self, JobInput, Stage, Status},
+};
+
+/// Transcripts are text; past this they are not meeting transcripts.
+const MAX_TRANSCRIPT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Everything a worker needs, shared by the workers of a process.
+pub struct Processor {
+    pub db: PgPool,
+    pub uploads: Arc<Uploads>,
+    pub settings: ProcessingSettings,
+    pub http: reqwest::Client,
+}
+
+impl Processor {
+    pub fn new(settings: &ProcessingSettings, db: PgPool, uploads: Arc<Uploads>) -> Self {
+        Self {
+            db,
+            uploads,
+            settings: settings.clone(),
+            http: reqwest::Client::builder()
+                .connect_timeout(std::time::Duration::from_secs(10))
+                .build()
+                .expect("a default HTTP client builds"),
+        }
+    }
+}
+
+/// Why a job did not produce minutes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// Bad input or a refusal (4xx): retrying cannot help.
+    Permanent(String),
+    /// Timeouts, refused connections, 5xx: retried with backoff.
+    Transient(String),
+}
+
+pub struct Output {
+    pub markdown: String,
+    pub json: serde_json::Value,
+}
+
+fn stage(stage: Stage, progress: u8) -> Progress {
+    Progress {
+        status: Status::Processing,
+        stage: Some(stage),
+        progress,
+        error: None,
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> JobError {
+    JobError::Transient(format!("internal error: {e}"))
+}
+
+pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
+    let Some(input) = tasks::job_input(&p.db, job.task_id)
+        .await
+        .map_err(internal)?
+    else {
+        return Err(JobError::Permanent("the task no longer exists".into()));
+    };
+    progress::update(&p.db, job.task_id, &stage(Stage::Transcribing, 10))
+        .await
+        .map_err(internal)?;
+    let transcript = match Format::from_content_type(&input.content_type) {
+        Some(format) => {
+            let text = read_text(p, &input).await?;
+            parse(format, &text).map_err(|e| JobError::Permanent(e.to_string()))?
+        }
+        None => asr::transcribe(p, &input).await?,
+    };
+    progress::update(&p.db, job.task_id, &stage(Stage::Summarizing, 60))
+        .await
+        .map_err(internal)?;
+    let minutes = match &p.settings.summarization.base_url {
+        Some(base_url) => llm::summarize(p, base_url, &transcript).await?,
+        None => summarize(&transcript),
+    };
+    Ok(Output {
+        markdown: render::markdown(&minutes),
+        json: serde_json::to_value(&minutes).map_err(internal)?,
+    })
+}
+
+async fn read_text(p: &Processor, input: &JobInput) -> Result<String, JobError> {
+    let (file, size) = p
+        .uploads
+        .open(input.storage_key)
+        .await
+        .map_err(|e| JobError::Permanent(format!("the uploaded file cannot be read: {e}")))?;
+    if size > MAX_TRANSCRIPT_BYTES {
+        return Err(JobError::Permanent(format!(
+            "the transcript is larger than {MAX_TRANSCRIPT_BYTES} bytes"
+        )));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_TRANSCRIPT_BYTES)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| JobError::Permanent(format!("the uploaded file cannot be read: {e}")))?;
+    String::from_utf8(bytes)
+        .map_err(|_| JobError::Permanent("the transcript is not valid UTF-8 text".into()))
+}
+
+/// A transcript handed to the summarizer as numbered lines, so answers can
+/// point at segments.
+pub fn numbered_lines(t: &Transcript) -> String {
+    t.segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match &s.speaker {
+            Some(who) => format!("[{i}] {who}: {}", s.text),
+            None => format!("[{i}] {}", s.text),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,90 @@
+//! The worker's progress writes: one transaction updates a task's state and
+//! publishes it with the tasks' `NOTIFY`, delivered to every instance's hub
+//! at commit. Keyed by task id alone, with no viewer: the job is the authority.
+
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::tasks::{Stage, Status, notify};
+
+/// A task's new state; `progress` is clamped to 0–100.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub status: Status,
+    pub stage: Option<Stage>,
+    pub progress: u8,
+    pub error: Option<String>,
+}
+
+impl Progress {
+    /// Waiting (again) for a worker, e.g. before a retry.
+    pub fn queued() -> Self {
+        Self {
+            status: Status::Queued,
+            stage: None,
+            progress: 0,
+            error: None,
+        }
+    }
+}
+
+/// Writes the state and notifies. Returns false when the task no longer exists.
+#[tracing::instrument(skip(db), err)]
+pub async fn update(db: &PgPool, task_id: Uuid, p: &Progress) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let updated = sqlx::query!(
+        "UPDATE tasks SET status = $2, stage = $3, progress = $4, error = $5,
+                updated_at = now()
+         WHERE id = $1",
+        task_id,
+        p.status as Status,
+        p.stage as Option<Stage>,
+        i16::from(p.progress.min(100)),
+        p.error.as_deref(),
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if updated {
+        notify(&mut tx, task_id).await?;
+    }
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Stores the minutes and marks the task completed, in the caller's transaction.
+pub async fn complete(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    markdown: &str,
+    json: &serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tasks SET status = $4, stage = NULL, progress = 100, error = NULL,
+                result_markdown = $2, result_json = $3, updated_at = now()
+         WHERE id = $1",
+        task_id,
+        markdown,
+        json,
+        Status::Completed as Status,
+    )
+    .execute(&mut *conn)
+    .await?;
+    notify(conn, task_id).await
+}
+
+/// Marks the task failed with a message for people, in the caller's transaction.
+pub async fn fail(conn: &mut PgConnection, task_id: Uuid, error: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tasks SET status = $3, stage = NULL, error = $2,
+                updated_at = now()
+         WHERE id = $1",
+        task_id,
+        error,
+        Status::Failed as Status,
+    )
+    .execute(&mut *conn)
+    .await?;
+    notify(conn, task_id).await
+}

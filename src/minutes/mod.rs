@@ -1,0 +1,20 @@
+//! The minutes core: turns a transcript into minutes, with no I/O. It parses
+//! an uploaded transcript (plain text, Markdown, SRT, WebVTT, Whisper
+//! `verbose_json`) into timed, speaker-labelled segments, summarizes them
+//! with the built-in extractive summarizer (Japanese and English), and
+//! renders minutes as Markdown, text or JSON (`render::{markdown, text,
+//! json}`). The job runtime reads the upload, calls `parse` and `summarize`,
+//! and stores what `render` produces.
+
+mod centrality;
+mod extract;
+mod formats;
+pub mod render;
+mod script;
+mod sentences;
+mod summarize;
+mod transcript;
+
+pub use render::MinutesFormat;
+pub use summarize::{ActionItem, Decision, Minutes, summarize};
+pub use transcript::{Format, ParseError, Segment, Transcript, parse};

@@ -1,0 +1,273 @@
+//! Minutes as the documents `GET /api/tasks/{id}/minutes?format=md|json|txt`
+//! serves. Markdown escapes the transcript's own punctuation so text from an
+//! upload cannot inject links or HTML into a rendered page.
+
+use std::fmt::Write;
+
+use super::summarize::{ActionItem, Minutes};
+use super::transcript::Segment;
+
+/// A `?format=` value of the minutes endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MinutesFormat {
+    Markdown,
+    Json,
+    Text,
+}
+
+impl MinutesFormat {
+    /// `md` (or `markdown`), `json`, `txt` (or `text`).
+    pub fn from_query(value: &str) -> Option<Self> {
+        match value.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(Self::Markdown),
+            "json" => Some(Self::Json),
+            "txt" | "text" => Some(Self::Text),
+            _ => None,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Markdown => "text/markdown; charset=utf-8",
+            Self::Json => "application/json",
+            Self::Text => "text/plain; charset=utf-8",
+        }
+    }
+
+    pub fn render(self, minutes: &Minutes) -> serde_json::Result<String> {
+        match self {
+            Self::Markdown => Ok(markdown(minutes)),
+            Self::Json => json(minutes),
+            Self::Text => Ok(text(minutes)),
+        }
+    }
+}
+
+pub fn json(minutes: &Minutes) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(minutes)
+}
+
+pub fn markdown(minutes: &Minutes) -> String {
+    let mut out = format!("# {}\n", escape(&minutes.title));
+    section(
+        &mut out,
+        "## Summary",
+        minutes.summary.iter().map(|s| format!("- {}", escape(s))),
+    );
+    let decisions = minutes
+        .decisions
+        .iter()
+        .map(|d| format!("- {}", escape(&d.text)));
+    section(&mut out, "## Decisions", decisions);
+    let actions = minutes.action_items.iter().map(|a| {
+        let mut line = format!("- [ ] {}", escape(&a.text));
+        if let Some(owner) = &a.owner {
+            let _ = write!(line, " — **Owner:** {}", escape(owner));
+        }
+        if let Some(due) = &a.due {
+            let _ = write!(line, " — **Due:** {}", escape(due));
+        }
+        line
+    });
+    section(&mut out, "## Action items", actions);
+    let transcript = minutes.transcript.iter().map(|segment| {
+        let mut line = stamp(segment);
+        if let Some(speaker) = &segment.speaker {
+            let _ = write!(line, "**{}:** ", escape(speaker));
+        }
+        line + &escape(&segment.text) + "\n"
+    });
+    section(&mut out, "## Transcript", transcript);
+    out
+}
+
+pub fn text(minutes: &Minutes) -> String {
+    let mut out = format!("{}\n", one_line(&minutes.title));
+    section(
+        &mut out,
+        "Summary",
+        minutes.summary.iter().map(|s| format!("- {}", one_line(s))),
+    );
+    let decisions = minutes
+        .decisions
+        .iter()
+        .map(|d| format!("- {}", one_line(&d.text)));
+    section(&mut out, "Decisions", decisions);
+    section(
+        &mut out,
+        "Action items",
+        minutes.action_items.iter().map(action_text),
+    );
+    let transcript = minutes.transcript.iter().map(|segment| {
+        let mut line = stamp(segment);
+        if let Some(speaker) = &segment.speaker {
+            let _ = write!(line, "{}: ", one_line(speaker));
+        }
+        line + &one_line(&segment.text)
+    });
+    section(&mut out, "Transcript", transcript);
+    out
+}
+
+fn action_text(action: &ActionItem) -> String {
+    let details: Vec<String> = [("owner", &action.owner), ("due", &action.due)]
+        .into_iter()
+        .filter_map(|(label, value)| {
+            value
+                .as_deref()
+                .map(|v| format!("{label}: {}", one_line(v)))
+        })
+        .collect();
+    if details.is_empty() {
+        format!("- {}", one_line(&action.text))
+    } else {
+        format!("- {} ({})", one_line(&action.text), details.join("; "))
+    }
+}
+
+/// A heading, then one line per item (or "None.").
+fn section(out: &mut String, heading: &str, lines: impl Iterator<Item = String>) {
+    let _ = write!(out, "\n{heading}\n\n");
+    let before = out.len();
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if out.len() == before {
+        out.push_str("None.\n");
+    }
+}
+
+/// `[mm:ss] ` (or `[h:mm:ss] `) for a timed segment, else nothing.
+fn stamp(segment: &Segment) -> String {
+    match segment.start {
+        Some(start) if start.is_finite() && start >= 0.0 => {
+            let total = start as u64;
+            let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60);
+            match hours {
+                0 => format!("[{minutes:02}:{seconds:02}] "),
+                _ => format!("[{hours}:{minutes:02}:{seconds:02}] "),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Backslash-escapes Markdown's inline syntax; newlines become spaces so an
+/// item stays one line.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in one_line(text).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::minutes::summarize::Decision;
+
+    fn sample() -> Minutes {
+        let segment = |start, speaker: &str, text: &str| Segment {
+            start,
+            end: None,
+            speaker: Some(speaker.into()),
+            text: text.into(),
+        };
+        Minutes {
+            title: "Weekly sync".into(),
+            summary: vec!["We agreed to launch on June 10.".into()],
+            decisions: vec![Decision {
+                text: "We agreed to launch on June 10.".into(),
+                segment: 0,
+            }],
+            action_items: vec![ActionItem {
+                text: "Bob will send the report by Friday.".into(),
+                segment: 1,
+                owner: Some("Bob".into()),
+                due: Some("Friday".into()),
+            }],
+            transcript: vec![
+                segment(Some(65.4), "Alice", "We agreed to launch on June 10."),
+                segment(Some(3725.0), "Alice", "Bob will send the report by Friday."),
+                segment(None, "Eve", "<script>x</script> [link](javascript:y)"),
+            ],
+        }
+    }
+
+    #[test]
+    fn markdown_has_every_section_with_owner_due_and_timestamps() {
+        let markdown = markdown(&sample());
+        for heading in [
+            "# Weekly sync\n",
+            "\n## Summary\n",
+            "\n## Decisions\n",
+            "\n## Action items\n",
+            "\n## Transcript\n",
+        ] {
+            assert!(
+                markdown.contains(heading),
+                "{heading} missing from\n{markdown}"
+            );
+        }
+        assert!(markdown.contains(
+            "- [ ] Bob will send the report by Friday. — **Owner:** Bob — **Due:** Friday\n"
+        ));
+        assert!(markdown.contains("[01:05] **Alice:** We agreed to launch on June 10.\n"));
+        assert!(markdown.contains("[1:02:05] **Alice:** Bob will"));
+    }
+
+    #[test]
+    fn markdown_escapes_markup_from_the_transcript() {
+        let markdown = markdown(&sample());
+        assert!(markdown.contains("**Eve:** \\<script\\>x\\</script\\> \\[link\\](javascript:y)"));
+    }
+
+    #[test]
+    fn empty_sections_say_none() {
+        let mut minutes = sample();
+        minutes.decisions.clear();
+        assert!(markdown(&minutes).contains("## Decisions\n\nNone.\n"));
+        assert!(text(&minutes).contains("Decisions\n\nNone.\n"));
+    }
+
+    #[test]
+    fn text_lists_actions_with_owner_and_due() {
+        let text = text(&sample());
+        assert!(text.starts_with("Weekly sync\n"));
+        assert!(text.contains("- Bob will send the report by Friday. (owner: Bob; due: Friday)\n"));
+        assert!(text.contains("[01:05] Alice: We agreed"));
+        assert!(!text.contains("**"));
+    }
+
+    #[test]
+    fn json_round_trips_and_query_values_pick_the_format() {
+        let minutes = sample();
+        let json = MinutesFormat::from_query("json")
+            .unwrap()
+            .render(&minutes)
+            .unwrap();
+        assert_eq!(serde_json::from_str::<Minutes>(&json).unwrap(), minutes);
+        assert_eq!(
+            MinutesFormat::from_query("MD"),
+            Some(MinutesFormat::Markdown)
+        );
+        assert_eq!(MinutesFormat::from_query("txt"), Some(MinutesFormat::Text));
+        assert_eq!(MinutesFormat::from_query("pdf"), None);
+        assert_eq!(
+            MinutesFormat::Text.content_type(),
+            "text/plain; charset=utf-8"
+        );
+    }
+}

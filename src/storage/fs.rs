@@ -1,0 +1,117 @@
+//! The filesystem store: files in one directory (`storage.dir`), written
+//! under a temporary name and renamed into place when finished.
+
+use std::{
+    io,
+    path::{Path, PathBuf},
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use tokio::{
+    fs::File,
+    io::{AsyncWrite, AsyncWriteExt, BufWriter},
+};
+
+use super::{StorageKey, UploadStore};
+
+#[derive(Debug)]
+pub struct FsStore {
+    root: PathBuf,
+}
+
+impl FsStore {
+    /// Creates the directory if needed.
+    pub fn new(root: &Path) -> io::Result<Self> {
+        std::fs::create_dir_all(root)?;
+        Ok(Self { root: root.into() })
+    }
+
+    fn path(&self, key: StorageKey) -> PathBuf {
+        self.root.join(key.to_string())
+    }
+}
+
+/// Written under a temporary name next to the final one, so the rename into
+/// place is atomic and readers never see half a file.
+pub struct FsPending {
+    file: BufWriter<File>,
+    tmp: PathBuf,
+    dest: PathBuf,
+    finished: bool,
+}
+
+impl Drop for FsPending {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Runs when a handler future is dropped too, where nothing can be
+            // awaited; unlinking one file is quick.
+            if let Err(e) = std::fs::remove_file(&self.tmp) {
+                tracing::warn!(error = %e, path = %self.tmp.display(), "partial upload not removed");
+            }
+        }
+    }
+}
+
+impl AsyncWrite for FsPending {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.file).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.file).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.file).poll_shutdown(cx)
+    }
+}
+
+/// Multipart chunks are small; batching them saves a blocking write each.
+const WRITE_BUFFER: usize = 256 * 1024;
+
+impl UploadStore for FsStore {
+    type Pending = FsPending;
+    type Reader = File;
+
+    async fn create(&self, key: StorageKey) -> io::Result<FsPending> {
+        let dest = self.path(key);
+        let tmp = self.root.join(format!("{key}.part"));
+        let file = File::options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .await?;
+        Ok(FsPending {
+            file: BufWriter::with_capacity(WRITE_BUFFER, file),
+            tmp,
+            dest,
+            finished: false,
+        })
+    }
+
+    async fn finish(&self, mut pending: FsPending) -> io::Result<()> {
+        pending.file.flush().await?;
+        pending.file.get_ref().sync_all().await?;
+        tokio::fs::rename(&pending.tmp, &pending.dest).await?;
+        pending.finished = true;
+        Ok(())
+    }
+
+    async fn open(&self, key: StorageKey) -> io::Result<(File, u64)> {
+        let file = File::open(self.path(key)).await?;
+        let len = file.metadata().await?.len();
+        Ok((file, len))
+    }
+
+    async fn delete(&self, key: StorageKey) -> io::Result<()> {
+        match tokio::fs::remove_file(self.path(key)).await {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+}
