@@ -90,7 +90,7 @@ pub fn build_app(state: AppState) -> Router {
                 ))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
-                    session::manage,
+                    session::manage_session,
                 )),
         )
         .layer(middleware::from_fn(ops::track))

@@ -1,5 +1,5 @@
 //! `CurrentUser`: the extractor for handlers only a logged-in caller may use.
-//! It reads the user from the session record `manage` already loaded, so it
+//! It reads the user from the session record `manage_session` already loaded, so it
 //! costs no query.
 
 use axum::{extract::FromRequestParts, http::request::Parts};

@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 
-use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, series};
+use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, session_series};
 use crate::{audit, error::ApiError};
 
 /// Why a refresh token did not yield a pair; each maps to its 401 code.
@@ -46,7 +46,7 @@ impl Sessions {
         client: &ClientMeta,
     ) -> anyhow::Result<RefreshResult> {
         let mut tx = self.db.begin().await?;
-        let Some(row) = series::lock(&mut tx, token.series_id()).await? else {
+        let Some(row) = session_series::lock(&mut tx, token.series_id()).await? else {
             return Ok(Err(RefreshFailure::Unknown));
         };
         if row.revoked_at.is_some() {
@@ -59,13 +59,15 @@ impl Sessions {
 
         if token.matches(row.current_token_hash.as_deref()) {
             let refresh = RefreshToken::generate(row.id);
-            let idle_expires_at = (now + self.ttl.idle(row.user_id)).min(row.absolute_expires_at);
+            let idle_expires_at =
+                self.refresh_pair_expiration
+                    .slide(now, row.user_id, row.absolute_expires_at);
             let (session_id, ctx) = self
                 .new_record(&mut tx, row.id, row.user_id, idle_expires_at)
                 .await?;
-            series::record_rotation(
+            session_series::record_rotation(
                 &mut tx,
-                series::Rotation {
+                session_series::Rotation {
                     id: row.id,
                     token_hash: &refresh.hash(),
                     token_sealed: &self.keys.seal(&refresh),
@@ -87,7 +89,9 @@ impl Sessions {
             return Ok(Ok((ctx, issued)));
         }
 
-        let in_grace = row.rotated_at.is_some_and(|at| now - at <= self.ttl.grace);
+        let in_grace = row
+            .rotated_at
+            .is_some_and(|at| now - at <= self.reuse_grace);
         if token.matches(row.previous_token_hash.as_deref()) && in_grace {
             return Ok(self.replay(&row).ok_or(RefreshFailure::Unknown));
         }
@@ -105,9 +109,9 @@ impl Sessions {
             serde_json::json!({ "user_agent": client.user_agent }),
         )
         .await?;
-        series::revoke(
+        session_series::revoke(
             &mut tx,
-            series::Selector::series(row.id),
+            session_series::Selector::series(row.id),
             "refresh_token_reused",
         )
         .await?;
@@ -118,13 +122,15 @@ impl Sessions {
     }
 
     /// The pair issued by the latest rotation, rebuilt from the series row.
-    fn replay(&self, row: &series::SeriesRow) -> Option<(SessionContext, Issued)> {
+    fn replay(&self, row: &session_series::SeriesRow) -> Option<(SessionContext, Issued)> {
         let refresh = self
             .keys
             .open(row.id, row.pending_token_sealed.as_deref()?)?;
         let session_id = row.current_session_id.as_deref()?.parse().ok()?;
         let refresh_expires_at = row.expires_at();
-        let session_expires_at = (row.rotated_at? + self.ttl.id).min(refresh_expires_at);
+        let session_expires_at = self
+            .session_expiration
+            .at(row.rotated_at?, refresh_expires_at);
         let ctx = SessionContext {
             series_id: row.id,
             user_id: row.user_id,

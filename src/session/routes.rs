@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    CurrentSession, MaybeSession, RefreshFailure, Selector, SessionContext, SessionHandle, series,
+    CurrentSession, MaybeSession, RefreshFailure, Selector, SessionContext, SessionHandle,
+    session_series, start_session,
 };
 use crate::{
     app::AppState,
@@ -81,12 +82,12 @@ pub(crate) async fn get_session(
     State(state): State<AppState>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
-    let ctx = handle.get_or_start(&state).await?;
+    let ctx = start_session(&state.sessions, &handle).await?;
     Ok(Json(SessionView::of(&state, ctx).await?))
 }
 
 /// Rotates explicitly. A request whose session ID had expired was already
-/// rotated by `manage`; its new pair is the answer.
+/// rotated by `manage_session`; its new pair is the answer.
 #[utoipa::path(
     post,
     path = "/api/session/refresh",
@@ -163,7 +164,7 @@ pub(crate) async fn list_sessions(
     let Some(ctx) = ctx else {
         return Ok(Json(SessionList { sessions: vec![] }));
     };
-    let sessions = series::list_live(&state.db, ctx.series_id, ctx.user_id)
+    let sessions = session_series::list_live(&state.db, ctx.series_id, ctx.user_id)
         .await?
         .into_iter()
         .map(|s| SessionItem {

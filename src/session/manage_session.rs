@@ -1,5 +1,5 @@
-//! `manage`, the per-request session middleware, and the extractors handlers
-//! use to say who may call them.
+//! `manage_session`, the per-request session middleware, and the extractors
+//! handlers use to say who may call them.
 //!
 //! A valid session ID gives the request its series. Without one, a refresh
 //! token rotates transparently on this very request. CSRF is checked here for
@@ -90,16 +90,6 @@ impl SessionHandle {
         slot.current = None;
         slot.cookies = CookieUpdate::Clear;
     }
-
-    /// The caller's session, starting a new anonymous series when there is none.
-    pub async fn get_or_start(&self, state: &AppState) -> Result<SessionContext> {
-        if let Some(ctx) = self.current() {
-            return Ok(ctx);
-        }
-        let (ctx, issued) = state.sessions.start(None, &self.client()).await?;
-        self.issue(ctx.clone(), issued);
-        Ok(ctx)
-    }
 }
 
 fn client_meta(req: &Request) -> ClientMeta {
@@ -122,7 +112,11 @@ fn csrf_ok(headers: &HeaderMap, ctx: &SessionContext) -> bool {
         .is_some_and(|v| bool::from(v.as_bytes().ct_eq(ctx.csrf_token.as_bytes())))
 }
 
-pub async fn manage(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn manage_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let handle = SessionHandle::default();
     let names = &state.sessions.cookies;
     let (sid, rt) = names.read(req.headers());
@@ -212,7 +206,7 @@ fn finish(state: &AppState, handle: &SessionHandle, mut response: Response) -> R
 }
 
 fn handle_of(parts: &Parts) -> SessionHandle {
-    // Routes outside `manage` (none today) see an empty session.
+    // Routes outside `manage_session` (none today) see an empty session.
     parts
         .extensions
         .get::<SessionHandle>()
