@@ -20,7 +20,8 @@ use axum::{
 use subtle::ConstantTimeEq;
 
 use super::{
-    ClientMeta, Issued, RefreshFailure, RefreshToken, SessionContext, origin::CSRF_HEADER,
+    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext,
+    origin::CSRF_HEADER,
 };
 use crate::{
     app::AppState,
@@ -181,12 +182,14 @@ async fn resolve(
         return Ok(());
     };
     match sessions.refresh(&token, &handle.client()).await {
-        Ok(Ok((ctx, issued))) => handle.issue(ctx, issued),
-        Ok(Err(RefreshFailure::Reused)) => {
+        Ok(Refreshed::Rotated(ctx, issued) | Refreshed::Replayed(ctx, issued)) => {
+            handle.issue(ctx, issued);
+        }
+        Ok(Refreshed::Failed(RefreshFailure::Reused)) => {
             handle.clear();
             return Err(ApiError::from(RefreshFailure::Reused).into_response());
         }
-        Ok(Err(failure)) => {
+        Ok(Refreshed::Failed(failure)) => {
             handle.lock().refresh_failure = Some(failure);
             handle.clear();
         }

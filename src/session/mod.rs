@@ -28,7 +28,7 @@ pub use cookie::CookieNames;
 pub use manage_session::{CurrentSession, MaybeSession, SessionHandle, manage_session};
 pub use origin::{CSRF_HEADER, guard_origin};
 pub use purge::{PurgeReport, purge, spawn_purger};
-pub use refresh::RefreshFailure;
+pub use refresh::{RefreshFailure, Refreshed};
 pub use refresh_pair_expiration::{RefreshPairExpiration, SeriesDeadlines};
 pub use refresh_token::RefreshToken;
 pub use routes::router;

@@ -36,7 +36,16 @@ impl From<RefreshFailure> for ApiError {
     }
 }
 
-pub type RefreshResult = Result<(SessionContext, Issued), RefreshFailure>;
+/// What presenting a refresh token came to.
+#[derive(Debug)]
+pub enum Refreshed {
+    /// The current token: a new pair was minted.
+    Rotated(SessionContext, Issued),
+    /// The previous token within the grace window: the pair already issued.
+    Replayed(SessionContext, Issued),
+    /// No pair; when `Reused`, the series has just been revoked.
+    Failed(RefreshFailure),
+}
 
 impl Sessions {
     #[tracing::instrument(skip_all, fields(series_id = %token.series_id()), err)]
@@ -44,17 +53,17 @@ impl Sessions {
         &self,
         token: &RefreshToken,
         client: &ClientMeta,
-    ) -> anyhow::Result<RefreshResult> {
+    ) -> anyhow::Result<Refreshed> {
         let mut tx = self.db.begin().await?;
         let Some(row) = session_series::lock(&mut tx, token.series_id()).await? else {
-            return Ok(Err(RefreshFailure::Unknown));
+            return Ok(Refreshed::Failed(RefreshFailure::Unknown));
         };
         if row.revoked_at.is_some() {
-            return Ok(Err(RefreshFailure::Unknown));
+            return Ok(Refreshed::Failed(RefreshFailure::Unknown));
         }
         let now = OffsetDateTime::now_utc();
         if row.expires_at() <= now {
-            return Ok(Err(RefreshFailure::Expired));
+            return Ok(Refreshed::Failed(RefreshFailure::Expired));
         }
 
         if token.matches(row.current_token_hash.as_deref()) {
@@ -86,14 +95,17 @@ impl Sessions {
                 session_expires_at: ctx.session_expires_at,
                 refresh_expires_at: ctx.refresh_expires_at,
             };
-            return Ok(Ok((ctx, issued)));
+            return Ok(Refreshed::Rotated(ctx, issued));
         }
 
         let in_grace = row
             .rotated_at
             .is_some_and(|at| now - at <= self.reuse_grace);
         if token.matches(row.previous_token_hash.as_deref()) && in_grace {
-            return Ok(self.replay(&row).ok_or(RefreshFailure::Unknown));
+            return Ok(match self.replay(&row) {
+                Some((ctx, issued)) => Refreshed::Replayed(ctx, issued),
+                None => Refreshed::Failed(RefreshFailure::Unknown),
+            });
         }
 
         let actor = audit::Actor {
@@ -118,7 +130,7 @@ impl Sessions {
         tx.commit().await?;
         metrics::counter!("session_refresh_reuse_total").increment(1);
         tracing::warn!(series_id = %row.id, "superseded refresh token presented; series revoked");
-        Ok(Err(RefreshFailure::Reused))
+        Ok(Refreshed::Failed(RefreshFailure::Reused))
     }
 
     /// The pair issued by the latest rotation, rebuilt from the series row.

@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    CurrentSession, MaybeSession, RefreshFailure, Selector, SessionContext, SessionHandle,
-    session_series, start_session,
+    CurrentSession, MaybeSession, RefreshFailure, Refreshed, Selector, SessionContext,
+    SessionHandle, session_series, start_session,
 };
 use crate::{
     app::AppState,
@@ -115,11 +115,11 @@ pub(crate) async fn refresh(
     }
     let token = handle.refresh_token().ok_or(RefreshFailure::Unknown)?;
     match state.sessions.refresh(&token, &handle.client()).await? {
-        Ok((ctx, issued)) => {
+        Refreshed::Rotated(ctx, issued) | Refreshed::Replayed(ctx, issued) => {
             handle.issue(ctx.clone(), issued);
             Ok(Json(SessionView::of(&state, ctx).await?))
         }
-        Err(failure) => {
+        Refreshed::Failed(failure) => {
             handle.clear();
             Err(failure.into())
         }
