@@ -20,7 +20,7 @@ use axum::{
 use subtle::ConstantTimeEq;
 
 use super::{
-    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext,
+    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext, errors,
     origin::CSRF_HEADER,
 };
 use crate::{
@@ -139,8 +139,10 @@ pub async fn manage_session(
     if unsafe_method && carries_session {
         if let Some(ctx) = handle.current() {
             if !csrf_ok(req.headers(), &ctx) {
-                let err =
-                    ApiError::forbidden("csrf_failed", "missing or wrong X-CSRF-Token header");
+                let err = ApiError::forbidden(
+                    errors::CSRF_FAILED,
+                    "missing or wrong X-CSRF-Token header",
+                );
                 return finish(&state, &handle, err.into_response());
             }
         }
@@ -246,6 +248,6 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentSession {
         handle_of(parts)
             .current()
             .map(Self)
-            .ok_or_else(|| ApiError::unauthorized("no_session", "no session"))
+            .ok_or_else(|| ApiError::unauthorized(errors::NO_SESSION, "no session"))
     }
 }

@@ -7,6 +7,7 @@
 //! rotation protocol.
 
 mod cookie;
+pub mod errors;
 mod manage_session;
 mod origin;
 mod purge;

@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 
-use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, session_series};
+use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, errors, session_series};
 use crate::{audit, error::ApiError};
 
 /// Why a refresh token did not yield a pair; each maps to its 401 code.
@@ -25,10 +25,10 @@ pub enum RefreshFailure {
 impl From<RefreshFailure> for ApiError {
     fn from(f: RefreshFailure) -> Self {
         let (code, message) = match f {
-            RefreshFailure::Unknown => ("no_session", "no session to refresh"),
-            RefreshFailure::Expired => ("refresh_token_expired", "the session has expired"),
+            RefreshFailure::Unknown => (errors::NO_SESSION, "no session to refresh"),
+            RefreshFailure::Expired => (errors::REFRESH_TOKEN_EXPIRED, "the session has expired"),
             RefreshFailure::Reused => (
-                "refresh_token_reused",
+                errors::REFRESH_TOKEN_REUSED,
                 "this refresh token was already used; the session has been revoked",
             ),
         };

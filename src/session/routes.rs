@@ -1,4 +1,4 @@
-//! The session endpoints of DESIGN section 4.
+//! The session endpoints (README, "Sessions: what a frontend needs to know").
 
 use axum::{
     Json, Router,
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{
     CurrentSession, MaybeSession, RefreshFailure, Refreshed, Selector, SessionContext,
-    SessionHandle, session_series, start_session,
+    SessionHandle, errors, session_series, start_session,
 };
 use crate::{
     app::AppState,
@@ -220,7 +220,7 @@ pub(crate) async fn revoke_one(
 }
 
 fn session_not_found() -> ApiError {
-    ApiError::not_found("session_not_found", "no such session")
+    ApiError::not_found(errors::SESSION_NOT_FOUND, "no such session")
 }
 
 /// Revokes all the user's other series; an anonymous caller has none.
