@@ -31,16 +31,21 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: ops::Metrics,
     pub sessions: Arc<session::Sessions>,
-    pub passwords: Arc<auth::Hasher>,
+    pub accounts: Arc<auth::Accounts>,
     pub uploads: Arc<tasks::Uploads>,
     pub hub: Arc<tasks::Hub>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, db: PgPool) -> anyhow::Result<Self> {
+        let sessions = Arc::new(session::Sessions::new(&settings, db.clone())?);
         Ok(Self {
-            sessions: Arc::new(session::Sessions::new(&settings, db.clone())?),
-            passwords: Arc::new(auth::Hasher::new(&settings.auth)?),
+            accounts: Arc::new(auth::Accounts::new(
+                db.clone(),
+                &settings.auth,
+                sessions.clone(),
+            )?),
+            sessions,
             uploads: Arc::new(tasks::Uploads::new(&settings.storage.dir).with_context(|| {
                 format!(
                     "cannot create storage.dir {}",
