@@ -33,16 +33,21 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: ops::Metrics,
     pub sessions: Arc<session::Sessions>,
-    pub passwords: Arc<auth::Hasher>,
+    pub accounts: Arc<auth::Accounts>,
     pub uploads: Arc<storage::Uploads>,
     pub hub: Arc<tasks::Hub>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, db: PgPool) -> anyhow::Result<Self> {
+        let sessions = Arc::new(session::Sessions::new(&settings, db.clone())?);
         Ok(Self {
-            sessions: Arc::new(session::Sessions::new(&settings, db.clone())?),
-            passwords: Arc::new(auth::Hasher::new(&settings.auth)?),
+            accounts: Arc::new(auth::Accounts::new(
+                db.clone(),
+                &settings.auth,
+                sessions.clone(),
+            )?),
+            sessions,
             uploads: Arc::new(
                 storage::Uploads::new(&settings.storage.dir).with_context(|| {
                     format!(
@@ -116,7 +121,7 @@ pub fn build_app(state: AppState) -> Router {
                 ))
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
-                    session::manage,
+                    session::manage_session,
                 )),
         )
         .layer(middleware::from_fn(ops::track))

@@ -1,10 +1,11 @@
 //! `CurrentUser`: the extractor for handlers only a logged-in caller may use.
-//! It reads the user from the session record `manage` already loaded, so it
+//! It reads the user from the session record `manage_session` already loaded, so it
 //! costs no query.
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 use uuid::Uuid;
 
+use super::errors::not_authenticated;
 use crate::{
     error::ApiError,
     session::{MaybeSession, SessionContext},
@@ -15,10 +16,6 @@ use crate::{
 pub struct CurrentUser {
     pub id: Uuid,
     pub session: SessionContext,
-}
-
-pub fn not_authenticated() -> ApiError {
-    ApiError::unauthorized("not_authenticated", "log in first")
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {

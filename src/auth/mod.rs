@@ -1,8 +1,10 @@
 //! Accounts and login: users with argon2id passwords, registration, login
 //! that upgrades the browser's session to a new series owned by the user,
-//! logout, password changes, and throttling of failed logins. See `login`
-//! for the flow that matters most.
+//! logout, password changes, and throttling of failed logins. The flows live
+//! in `Accounts` (`accounts.rs`); the handlers only carry HTTP to it.
 
+mod accounts;
+pub mod errors;
 mod extract;
 mod hash_pool;
 mod identity;
@@ -10,18 +12,16 @@ mod login;
 mod password;
 mod register;
 mod routes;
+mod session_routes;
 mod throttle;
 mod users;
 
 use uuid::Uuid;
 
-use crate::{
-    app::AppState,
-    audit,
-    error::Result,
-    session::{SessionContext, SessionHandle},
-};
+use crate::{app::AppState, error::Result, session::SessionContext};
 
+pub use accounts::{Accounts, SignedIn};
+pub use errors::AccountError;
 pub use extract::CurrentUser;
 pub use password::{Hasher, Password};
 pub use register::{NewAccount, create_user};
@@ -42,15 +42,5 @@ pub async fn user_of(state: &AppState, ctx: &SessionContext) -> Result<Option<Us
 async fn current_user(state: &AppState, id: Uuid) -> Result<User> {
     users::get(&state.db, id)
         .await?
-        .ok_or_else(extract::not_authenticated)
-}
-
-/// Audit's view of the request: the session it acts in (`ctx`, which may be
-/// one just started) and the client's IP.
-fn actor(handle: &SessionHandle, ctx: Option<&SessionContext>) -> audit::Actor {
-    audit::Actor {
-        user_id: ctx.and_then(|c| c.user_id),
-        series_id: ctx.map(|c| c.series_id),
-        ip: handle.client().ip,
-    }
+        .ok_or_else(errors::not_authenticated)
 }

@@ -1,7 +1,8 @@
-//! Creating accounts: `POST /api/auth/register` (which also logs the browser
-//! in) and `create_user`, behind `minutes user create`. Both parse with the
-//! same newtypes, so the API and the command line enforce the same rules,
-//! and hash before opening a transaction, so no lock waits on argon2.
+//! Creating accounts: `POST /api/auth/register` (the HTTP side of
+//! `Accounts::register`, which also logs the browser in) and `create_user`,
+//! behind `minutes user create`. Both parse with `Account`, so the API and
+//! the command line enforce the same rules, and hash before opening a
+//! transaction, so no lock waits on argon2.
 
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
@@ -11,31 +12,29 @@ use uuid::Uuid;
 use validator::ValidationErrors;
 
 use super::{
-    actor, current_user,
     identity::{Email, Username},
-    login::start_user_series,
     password::{Hasher, Password},
     users::{self, NewUser, Role, User},
 };
 use crate::{
     app::AppState,
     audit,
-    config::{AuthSettings, Registration},
-    error::{ApiError, ErrorResponse, Result},
+    config::AuthSettings,
+    error::{ErrorResponse, Result},
     session::SessionHandle,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// A new account's fields, each parsed by its newtype; one 422 names every
 /// bad field.
-struct Account {
+pub(super) struct Account {
     username: Username,
     email: Option<Email>,
-    password: Password,
+    pub(super) password: Password,
 }
 
 impl Account {
-    fn parse(
+    pub(super) fn parse(
         username: &str,
         email: Option<&str>,
         password: String,
@@ -58,7 +57,7 @@ impl Account {
     }
 
     /// Inserts the account and its `user_registered` event.
-    async fn insert(
+    pub(super) async fn insert(
         &self,
         conn: &mut PgConnection,
         password_hash: &str,
@@ -118,27 +117,18 @@ async fn register(
     handle: SessionHandle,
     Json(body): Json<RegisterBody>,
 ) -> Result<(StatusCode, Json<User>)> {
-    if state.settings.auth.registration == Registration::Closed {
-        return Err(ApiError::forbidden(
-            "registration_closed",
-            "registration is closed",
-        ));
-    }
-    let account = Account::parse(&body.username, body.email.as_deref(), body.password)?;
-    let hash = state.passwords.hash(&account.password).await?;
-
-    let mut tx = state.db.begin().await?;
-    let caller = actor(&handle, handle.current().as_ref());
-    let user_id = account
-        .insert(&mut tx, &hash, &[Role::Member], &caller)
+    let (user, ctx, issued) = state
+        .accounts
+        .register(
+            &body.username,
+            body.email.as_deref(),
+            body.password,
+            &handle.client(),
+            handle.current().as_ref(),
+        )
         .await?;
-    let (ctx, issued) = start_user_series(&mut tx, &state, &handle, user_id).await?;
-    tx.commit().await?;
     handle.issue(ctx, issued);
-    Ok((
-        StatusCode::CREATED,
-        Json(current_user(&state, user_id).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(user)))
 }
 
 /// What `minutes user create` asks for.

@@ -1,32 +1,23 @@
-//! The account endpoints (README, "Accounts"). Register and login live in their
-//! own modules; here are the router and what a logged-in user does with
-//! their account: who am I, log out, change my password.
-
-use std::collections::BTreeMap;
+//! The account endpoints (README, "Accounts"). Register and login live in
+//! their own modules; here are the router and what a logged-in user does
+//! with their account: who am I, log out, change my password. The flows
+//! themselves are `Accounts`'.
 
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
-    actor, current_user,
-    extract::{CurrentUser, not_authenticated},
-    login::{self, Failure},
-    password::{Password, Verdict},
-    register,
-    throttle::Attempt,
-    users::{self, Lookup, User},
-};
+use super::{current_user, extract::CurrentUser, login, register, session_routes, users::User};
 use crate::{
     app::AppState,
-    audit,
-    error::{ApiError, ErrorResponse, Result},
-    session::{MaybeSession, Selector, SessionHandle},
+    error::{ErrorResponse, Result},
+    session::{MaybeSession, SessionHandle},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(session_routes::router())
         .merge(register::router())
         .merge(login::router())
         .routes(routes!(logout))
@@ -69,22 +60,7 @@ async fn logout(
     MaybeSession(ctx): MaybeSession,
 ) -> Result<StatusCode> {
     if let Some(ctx) = ctx {
-        let actor = actor(&handle, Some(&ctx));
-        let mut tx = state.db.begin().await?;
-        let this = Selector::series(ctx.series_id);
-        state
-            .sessions
-            .revoke_in(&mut tx, this, "logout", &actor)
-            .await?;
-        audit::record(
-            &mut tx,
-            audit::Kind::Logout,
-            &actor,
-            None,
-            serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
+        state.accounts.logout(&ctx, &handle.client()).await?;
     }
     handle.clear();
     Ok(StatusCode::NO_CONTENT)
@@ -121,48 +97,16 @@ async fn change_password(
     user: CurrentUser,
     Json(body): Json<PasswordChange>,
 ) -> Result<StatusCode> {
-    let new = Password::parse(body.new_password).map_err(|e| {
-        ApiError::Validation(BTreeMap::from([(
-            "new_password".to_owned(),
-            vec![e.code.into_owned()],
-        )]))
-    })?;
-    let account = users::credentials(&state.db, Lookup::Id(user.id))
-        .await?
-        .ok_or_else(not_authenticated)?;
-    let name = Some(account.username.as_str());
-    let attempt = Attempt::new(name, handle.client().ip);
-    login::check_throttle(&state, &handle, &attempt, name).await?;
-    let verdict = state
-        .passwords
-        .verify(&body.current_password, &account.password_hash)
-        .await?;
-    if verdict == Verdict::Wrong {
-        return login::reject(&state, &handle, &attempt, name, Failure::WrongPassword).await;
-    }
-    let hash = state.passwords.hash(&new).await?;
-
-    let actor = actor(&handle, Some(&user.session));
-    let mut tx = state.db.begin().await?;
-    users::set_password_hash(&mut *tx, user.id, &hash).await?;
-    let every_series = Selector::all_of_user(user.id, None);
-    state
-        .sessions
-        .revoke_in(&mut tx, every_series, "password_changed", &actor)
-        .await?;
     let (ctx, issued) = state
-        .sessions
-        .start_in(&mut tx, Some(user.id), &handle.client())
+        .accounts
+        .change_password(
+            user.id,
+            &body.current_password,
+            body.new_password,
+            &handle.client(),
+            &user.session,
+        )
         .await?;
-    audit::record(
-        &mut tx,
-        audit::Kind::PasswordChanged,
-        &actor,
-        name,
-        serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await?;
     handle.issue(ctx, issued);
     Ok(StatusCode::NO_CONTENT)
 }

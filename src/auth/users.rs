@@ -7,10 +7,13 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::identity::{Email, Username};
+use super::{
+    errors,
+    identity::{Email, Username},
+};
 use crate::error::{OnConstraint as _, Result};
 
-/// DESIGN's `User`.
+/// An account as the API shows it (README, "Accounts").
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: Uuid,
@@ -60,12 +63,12 @@ pub async fn create(conn: &mut PgConnection, new: NewUser<'_>) -> Result<Uuid> {
     .await
     .on_constraint(
         "users_username_key",
-        "username_taken",
+        errors::USERNAME_TAKEN,
         "this username is taken",
     )
     .on_constraint(
         "users_email_key",
-        "email_taken",
+        errors::EMAIL_TAKEN,
         "this email is already registered",
     )?;
     let roles: Vec<&str> = new.roles.iter().map(|r| r.as_str()).collect();
@@ -80,7 +83,7 @@ pub async fn create(conn: &mut PgConnection, new: NewUser<'_>) -> Result<Uuid> {
 }
 
 #[tracing::instrument(skip(db), err)]
-pub async fn get(db: &PgPool, id: Uuid) -> sqlx::Result<Option<User>> {
+pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<User>> {
     sqlx::query_as!(
         User,
         r#"SELECT id, username::text AS "username!", email::text AS email, created_at,

@@ -1,32 +1,42 @@
 //! Session management: every browser gets a *series* of (session ID, refresh
 //! token) pairs. The short-lived session ID lives in tower-sessions' Postgres
 //! store; the refresh token rotates on every use and its reuse revokes the
-//! series. See `refresh` for the rotation protocol and `manage` for the
-//! per-request middleware.
+//! series. Each part sits in the module its name says (README, "Where each
+//! session part lives"): `manage_session` runs on every request,
+//! `start_session` on the routes that may start a series, `refresh` holds the
+//! rotation protocol.
 
-mod cookies;
-mod manage;
+mod cookie;
+pub mod errors;
+mod manage_session;
 mod origin;
 mod purge;
-mod record;
 mod refresh;
+mod refresh_pair_expiration;
+mod refresh_token;
 pub(crate) mod routes;
-mod series;
 mod service;
-mod token;
+mod session_expiration;
+mod session_id;
+mod session_series;
+mod start_session;
 
 use time::{Duration, OffsetDateTime};
 use tower_sessions::session::Id;
 use uuid::Uuid;
 
-pub use manage::{CurrentSession, MaybeSession, SessionHandle, manage};
+pub use cookie::CookieNames;
+pub use manage_session::{CurrentSession, MaybeSession, SessionHandle, manage_session};
 pub use origin::{CSRF_HEADER, guard_origin};
 pub use purge::{PurgedSeries, purge_sealed_tokens, purge_series, purge_session_ids};
-pub use refresh::RefreshFailure;
+pub use refresh::{RefreshFailure, Refreshed};
+pub use refresh_pair_expiration::{RefreshPairExpiration, SeriesDeadlines};
+pub use refresh_token::RefreshToken;
 pub use routes::router;
-pub use series::{REVOKED_CHANNEL, Selector};
 pub use service::Sessions;
-pub use token::RefreshToken;
+pub use session_expiration::SessionExpiration;
+pub use session_series::{REVOKED_CHANNEL, Selector};
+pub use start_session::start_session;
 
 /// What a request knows about its caller once its session ID checked out.
 #[derive(Debug, Clone)]

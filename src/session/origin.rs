@@ -9,6 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use super::errors;
 use crate::{app::AppState, config::ServerSettings, error::ApiError};
 
 pub const CSRF_HEADER: HeaderName = HeaderName::from_static("x-csrf-token");
@@ -32,8 +33,11 @@ pub async fn guard_origin(State(state): State<AppState>, req: Request, next: Nex
         if let Some(origin) = req.headers().get(header::ORIGIN) {
             if !allowed(&state.settings.server, origin.as_bytes()) {
                 tracing::warn!(origin = ?origin, "request from a foreign origin refused");
-                return ApiError::forbidden("origin_not_allowed", "this origin is not allowed")
-                    .into_response();
+                return ApiError::forbidden(
+                    errors::ORIGIN_NOT_ALLOWED,
+                    "this origin is not allowed",
+                )
+                .into_response();
             }
         }
     }

@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 
-use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, series};
+use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, errors, session_series};
 use crate::{audit, error::ApiError};
 
 /// Why a refresh token did not yield a pair; each maps to its 401 code.
@@ -25,10 +25,10 @@ pub enum RefreshFailure {
 impl From<RefreshFailure> for ApiError {
     fn from(f: RefreshFailure) -> Self {
         let (code, message) = match f {
-            RefreshFailure::Unknown => ("no_session", "no session to refresh"),
-            RefreshFailure::Expired => ("refresh_token_expired", "the session has expired"),
+            RefreshFailure::Unknown => (errors::NO_SESSION, "no session to refresh"),
+            RefreshFailure::Expired => (errors::REFRESH_TOKEN_EXPIRED, "the session has expired"),
             RefreshFailure::Reused => (
-                "refresh_token_reused",
+                errors::REFRESH_TOKEN_REUSED,
                 "this refresh token was already used; the session has been revoked",
             ),
         };
@@ -36,7 +36,16 @@ impl From<RefreshFailure> for ApiError {
     }
 }
 
-pub type RefreshResult = Result<(SessionContext, Issued), RefreshFailure>;
+/// What presenting a refresh token came to.
+#[derive(Debug)]
+pub enum Refreshed {
+    /// The current token: a new pair was minted.
+    Rotated(SessionContext, Issued),
+    /// The previous token within the grace window: the pair already issued.
+    Replayed(SessionContext, Issued),
+    /// No pair; when `Reused`, the series has just been revoked.
+    Failed(RefreshFailure),
+}
 
 impl Sessions {
     #[tracing::instrument(skip_all, fields(series_id = %token.series_id()), err)]
@@ -44,28 +53,30 @@ impl Sessions {
         &self,
         token: &RefreshToken,
         client: &ClientMeta,
-    ) -> anyhow::Result<RefreshResult> {
+    ) -> anyhow::Result<Refreshed> {
         let mut tx = self.db.begin().await?;
-        let Some(row) = series::lock(&mut tx, token.series_id()).await? else {
-            return Ok(Err(RefreshFailure::Unknown));
+        let Some(row) = session_series::lock(&mut tx, token.series_id()).await? else {
+            return Ok(Refreshed::Failed(RefreshFailure::Unknown));
         };
         if row.revoked_at.is_some() {
-            return Ok(Err(RefreshFailure::Unknown));
+            return Ok(Refreshed::Failed(RefreshFailure::Unknown));
         }
         let now = OffsetDateTime::now_utc();
         if row.expires_at() <= now {
-            return Ok(Err(RefreshFailure::Expired));
+            return Ok(Refreshed::Failed(RefreshFailure::Expired));
         }
 
         if token.matches(row.current_token_hash.as_deref()) {
             let refresh = RefreshToken::generate(row.id);
-            let idle_expires_at = (now + self.ttl.idle(row.user_id)).min(row.absolute_expires_at);
+            let idle_expires_at =
+                self.refresh_pair_expiration
+                    .slide(now, row.user_id, row.absolute_expires_at);
             let (session_id, ctx) = self
                 .new_record(&mut tx, row.id, row.user_id, idle_expires_at)
                 .await?;
-            series::record_rotation(
+            session_series::record_rotation(
                 &mut tx,
-                series::Rotation {
+                session_series::Rotation {
                     id: row.id,
                     token_hash: &refresh.hash(),
                     token_sealed: &self.keys.seal(&refresh),
@@ -84,12 +95,17 @@ impl Sessions {
                 session_expires_at: ctx.session_expires_at,
                 refresh_expires_at: ctx.refresh_expires_at,
             };
-            return Ok(Ok((ctx, issued)));
+            return Ok(Refreshed::Rotated(ctx, issued));
         }
 
-        let in_grace = row.rotated_at.is_some_and(|at| now - at <= self.ttl.grace);
+        let in_grace = row
+            .rotated_at
+            .is_some_and(|at| now - at <= self.reuse_grace);
         if token.matches(row.previous_token_hash.as_deref()) && in_grace {
-            return Ok(self.replay(&row).ok_or(RefreshFailure::Unknown));
+            return Ok(match self.replay(&row) {
+                Some((ctx, issued)) => Refreshed::Replayed(ctx, issued),
+                None => Refreshed::Failed(RefreshFailure::Unknown),
+            });
         }
 
         let actor = audit::Actor {
@@ -105,26 +121,28 @@ impl Sessions {
             serde_json::json!({ "user_agent": client.user_agent }),
         )
         .await?;
-        series::revoke(
+        session_series::revoke(
             &mut tx,
-            series::Selector::series(row.id),
+            session_series::Selector::series(row.id),
             "refresh_token_reused",
         )
         .await?;
         tx.commit().await?;
         metrics::counter!("session_refresh_reuse_total").increment(1);
         tracing::warn!(series_id = %row.id, "superseded refresh token presented; series revoked");
-        Ok(Err(RefreshFailure::Reused))
+        Ok(Refreshed::Failed(RefreshFailure::Reused))
     }
 
     /// The pair issued by the latest rotation, rebuilt from the series row.
-    fn replay(&self, row: &series::SeriesRow) -> Option<(SessionContext, Issued)> {
+    fn replay(&self, row: &session_series::SeriesRow) -> Option<(SessionContext, Issued)> {
         let refresh = self
             .keys
             .open(row.id, row.pending_token_sealed.as_deref()?)?;
         let session_id = row.current_session_id.as_deref()?.parse().ok()?;
         let refresh_expires_at = row.expires_at();
-        let session_expires_at = (row.rotated_at? + self.ttl.id).min(refresh_expires_at);
+        let session_expires_at = self
+            .session_expiration
+            .at(row.rotated_at?, refresh_expires_at);
         let ctx = SessionContext {
             series_id: row.id,
             user_id: row.user_id,

@@ -1,4 +1,7 @@
-//! The session endpoints of DESIGN section 4.
+//! The session endpoints (README, "Sessions: what a frontend needs to know")
+//! that need no account: list and revoke series. `GET /api/session` and
+//! `POST /api/session/refresh` answer with the user, so they live in
+//! `auth::session_routes`.
 
 use axum::{
     Json,
@@ -12,50 +15,19 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    CurrentSession, MaybeSession, RefreshFailure, Selector, SessionContext, SessionHandle, series,
+    CurrentSession, MaybeSession, Selector, SessionContext, SessionHandle, errors, session_series,
 };
 use crate::{
     app::AppState,
     audit,
-    auth::{self, User},
     error::{ApiError, ErrorResponse, Result},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_session))
-        .routes(routes!(refresh))
         .routes(routes!(list_sessions))
         .routes(routes!(revoke_one))
         .routes(routes!(revoke_others))
-}
-
-/// The caller's session: who is logged in, the CSRF token, and when the
-/// session ID and the refresh token expire.
-#[derive(Serialize, ToSchema)]
-struct SessionView {
-    authenticated: bool,
-    #[schema(required = true)]
-    user: Option<User>,
-    csrf_token: String,
-    #[serde(with = "time::serde::rfc3339")]
-    session_expires_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
-    refresh_expires_at: OffsetDateTime,
-}
-
-impl SessionView {
-    /// Costs one query, for authenticated sessions only.
-    async fn of(state: &AppState, ctx: SessionContext) -> Result<Self> {
-        let user = auth::user_of(state, &ctx).await?;
-        Ok(Self {
-            authenticated: user.is_some(),
-            user,
-            csrf_token: ctx.csrf_token,
-            session_expires_at: ctx.session_expires_at,
-            refresh_expires_at: ctx.refresh_expires_at,
-        })
-    }
 }
 
 fn actor(ctx: &SessionContext, handle: &SessionHandle) -> audit::Actor {
@@ -63,65 +35,6 @@ fn actor(ctx: &SessionContext, handle: &SessionHandle) -> audit::Actor {
         user_id: ctx.user_id,
         series_id: Some(ctx.series_id),
         ip: handle.client().ip,
-    }
-}
-
-/// Starts a session if the caller has none.
-#[utoipa::path(
-    get,
-    path = "/api/session",
-    tag = "session",
-    security((), ("session" = []), ("refresh" = [])),
-    responses(
-        (status = 200, description = "The session, started if there was none (sets the `sid` and `rt` cookies then)", body = SessionView),
-    ),
-)]
-#[tracing::instrument(skip_all)]
-async fn get_session(
-    State(state): State<AppState>,
-    handle: SessionHandle,
-) -> Result<Json<SessionView>> {
-    let ctx = handle.get_or_start(&state).await?;
-    Ok(Json(SessionView::of(&state, ctx).await?))
-}
-
-/// Rotates explicitly. A request whose session ID had expired was already
-/// rotated by `manage`; its new pair is the answer.
-#[utoipa::path(
-    post,
-    path = "/api/session/refresh",
-    operation_id = "refresh_session",
-    tag = "session",
-    security(("refresh" = [], "csrf" = [])),
-    responses(
-        (status = 200, description = "Rotated: new `sid` and `rt` cookies", body = SessionView),
-        (status = 401, description = "`no_session`, `refresh_token_expired` or `refresh_token_reused` (the series is revoked)", body = ErrorResponse),
-        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
-    ),
-)]
-#[tracing::instrument(skip_all)]
-async fn refresh(
-    State(state): State<AppState>,
-    handle: SessionHandle,
-) -> Result<Json<SessionView>> {
-    if handle.rotated() {
-        if let Some(ctx) = handle.current() {
-            return Ok(Json(SessionView::of(&state, ctx).await?));
-        }
-    }
-    if let Some(failure) = handle.refresh_failure() {
-        return Err(failure.into());
-    }
-    let token = handle.refresh_token().ok_or(RefreshFailure::Unknown)?;
-    match state.sessions.refresh(&token, &handle.client()).await? {
-        Ok((ctx, issued)) => {
-            handle.issue(ctx.clone(), issued);
-            Ok(Json(SessionView::of(&state, ctx).await?))
-        }
-        Err(failure) => {
-            handle.clear();
-            Err(failure.into())
-        }
     }
 }
 
@@ -163,7 +76,7 @@ async fn list_sessions(
     let Some(ctx) = ctx else {
         return Ok(Json(SessionList { sessions: vec![] }));
     };
-    let sessions = series::list_live(&state.db, ctx.series_id, ctx.user_id)
+    let sessions = session_series::list_live(&state.db, ctx.series_id, ctx.user_id)
         .await?
         .into_iter()
         .map(|s| SessionItem {
@@ -219,7 +132,7 @@ async fn revoke_one(
 }
 
 fn session_not_found() -> ApiError {
-    ApiError::not_found("session_not_found", "no such session")
+    ApiError::not_found(errors::SESSION_NOT_FOUND, "no such session")
 }
 
 /// Revokes all the user's other series; an anonymous caller has none.

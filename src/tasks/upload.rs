@@ -138,7 +138,7 @@ async fn keep(state: AppState, session: SessionHandle, upload: Received) -> Resu
         .await
         .context("storing an upload")?;
     let recorded = async {
-        let ctx = session.get_or_start(&state).await?;
+        let ctx = crate::session::start_session(&state.sessions, &session).await?;
         let new = NewTask {
             id: Uuid::new_v4(),
             filename: &upload.filename,

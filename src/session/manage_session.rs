@@ -1,5 +1,5 @@
-//! `manage`, the per-request session middleware, and the extractors handlers
-//! use to say who may call them.
+//! `manage_session`, the per-request session middleware, and the extractors
+//! handlers use to say who may call them.
 //!
 //! A valid session ID gives the request its series. Without one, a refresh
 //! token rotates transparently on this very request. CSRF is checked here for
@@ -20,7 +20,8 @@ use axum::{
 use subtle::ConstantTimeEq;
 
 use super::{
-    ClientMeta, Issued, RefreshFailure, RefreshToken, SessionContext, origin::CSRF_HEADER,
+    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext, errors,
+    origin::CSRF_HEADER,
 };
 use crate::{
     app::AppState,
@@ -90,16 +91,6 @@ impl SessionHandle {
         slot.current = None;
         slot.cookies = CookieUpdate::Clear;
     }
-
-    /// The caller's session, starting a new anonymous series when there is none.
-    pub async fn get_or_start(&self, state: &AppState) -> Result<SessionContext> {
-        if let Some(ctx) = self.current() {
-            return Ok(ctx);
-        }
-        let (ctx, issued) = state.sessions.start(None, &self.client()).await?;
-        self.issue(ctx.clone(), issued);
-        Ok(ctx)
-    }
 }
 
 fn client_meta(req: &Request) -> ClientMeta {
@@ -122,7 +113,11 @@ fn csrf_ok(headers: &HeaderMap, ctx: &SessionContext) -> bool {
         .is_some_and(|v| bool::from(v.as_bytes().ct_eq(ctx.csrf_token.as_bytes())))
 }
 
-pub async fn manage(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn manage_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let handle = SessionHandle::default();
     let names = &state.sessions.cookies;
     let (sid, rt) = names.read(req.headers());
@@ -144,8 +139,10 @@ pub async fn manage(State(state): State<AppState>, mut req: Request, next: Next)
     if unsafe_method && carries_session {
         if let Some(ctx) = handle.current() {
             if !csrf_ok(req.headers(), &ctx) {
-                let err =
-                    ApiError::forbidden("csrf_failed", "missing or wrong X-CSRF-Token header");
+                let err = ApiError::forbidden(
+                    errors::CSRF_FAILED,
+                    "missing or wrong X-CSRF-Token header",
+                );
                 return finish(&state, &handle, err.into_response());
             }
         }
@@ -187,12 +184,14 @@ async fn resolve(
         return Ok(());
     };
     match sessions.refresh(&token, &handle.client()).await {
-        Ok(Ok((ctx, issued))) => handle.issue(ctx, issued),
-        Ok(Err(RefreshFailure::Reused)) => {
+        Ok(Refreshed::Rotated(ctx, issued) | Refreshed::Replayed(ctx, issued)) => {
+            handle.issue(ctx, issued);
+        }
+        Ok(Refreshed::Failed(RefreshFailure::Reused)) => {
             handle.clear();
             return Err(ApiError::from(RefreshFailure::Reused).into_response());
         }
-        Ok(Err(failure)) => {
+        Ok(Refreshed::Failed(failure)) => {
             handle.lock().refresh_failure = Some(failure);
             handle.clear();
         }
@@ -212,7 +211,7 @@ fn finish(state: &AppState, handle: &SessionHandle, mut response: Response) -> R
 }
 
 fn handle_of(parts: &Parts) -> SessionHandle {
-    // Routes outside `manage` (none today) see an empty session.
+    // Routes outside `manage_session` (none today) see an empty session.
     parts
         .extensions
         .get::<SessionHandle>()
@@ -249,6 +248,6 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentSession {
         handle_of(parts)
             .current()
             .map(Self)
-            .ok_or_else(|| ApiError::unauthorized("no_session", "no session"))
+            .ok_or_else(|| ApiError::unauthorized(errors::NO_SESSION, "no session"))
     }
 }

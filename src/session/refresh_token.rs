@@ -1,7 +1,8 @@
-//! The secrets of the session protocol: refresh tokens (the series id plus 256
-//! bits from the OS CSPRNG, stored only as SHA-256), session IDs (128 bits from
-//! the OS CSPRNG), the CSRF token bound to a series, and the AEAD that keeps a
-//! freshly issued refresh token during the reuse grace window.
+//! The refresh token and the other secrets of the session protocol: refresh
+//! tokens (the series id plus 256 bits from the OS CSPRNG, stored only as
+//! SHA-256), the CSRF token bound to a series, and the AEAD that keeps a
+//! freshly issued refresh token during the reuse grace window. Session IDs
+//! draw from the same CSPRNG (`session_id`).
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chacha20poly1305::{
@@ -11,22 +12,16 @@ use chacha20poly1305::{
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use tower_sessions::session::Id;
 use uuid::Uuid;
 
 const SECRET_BYTES: usize = 32;
 const TOKEN_BYTES: usize = 16 + SECRET_BYTES;
 
-fn random<const N: usize>() -> [u8; N] {
+pub(super) fn random<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     // Without an OS CSPRNG nothing here is safe to issue; there is no fallback.
     getrandom::fill(&mut buf).expect("the OS random number generator failed");
     buf
-}
-
-/// A fresh session ID for the tower-sessions store.
-pub fn new_session_id() -> Id {
-    Id(i128::from_le_bytes(random()))
 }
 
 /// A refresh token: it names its series, so presenting any superseded token

@@ -1,5 +1,6 @@
-//! The two session cookies: always HttpOnly, SameSite=Lax, Path=/, no Domain;
-//! `Secure` and the `__Host-` names under `session.cookie_secure`.
+//! The two session cookies, one for the session ID and one for the refresh
+//! token: always HttpOnly, SameSite=Lax, Path=/, no Domain; `Secure` and the
+//! `__Host-` names under `session.cookie_secure`.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use time::{Duration, OffsetDateTime};

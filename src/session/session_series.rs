@@ -1,11 +1,13 @@
-//! Queries on `session_series`: create, lock for rotation, record a rotation,
-//! revoke (which also deletes the live session ID record), list.
+//! The session series: a browser's chain of (session ID, refresh token)
+//! pairs, one row in `session_series`. Queries to create, lock for rotation,
+//! record a rotation, revoke (which also deletes the live session ID record)
+//! and list.
 
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::ClientMeta;
+use super::{ClientMeta, refresh_pair_expiration::SeriesDeadlines};
 
 /// `NOTIFY` channel carrying the id of each revoked series, so every
 /// instance can close that series' WebSockets.
@@ -27,7 +29,11 @@ pub struct SeriesRow {
 
 impl SeriesRow {
     pub fn expires_at(&self) -> OffsetDateTime {
-        self.idle_expires_at.min(self.absolute_expires_at)
+        SeriesDeadlines {
+            idle: self.idle_expires_at,
+            absolute: self.absolute_expires_at,
+        }
+        .expires_at()
     }
 }
 

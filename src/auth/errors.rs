@@ -1,0 +1,103 @@
+//! The auth feature's error codes, listed once, and `AccountError`, the typed
+//! failure of the `Accounts` flows, which turns into the API's error body.
+//! `too_many_attempts` and `validation_failed` are rendered by
+//! `crate::error` (`ApiError::Throttled`, `ApiError::Validation`), shared with
+//! other features; their constants here are checked against it.
+
+use validator::ValidationErrors;
+
+use crate::error::ApiError;
+
+/// 401: unknown user, wrong password or disabled account alike.
+pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
+/// 429, with `Retry-After`: the account or the IP failed too often.
+pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
+/// 409: the username is taken (case-insensitively).
+pub const USERNAME_TAKEN: &str = "username_taken";
+/// 409: the email is already registered (case-insensitively).
+pub const EMAIL_TAKEN: &str = "email_taken";
+/// 403: `auth.registration = "closed"`.
+pub const REGISTRATION_CLOSED: &str = "registration_closed";
+/// 401: the route needs a logged-in user.
+pub const NOT_AUTHENTICATED: &str = "not_authenticated";
+/// 422: the body's fields fail their rules; `fields` names each.
+pub const VALIDATION_FAILED: &str = "validation_failed";
+
+/// Why an account flow did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("registration is closed")]
+    RegistrationClosed,
+    #[error("log in first")]
+    NotAuthenticated,
+    #[error("invalid fields")]
+    Invalid(ValidationErrors),
+    /// A taken username or email (from the unique constraints), or a
+    /// server-side failure.
+    #[error(transparent)]
+    Other(#[from] ApiError),
+}
+
+impl From<sqlx::Error> for AccountError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<anyhow::Error> for AccountError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Other(e.into())
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::InvalidCredentials => {
+                ApiError::unauthorized(INVALID_CREDENTIALS, "wrong username or password")
+            }
+            AccountError::TooManyAttempts { retry_after_secs } => {
+                ApiError::Throttled { retry_after_secs }
+            }
+            AccountError::RegistrationClosed => {
+                ApiError::forbidden(REGISTRATION_CLOSED, "registration is closed")
+            }
+            AccountError::NotAuthenticated => not_authenticated(),
+            AccountError::Invalid(errors) => errors.into(),
+            AccountError::Other(e) => e,
+        }
+    }
+}
+
+pub fn not_authenticated() -> ApiError {
+    ApiError::unauthorized(NOT_AUTHENTICATED, "log in first")
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::response::IntoResponse;
+
+    use super::*;
+
+    async fn code_of(e: ApiError) -> String {
+        let body = axum::body::to_bytes(e.into_response().into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        body["error"]["code"].as_str().unwrap().to_owned()
+    }
+
+    #[tokio::test]
+    async fn shared_codes_match_what_crate_error_renders() {
+        let throttled = AccountError::TooManyAttempts {
+            retry_after_secs: 1,
+        };
+        assert_eq!(code_of(throttled.into()).await, TOO_MANY_ATTEMPTS);
+        let invalid = AccountError::Invalid(ValidationErrors::new());
+        assert_eq!(code_of(invalid.into()).await, VALIDATION_FAILED);
+    }
+}

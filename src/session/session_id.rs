@@ -1,0 +1,88 @@
+//! The session ID: a short-lived tower-sessions record in its Postgres store
+//! (`tower_sessions.session`) holding enough to serve a request without
+//! touching `session_series`, so a valid ID costs one round trip. Records are
+//! written on the caller's connection, so a new session ID commits atomically
+//! with its series row. The row format is the Postgres store's own
+//! (MessagePack of `Record`), which `PostgresStore::load` reads; the store's
+//! `save` cannot join a transaction, and calling it while a series row is
+//! locked would need a second pooled connection — a deadlock under load.
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+use tower_sessions::{
+    SessionStore as _,
+    session::{Id, Record},
+};
+use tower_sessions_sqlx_store::PostgresStore;
+use uuid::Uuid;
+
+use super::{SessionContext, refresh_token::random};
+
+/// Key under which our data sits in a tower-sessions record.
+const RECORD_KEY: &str = "minutes";
+
+/// The session record's data.
+#[derive(Debug, Serialize, Deserialize)]
+struct RecordData {
+    series_id: Uuid,
+    user_id: Option<Uuid>,
+    csrf_token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    refresh_expires_at: OffsetDateTime,
+}
+
+/// A fresh session ID: 128 bits from the OS CSPRNG.
+fn generate() -> Id {
+    Id(i128::from_le_bytes(random()))
+}
+
+/// Looks up a session ID cookie. Unknown, expired, revoked or malformed IDs
+/// all yield `None` — a client-chosen ID is never adopted.
+pub(super) async fn load(
+    store: &PostgresStore,
+    cookie: &str,
+) -> anyhow::Result<Option<SessionContext>> {
+    let Ok(id) = cookie.parse::<Id>() else {
+        return Ok(None);
+    };
+    let Some(record) = store.load(&id).await? else {
+        return Ok(None);
+    };
+    let Some(data) = record.data.get(RECORD_KEY) else {
+        return Ok(None);
+    };
+    let data: RecordData = serde_json::from_value(data.clone())?;
+    Ok(Some(SessionContext {
+        series_id: data.series_id,
+        user_id: data.user_id,
+        csrf_token: data.csrf_token,
+        session_expires_at: record.expiry_date,
+        refresh_expires_at: data.refresh_expires_at,
+    }))
+}
+
+/// Writes a new session ID record for `ctx`, expiring with it, in the
+/// caller's transaction.
+pub(super) async fn insert(conn: &mut PgConnection, ctx: &SessionContext) -> anyhow::Result<Id> {
+    let data = RecordData {
+        series_id: ctx.series_id,
+        user_id: ctx.user_id,
+        csrf_token: ctx.csrf_token.clone(),
+        refresh_expires_at: ctx.refresh_expires_at,
+    };
+    let record = Record {
+        id: generate(),
+        data: [(RECORD_KEY.to_owned(), serde_json::to_value(data)?)].into(),
+        expiry_date: ctx.session_expires_at,
+    };
+    sqlx::query!(
+        "INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES ($1, $2, $3)",
+        record.id.to_string(),
+        rmp_serde::to_vec(&record)?,
+        record.expiry_date,
+    )
+    .execute(conn)
+    .await?;
+    Ok(record.id)
+}
