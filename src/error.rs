@@ -1,4 +1,4 @@
-//! The one error type handlers return, rendered as DESIGN's JSON error body:
+//! The one error type handlers return, rendered as the JSON error body (README, "Operations"):
 //! `{"error": {"code", "message", "fields"?}}`. Server-side failures are logged
 //! with their cause and answered with a generic 500.
 
@@ -77,7 +77,7 @@ impl From<validator::ValidationErrors> for ApiError {
     }
 }
 
-/// DESIGN's error body, for every 4xx and 5xx.
+/// The error body, for every 4xx and 5xx.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorResponse<'a> {
     error: ErrorDetail<'a>,

@@ -1,5 +1,5 @@
 //! Minutes from an OpenAI-compatible `POST {base_url}/v1/chat/completions`
-//! (Ollama, llama.cpp, vLLM). The model is asked for DESIGN's minutes JSON;
+//! (Ollama, llama.cpp, vLLM). The model is asked for the minutes JSON (README, "Processing");
 //! the answer is validated, and a bad one gets one repair attempt that shows
 //! the model its mistake before the job fails.
 

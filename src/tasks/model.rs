@@ -1,4 +1,4 @@
-//! A task as stored (`TaskRow`) and as clients see it (`Task`, DESIGN's JSON),
+//! A task as stored (`TaskRow`) and as clients see it (`Task`, the JSON of the README's "Tasks"),
 //! and the one `Status` and `Stage` that the database, the API, the
 //! WebSocket events and the worker's progress writes all use.
 
@@ -84,7 +84,7 @@ enum Access {
     Owner,
 }
 
-/// DESIGN's `Task`.
+/// The `Task` of the README's "Tasks" section.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct Task {
     task_id: Uuid,
