@@ -5,6 +5,7 @@ use std::fmt::Display;
 
 use axum::http::StatusCode;
 
+use super::model::Access;
 use crate::error::ApiError;
 
 pub(super) const TOO_LARGE: &str = "too_large";
@@ -13,6 +14,17 @@ pub(super) const BAD_REQUEST: &str = "bad_request";
 /// No such task, or one the caller may not see: the two are never told apart.
 pub(crate) fn task_not_found() -> ApiError {
     ApiError::not_found("task_not_found", "no such task")
+}
+
+/// The caller can see the task, but their access does not allow this.
+pub(crate) fn forbidden(access: Access) -> ApiError {
+    ApiError::forbidden(
+        "forbidden",
+        format!(
+            "{} access to this task does not allow this",
+            access.as_str()
+        ),
+    )
 }
 
 pub(super) fn invalid_limit(max: usize) -> ApiError {

@@ -12,7 +12,11 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{Viewer, errors, model::Task, queries, routes::visible};
+use super::{
+    Viewer, errors,
+    model::{Right, Task},
+    queries,
+};
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
@@ -103,11 +107,13 @@ async fn retry(
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Json<Task>> {
-    match queries::retry(&state.db, &viewer, task_id).await? {
-        Some(row) => Ok(Json(row.into())),
-        None => {
-            let row = visible(&state, &viewer, task_id).await?;
-            Err(errors::not_failed(row.status))
-        }
+    let mut tx = state.db.begin().await?;
+    viewer.authorize(&mut tx, task_id, Right::Retry).await?;
+    let requeued = queries::retry(&mut tx, task_id).await?;
+    let row = viewer.read(&mut *tx, task_id).await?;
+    if !requeued {
+        return Err(errors::not_failed(row.status));
     }
+    tx.commit().await?;
+    Ok(Json(row.into()))
 }

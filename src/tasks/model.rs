@@ -68,6 +68,10 @@ pub(crate) struct TaskRow {
     pub error: Option<String>,
     pub upload_timestamp: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The viewer's access, from the SQL function `task_access`.
+    pub access: Access,
+    /// The owning user's name when the viewer is not the owner.
+    pub owner: Option<String>,
 }
 
 /// The task fields a job reads.
@@ -77,11 +81,60 @@ pub struct JobInput {
     pub content_type: String,
 }
 
-/// The caller's right on a task. Sharing will add `edit` and `view`.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+/// The viewer's access to a task, as the SQL function `task_access` (the
+/// one definition of who has which) computes it. No access at all is not a
+/// level: such a task is 404 to the viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
-enum Access {
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+pub enum Access {
+    /// The uploader's session, or the user who owns it.
     Owner,
+    /// An enabled admin, on someone else's task.
+    Admin,
+    /// A user the owner shared the task with to edit.
+    Edit,
+    /// A user the owner shared the task with to view.
+    View,
+}
+
+/// What a request wants to do with a task, beyond seeing it (any access
+/// sees the task, its media, its minutes and their revisions, its events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Right {
+    /// Put a failed task back in the queue.
+    Retry,
+    /// Save a new version of the minutes.
+    #[expect(dead_code, reason = "minutes editing lands next")]
+    EditMinutes,
+    /// Delete the task; list, grant and revoke its shares.
+    Manage,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Edit => "edit",
+            Self::View => "view",
+        }
+    }
+
+    /// The access table of the README ("Sharing"), in one place.
+    pub fn allows(self, right: Right) -> bool {
+        match self {
+            Self::Owner | Self::Admin => true,
+            Self::Edit => matches!(right, Right::Retry | Right::EditMinutes),
+            Self::View => false,
+        }
+    }
+}
+
+/// The owner of a task that is not the viewer's own.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct Owner {
+    username: String,
 }
 
 /// The `Task` of the README's "Tasks" section.
@@ -106,10 +159,10 @@ pub(crate) struct Task {
     #[serde(with = "time::serde::rfc3339")]
     updated_at: OffsetDateTime,
     access: Access,
-    /// Names another owner for shared tasks (`{"username"}`); always null
-    /// for the caller's own.
-    #[schema(value_type = Option<Object>)]
-    owner: Option<serde_json::Value>,
+    /// The owning user, when it is not the caller (a task shared with them,
+    /// or seen as an admin); null for the caller's own.
+    #[schema(required = true)]
+    owner: Option<Owner>,
 }
 
 impl From<TaskRow> for Task {
@@ -125,8 +178,8 @@ impl From<TaskRow> for Task {
             error: row.error,
             upload_timestamp: row.upload_timestamp,
             updated_at: row.updated_at,
-            access: Access::Owner,
-            owner: None,
+            access: row.access,
+            owner: row.owner.map(|username| Owner { username }),
         }
     }
 }

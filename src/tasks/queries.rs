@@ -1,16 +1,18 @@
-//! All task SQL. Every viewer statement carries the viewer's scope in its
-//! `WHERE` through the SQL function `task_visible` (its migration is the one
-//! definition): a user sees the tasks with its `user_id`; an anonymous series
-//! sees its own tasks that no user has adopted. The only lookups without a
-//! viewer serve the worker (`job_input`) and login (`adopt`).
+//! All task SQL. Every viewer statement carries the viewer's access in its
+//! `WHERE` through the SQL function `task_access` (migration
+//! `task_access` is the one definition): the owner (a user, or the anonymous
+//! series that uploaded a task no user has adopted), a user it is shared
+//! with, or an admin; anyone else has none and gets nothing. The only
+//! lookups without a viewer serve the worker (`job_input`) and login
+//! (`adopt`).
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{
     Viewer,
     cursor::Cursor,
-    model::{JobInput, Stage, Status, TaskRow},
+    model::{Access, JobInput, Stage, Status, TaskRow},
 };
 use crate::{queue, storage::StorageKey};
 
@@ -25,18 +27,20 @@ pub(super) struct NewTask<'a> {
 
 #[tracing::instrument(skip(db, viewer), err)]
 pub(crate) async fn get(
-    db: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     viewer: &Viewer,
     task_id: Uuid,
 ) -> sqlx::Result<Option<TaskRow>> {
     sqlx::query_as!(
         TaskRow,
-        r#"SELECT id, filename, content_type, size_bytes, storage_key,
-                status AS "status: Status", stage AS "stage: Stage", progress, error,
-                upload_timestamp, updated_at
-         FROM tasks
-         WHERE id = $1
-           AND task_visible(tasks, $2, $3)"#,
+        r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
+         FROM tasks t
+         CROSS JOIN LATERAL (SELECT task_access(t, $2, $3, true) AS access) a
+         LEFT JOIN users u ON u.id = t.user_id
+         WHERE t.id = $1 AND a.access IS NOT NULL"#,
         task_id,
         viewer.series_id,
         viewer.user_id,
@@ -45,7 +49,30 @@ pub(crate) async fn get(
     .await
 }
 
-/// Newest first, `limit` rows after `after` (exclusive).
+/// Locks the task row for the rest of the transaction and answers the
+/// viewer's access to it, or `None` when they have none (or it is gone).
+#[tracing::instrument(skip(conn, viewer), err)]
+pub(crate) async fn lock(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    task_id: Uuid,
+) -> sqlx::Result<Option<Access>> {
+    let access = sqlx::query_scalar!(
+        r#"SELECT task_access(tasks, $2, $3, true) AS "access: Access"
+           FROM tasks WHERE id = $1
+           FOR UPDATE"#,
+        task_id,
+        viewer.series_id,
+        viewer.user_id,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(access.flatten())
+}
+
+/// The viewer's own tasks and those shared with them (not every task an
+/// admin could open: that list is the admin's), newest first, `limit` rows
+/// after `after` (exclusive).
 #[tracing::instrument(skip(db, viewer), err)]
 pub(super) async fn list(
     db: &PgPool,
@@ -55,13 +82,18 @@ pub(super) async fn list(
 ) -> sqlx::Result<Vec<TaskRow>> {
     sqlx::query_as!(
         TaskRow,
-        r#"SELECT id, filename, content_type, size_bytes, storage_key,
-                status AS "status: Status", stage AS "stage: Stage", progress, error,
-                upload_timestamp, updated_at
-         FROM tasks
-         WHERE task_visible(tasks, $1, $2)
-           AND ($3::timestamptz IS NULL OR (upload_timestamp, id) < ($3::timestamptz, $4::uuid))
-         ORDER BY upload_timestamp DESC, id DESC
+        r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
+         FROM tasks t
+         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
+         LEFT JOIN users u ON u.id = t.user_id
+         WHERE (task_visible(t, $1, $2)
+                OR t.id IN (SELECT task_id FROM task_shares WHERE grantee_user_id = $2))
+           AND a.access IS NOT NULL
+           AND ($3::timestamptz IS NULL OR (t.upload_timestamp, t.id) < ($3::timestamptz, $4::uuid))
+         ORDER BY t.upload_timestamp DESC, t.id DESC
          LIMIT $5"#,
         viewer.series_id,
         viewer.user_id,
@@ -91,7 +123,8 @@ pub(super) async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING id, filename, content_type, size_bytes, storage_key,
                    status AS "status: Status", stage AS "stage: Stage", progress, error,
-                   upload_timestamp, updated_at"#,
+                   upload_timestamp, updated_at,
+                   'owner' AS "access!: Access", NULL::text AS owner"#,
         new.id,
         series_id,
         viewer.user_id,
@@ -107,30 +140,18 @@ pub(super) async fn insert(
     Ok(row)
 }
 
-/// Deletes a visible task (its jobs cascade) and returns its storage key.
-/// Watching sockets hear of it at commit and close.
-#[tracing::instrument(skip(db, viewer), err)]
-pub(super) async fn delete(
-    db: &PgPool,
-    viewer: &Viewer,
-    task_id: Uuid,
-) -> sqlx::Result<Option<String>> {
-    let mut tx = db.begin().await?;
+/// Deletes a task the caller has locked and may manage (its jobs and shares
+/// cascade) and returns its storage key. Watching sockets hear of it at
+/// commit and close.
+#[tracing::instrument(skip(conn), err)]
+pub(super) async fn delete(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<String> {
     let key = sqlx::query_scalar!(
-        "DELETE FROM tasks
-         WHERE id = $1
-           AND task_visible(tasks, $2, $3)
-         RETURNING storage_key",
+        "DELETE FROM tasks WHERE id = $1 RETURNING storage_key",
         task_id,
-        viewer.series_id,
-        viewer.user_id,
     )
-    .fetch_optional(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    if key.is_some() {
-        super::hub::notify(&mut tx, task_id).await?;
-    }
-    tx.commit().await?;
+    super::hub::notify(conn, task_id).await?;
     Ok(key)
 }
 
@@ -192,7 +213,7 @@ pub(super) async fn minutes(
         r#"SELECT status AS "status: Status", result_markdown AS markdown, result_json AS json
            FROM tasks
            WHERE id = $1
-             AND task_visible(tasks, $2, $3)"#,
+             AND task_access(tasks, $2, $3, true) IS NOT NULL"#,
         task_id,
         viewer.series_id,
         viewer.user_id,
@@ -201,34 +222,23 @@ pub(super) async fn minutes(
     .await
 }
 
-/// Puts a visible failed task back in the queue; `None` when it is not
-/// visible or not failed (the caller tells the two apart).
-#[tracing::instrument(skip(db, viewer), err)]
-pub(super) async fn retry(
-    db: &PgPool,
-    viewer: &Viewer,
-    task_id: Uuid,
-) -> sqlx::Result<Option<TaskRow>> {
-    let mut tx = db.begin().await?;
-    let row = sqlx::query_as!(
-        TaskRow,
-        r#"UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
+/// Puts a failed task the caller has locked and may retry back in the
+/// queue; `false` when it is not failed.
+#[tracing::instrument(skip(conn), err)]
+pub(super) async fn retry(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<bool> {
+    let requeued = sqlx::query!(
+        "UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
                 updated_at = now()
-         WHERE id = $1 AND status = 'failed'
-           AND task_visible(tasks, $2, $3)
-         RETURNING id, filename, content_type, size_bytes, storage_key,
-                   status AS "status: Status", stage AS "stage: Stage", progress, error,
-                   upload_timestamp, updated_at"#,
+         WHERE id = $1 AND status = 'failed'",
         task_id,
-        viewer.series_id,
-        viewer.user_id,
     )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if row.is_some() {
-        queue::enqueue(&mut tx, task_id, queue::PROCESS).await?;
-        super::hub::notify(&mut tx, task_id).await?;
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if requeued {
+        queue::enqueue(&mut *conn, task_id, queue::PROCESS).await?;
+        super::hub::notify(conn, task_id).await?;
     }
-    tx.commit().await?;
-    Ok(row)
+    Ok(requeued)
 }

@@ -18,7 +18,7 @@ use super::{
     Viewer,
     cursor::Cursor,
     errors, filename,
-    model::{Task, TaskRow},
+    model::{Right, Task},
     queries,
 };
 use crate::{
@@ -130,7 +130,7 @@ async fn get_one(
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Json<Task>> {
-    Ok(Json(visible(&state, &viewer, task_id).await?.into()))
+    Ok(Json(viewer.read(&state.db, task_id).await?.into()))
 }
 
 /// Deletes the row first: a file without a row is garbage, a row without its
@@ -154,9 +154,10 @@ async fn delete(
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<StatusCode> {
-    let key = queries::delete(&state.db, &viewer, task_id)
-        .await?
-        .ok_or_else(errors::task_not_found)?;
+    let mut tx = state.db.begin().await?;
+    viewer.authorize(&mut tx, task_id, Right::Manage).await?;
+    let key = queries::delete(&mut tx, task_id).await?;
+    tx.commit().await?;
     let key = StorageKey::parse(&key).context("a stored task's key")?;
     if let Err(e) = state.uploads.delete(key).await {
         tracing::warn!(error = %e, %key, "deleted task's file not removed");
@@ -185,7 +186,7 @@ async fn media(
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Response> {
-    let row = visible(&state, &viewer, task_id).await?;
+    let row = viewer.read(&state.db, task_id).await?;
     let key = StorageKey::parse(&row.storage_key).context("a stored task's key")?;
     let (file, len) = state
         .uploads
@@ -210,11 +211,4 @@ async fn media(
     ];
     let body = Body::from_stream(ReaderStream::with_capacity(file, 64 * 1024));
     Ok((headers, body).into_response())
-}
-
-/// The task, if the viewer may see it; 404 `task_not_found` otherwise.
-pub(super) async fn visible(state: &AppState, viewer: &Viewer, task_id: Uuid) -> Result<TaskRow> {
-    queries::get(&state.db, viewer, task_id)
-        .await?
-        .ok_or_else(errors::task_not_found)
 }

@@ -1,16 +1,22 @@
 //! `Viewer`: who a task request acts for, as an extractor, so a handler's
 //! signature says who may call it. Every task query takes one and carries
-//! its scope in the `WHERE`.
+//! its access in the `WHERE`; `read` and `authorize` turn "no access" into
+//! 404 and "not enough" into 403, so no handler decides access itself.
 
 use axum::{
     extract::{FromRequestParts, OptionalFromRequestParts},
     http::request::Parts,
 };
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::errors;
+use super::{
+    errors,
+    model::{Access, Right, TaskRow},
+    queries,
+};
 use crate::{
-    error::ApiError,
+    error::{ApiError, Result},
     session::{MaybeSession, SessionContext},
 };
 
@@ -33,13 +39,45 @@ impl From<&SessionContext> for Viewer {
     }
 }
 
+impl Viewer {
+    /// The task as this viewer sees it; 404 `task_not_found` without access.
+    pub(crate) async fn read(
+        &self,
+        db: impl sqlx::PgExecutor<'_>,
+        task_id: Uuid,
+    ) -> Result<TaskRow> {
+        queries::get(db, self, task_id)
+            .await?
+            .ok_or_else(errors::task_not_found)
+    }
+
+    /// Locks the task for the rest of `conn`'s transaction and checks that
+    /// the viewer's access allows `right`: 404 `task_not_found` without
+    /// access, 403 `forbidden` when it falls short.
+    pub(crate) async fn authorize(
+        &self,
+        conn: &mut PgConnection,
+        task_id: Uuid,
+        right: Right,
+    ) -> Result<Access> {
+        let access = queries::lock(conn, self, task_id)
+            .await?
+            .ok_or_else(errors::task_not_found)?;
+        if access.allows(right) {
+            Ok(access)
+        } else {
+            Err(errors::forbidden(access))
+        }
+    }
+}
+
 impl<S: Send + Sync> OptionalFromRequestParts<S> for Viewer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
+    ) -> std::result::Result<Option<Self>, Self::Rejection> {
         let Ok(MaybeSession(ctx)) =
             <MaybeSession as FromRequestParts<S>>::from_request_parts(parts, state).await;
         Ok(ctx.as_ref().map(Self::from))
@@ -49,7 +87,10 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Viewer {
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
         <Self as OptionalFromRequestParts<S>>::from_request_parts(parts, state)
             .await
             .ok()
