@@ -20,7 +20,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{auth, config::Settings, error, openapi, ops, session, tasks};
+use crate::{auth, config::Settings, error, openapi, ops, session, tasks, web};
 
 /// JSON bodies are small.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -82,6 +82,7 @@ pub fn build_app(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(json_api)
         .merge(tasks::router(&state.settings.storage))
+        .merge(web::router())
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(

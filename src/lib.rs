@@ -13,3 +13,4 @@ pub mod run;
 pub mod session;
 pub mod tasks;
 pub mod telemetry;
+pub mod web;
