@@ -81,10 +81,11 @@ export async function taskPage(main, taskId) {
       h("a", { class: "button secondary small", href: api.minutesUrl(taskId, "txt"), download: "" }, t("task.downloadTxt")),
       h("a", { class: "button secondary small", href: api.minutesUrl(taskId, "json"), download: "" }, t("task.downloadJson")),
     ];
-    if (canEdit && oldVersion === null) buttons.unshift(h("button", { type: "button", class: "primary small", onclick: startEditing }, t("edit.button")));
+    // Without an ETag this server cannot take edits (no versioned minutes).
+    if (canEdit && page.etag && oldVersion === null) buttons.unshift(h("button", { type: "button", class: "primary small", onclick: startEditing }, t("edit.button")));
     if (task.access === "owner" && state.user) buttons.push(h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")));
     mount(toolbar, buttons);
-    if (!history.isConnected) body.after(history);
+    if (page.etag && !history.isConnected) body.after(history);
   }
 
   function startEditing() {
