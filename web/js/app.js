@@ -35,6 +35,19 @@ export function setSession(session) {
   renderNav();
 }
 
+/** @type {[string, string]|null} a notice to show once the next page is up */
+let pendingNotice = null;
+
+/** Goes to a page and then shows a one-line notice there. */
+export function navigate(hash, message = null, kind = "info") {
+  pendingNotice = message ? [message, kind] : null;
+  if (location.hash === hash || (hash === "#/" && !location.hash)) {
+    route();
+  } else {
+    location.hash = hash;
+  }
+}
+
 /** The session was revoked elsewhere: a clean anonymous page and one line saying why. */
 export async function sessionLost() {
   if (!state.user && !localStorage.getItem(SIGNED_IN_KEY)) return;
@@ -45,9 +58,7 @@ export async function sessionLost() {
     state.user = null;
     renderNav();
   }
-  if (location.hash !== "#/") location.hash = "#/";
-  else route();
-  notify(t("session.ended"), "error");
+  navigate("#/", t("session.ended"), "error");
 }
 
 /** Asks whether the logged-in session still stands; cheap, starts nothing. */
@@ -82,6 +93,7 @@ let leave = null;
 async function route() {
   if (leave) leave();
   leave = null;
+  notify(null);
   const path = currentPath();
   const main = document.getElementById("main");
   renderNav();
@@ -101,6 +113,8 @@ async function route() {
     mount(main, h("h1", null, t("error.title")), h("p", null, t("error.generic")));
     console.error(e);
   }
+  if (pendingNotice) notify(...pendingNotice);
+  pendingNotice = null;
   const heading = main.querySelector("h1");
   document.title = heading ? `${heading.textContent} · minutes` : "minutes";
   if (document.activeElement === document.body || !main.contains(document.activeElement)) main.focus({ preventScroll: true });
@@ -123,16 +137,13 @@ async function main() {
   live.subscribe((e) => {
     if (e.type === "session_revoked") sessionLost();
   });
-  window.addEventListener("hashchange", () => {
-    notify(null);
-    route();
-  });
+  window.addEventListener("hashchange", () => route());
   window.addEventListener("focus", checkSession);
   try {
     const session = await api.session();
     const was = localStorage.getItem(SIGNED_IN_KEY);
     setSession(session);
-    if (was && !session.authenticated) notify(t("session.ended"), "error");
+    if (was && !session.authenticated) pendingNotice = [t("session.ended"), "error"];
   } catch (e) {
     mount(document.getElementById("main"), h("h1", null, t("error.title")), h("p", null, t("error.unreachable")));
     return;

@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import * as live from "../live.js";
-import { state, setSession } from "../app.js";
+import { state, setSession, navigate } from "../app.js";
 import { t, describeError, describeFields } from "../i18n.js";
 import { h, mount, notify, field, showFieldErrors } from "../ui.js";
 
@@ -47,8 +47,7 @@ export function loginPage(main) {
     const before = state.anonymousTasks;
     live.stop();
     setSession(await api.login(String(data.get("username")).trim(), String(data.get("password"))));
-    location.hash = "#/";
-    notify([t("account.loggedIn", { name: state.user.username }), keptMessage(before)].join(" ").trim());
+    navigate("#/", [t("account.loggedIn", { name: state.user.username }), keptMessage(before)].join(" ").trim());
   });
   mount(main, h("h1", null, t("nav.login")), form, h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
   return null;
@@ -68,8 +67,7 @@ export function registerPage(main) {
     const before = state.anonymousTasks;
     live.stop();
     setSession(await api.register(String(data.get("username")).trim(), String(data.get("email")).trim(), String(data.get("password"))));
-    location.hash = "#/";
-    notify([t("account.registered", { name: state.user.username }), keptMessage(before)].join(" ").trim());
+    navigate("#/", [t("account.registered", { name: state.user.username }), keptMessage(before)].join(" ").trim());
   });
   mount(main, h("h1", null, t("account.registerTitle")), h("p", { class: "intro" }, t("account.registerIntro")), form, h("p", null, t("account.haveAccount"), " ", h("a", { href: "#/login" }, t("nav.login"))));
   return null;
@@ -94,8 +92,7 @@ export function accountPage(main) {
     try {
       live.stop();
       setSession(await api.logout());
-      location.hash = "#/";
-      notify(t("account.loggedOut"));
+      navigate("#/", t("account.loggedOut"));
     } catch (e) {
       notify(describeError(e), "error");
     }
