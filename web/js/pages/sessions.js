@@ -2,7 +2,7 @@
 // alone when anonymous), with revoke one and revoke all others.
 
 import * as api from "../api.js";
-import { state, sessionLost } from "../app.js";
+import { state, sessionLost, setSession } from "../app.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatDate, parseUserAgent, confirmDialog } from "../ui.js";
 
@@ -47,7 +47,8 @@ export async function sessionsPage(main) {
           if (!(await confirmDialog(s.current ? t("sessions.confirmThis") : t("sessions.confirmOne", { name }), t("sessions.revoke")))) return;
           try {
             await api.revokeSession(s.id);
-            if (s.current) return sessionLost();
+            if (s.current && state.user) return sessionLost();
+            if (s.current) setSession(await api.session());
             notify(t("sessions.revoked", { name }));
             load();
           } catch (e) {
