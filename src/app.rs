@@ -22,7 +22,7 @@ use tower_http::{
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{auth, config::Settings, error, openapi, ops, session, storage, tasks};
+use crate::{auth, config::Settings, error, openapi, ops, session, storage, tasks, web};
 
 /// JSON bodies are small.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -113,6 +113,7 @@ pub fn build_app(state: AppState) -> Router {
 
     routes
         .merge(openapi::router(doc))
+        .merge(web::router())
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(

@@ -17,3 +17,4 @@ pub mod session;
 pub mod storage;
 pub mod tasks;
 pub mod telemetry;
+pub mod web;

@@ -20,3 +20,4 @@ mod tasks_list;
 mod tasks_purge;
 mod tasks_upload;
 mod tasks_ws;
+mod web;

@@ -1,0 +1,84 @@
+//! The built-in web app: the files under `web/` at the repository root,
+//! embedded at compile time and served as they are (no build step). `GET /`
+//! is `index.html` with a strict Content-Security-Policy and `no-store`;
+//! every other file lives under `/assets/{hash}/…`, where `hash` covers all
+//! of the files, so the browser may cache them for good and a new binary
+//! with changed files is a new address. The app talks to the API like any
+//! external frontend would: cookies, `X-CSRF-Token`, the WebSockets.
+
+mod assets;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+
+use self::assets::Site;
+use crate::{app::AppState, error};
+
+/// No inline script or style, nothing from another origin; media and images
+/// may come from `blob:` (a local file before upload) and `data:` (icons).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+    connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; \
+    form-action 'self'; object-src 'none'";
+
+/// Assets are addressed by content: whatever is under one hash never changes.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `GET /` and `GET /assets/{hash}/{*path}`.
+pub fn router() -> Router<AppState> {
+    let site = Arc::new(Site::load());
+    let for_index = site.clone();
+    Router::new()
+        .route(
+            "/",
+            get(move |State(state): State<AppState>| std::future::ready(index(&for_index, &state))),
+        )
+        .route(
+            "/assets/{hash}/{*path}",
+            get(move |Path((hash, path)): Path<(String, String)>| {
+                std::future::ready(asset(&site, &hash, &path))
+            }),
+        )
+}
+
+fn index(site: &Site, state: &AppState) -> Response {
+    let html = site.index(state.settings.storage.max_upload_bytes);
+    let mut res = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    let headers = res.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    nosniff(res)
+}
+
+fn asset(site: &Site, hash: &str, path: &str) -> Response {
+    let Some((bytes, content_type)) = site.asset(hash, path) else {
+        return error::error_response(StatusCode::NOT_FOUND, "not_found", "no such asset");
+    };
+    let mut res = ([(header::CONTENT_TYPE, content_type)], bytes).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    nosniff(res)
+}
+
+fn nosniff(mut res: Response) -> Response {
+    res.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    res
+}

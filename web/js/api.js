@@ -1,0 +1,313 @@
+// The API client: the only module that talks HTTP. It uses the public
+// contract exactly as an external frontend would — cookies with
+// `credentials: "include"`, the CSRF token from `GET /api/session` in
+// `X-CSRF-Token` on unsafe methods, and the WebSockets.
+//
+// Every endpoint the app calls is in ENDPOINTS, and requests are built only
+// from it: a Rust test (tests/api/web.rs) checks each entry against
+// `/api/openapi.json`, so a contract change that breaks the app fails a test.
+// Entries marked `phase2` are not in the document yet and are skipped.
+
+/**
+ * @typedef {{id: string, username: string, email: string|null, roles: string[], created_at: string}} User
+ * @typedef {{authenticated: boolean, user: User|null, csrf_token: string, session_expires_at: string, refresh_expires_at: string}} Session
+ * @typedef {{task_id: string, filename: string, content_type: string, size_bytes: number,
+ *   status: "queued"|"processing"|"completed"|"failed", stage: string|null, progress: number,
+ *   error: string|null, upload_timestamp: string, updated_at: string,
+ *   access: "owner"|"edit"|"view", owner: {username: string}|null}} Task
+ * @typedef {{start: number|null, end: number|null, speaker: string|null, text: string}} Segment
+ * @typedef {{text: string, segment: number}} Decision
+ * @typedef {{text: string, segment: number, owner: string|null, due: string|null}} ActionItem
+ * @typedef {{title: string, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[]}} Minutes
+ * @typedef {{id: string, created_at: string, last_seen_at: string, user_agent: string|null, ip: string|null, current: boolean}} SeriesInfo
+ * @typedef {{username: string, permission: "view"|"edit", granted_by: string|null, created_at: string}} Share
+ * @typedef {{version: number, author: string|null, device: string|null, created_at: string}} Revision
+ * @typedef {{name: string, method: string, path: string, phase2?: boolean}} Endpoint
+ */
+
+// The table is JSON so that the Rust test can read it as it is.
+/** @type {ReadonlyArray<Endpoint>} */
+export const ENDPOINTS = Object.freeze([
+  {"name": "session", "method": "GET", "path": "/api/session"},
+  {"name": "sessions", "method": "GET", "path": "/api/sessions"},
+  {"name": "revokeSession", "method": "DELETE", "path": "/api/sessions/{id}"},
+  {"name": "revokeOthers", "method": "POST", "path": "/api/sessions/revoke-others"},
+  {"name": "register", "method": "POST", "path": "/api/auth/register"},
+  {"name": "login", "method": "POST", "path": "/api/auth/login"},
+  {"name": "logout", "method": "POST", "path": "/api/auth/logout"},
+  {"name": "me", "method": "GET", "path": "/api/auth/me"},
+  {"name": "password", "method": "POST", "path": "/api/auth/password"},
+  {"name": "upload", "method": "POST", "path": "/api/upload"},
+  {"name": "tasks", "method": "GET", "path": "/api/tasks"},
+  {"name": "task", "method": "GET", "path": "/api/tasks/{task_id}"},
+  {"name": "deleteTask", "method": "DELETE", "path": "/api/tasks/{task_id}"},
+  {"name": "media", "method": "GET", "path": "/api/tasks/{task_id}/media"},
+  {"name": "minutes", "method": "GET", "path": "/api/tasks/{task_id}/minutes"},
+  {"name": "retry", "method": "POST", "path": "/api/tasks/{task_id}/retry"},
+  {"name": "watchTask", "method": "GET", "path": "/ws/{task_id}"},
+  {"name": "saveMinutes", "method": "PUT", "path": "/api/tasks/{task_id}/minutes", "phase2": true},
+  {"name": "revisions", "method": "GET", "path": "/api/tasks/{task_id}/minutes/revisions", "phase2": true},
+  {"name": "events", "method": "GET", "path": "/ws", "phase2": true},
+  {"name": "shares", "method": "GET", "path": "/api/tasks/{task_id}/shares", "phase2": true},
+  {"name": "share", "method": "PUT", "path": "/api/tasks/{task_id}/shares/{username}", "phase2": true},
+  {"name": "unshare", "method": "DELETE", "path": "/api/tasks/{task_id}/shares/{username}", "phase2": true},
+  {"name": "adminUsers", "method": "GET", "path": "/api/admin/users", "phase2": true},
+  {"name": "adminUpdateUser", "method": "PATCH", "path": "/api/admin/users/{user_id}", "phase2": true},
+  {"name": "adminRevokeSessions", "method": "DELETE", "path": "/api/admin/users/{user_id}/sessions", "phase2": true},
+  {"name": "adminTasks", "method": "GET", "path": "/api/admin/tasks", "phase2": true},
+  {"name": "adminAudit", "method": "GET", "path": "/api/admin/audit", "phase2": true}
+]);
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** An error answered by the API (or the network), kept structured. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status 0 when the server could not be reached
+   * @param {string} code the contract's `error.code`
+   * @param {string} message the server's own sentence (English)
+   * @param {Record<string, string[]>|null} fields on 422
+   * @param {any} body the whole error body (e.g. 412's current version)
+   */
+  constructor(status, code, message, fields = null, body = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.body = body;
+    /** @type {number|null} seconds, from Retry-After */
+    this.retryAfter = null;
+  }
+}
+
+/** Where the API is: the page's own origin unless configured. */
+let base = "";
+/** @type {string|null} */
+let csrfToken = null;
+
+/** For a frontend served from another origin (listed in `server.allowed_origins`). */
+export function configure({ apiBase = "" } = {}) {
+  base = apiBase.replace(/\/$/, "");
+}
+
+/**
+ * The URL of a table entry, its `{params}` filled in and a query appended.
+ * @param {string} name
+ * @param {Record<string, string>} [params]
+ * @param {Record<string, string|number|undefined|null>} [query]
+ */
+export function url(name, params = {}, query = {}) {
+  const ep = endpoint(name);
+  const path = ep.path.replace(/\{(\w+)\}/g, (_, key) => {
+    if (!(key in params)) throw new Error(`missing ${key} for ${name}`);
+    return encodeURIComponent(params[key]);
+  });
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  }
+  const qs = q.toString();
+  return base + path + (qs ? `?${qs}` : "");
+}
+
+/** @param {string} name */
+function endpoint(name) {
+  const ep = ENDPOINTS.find((e) => e.name === name);
+  if (!ep) throw new Error(`unknown endpoint ${name}`);
+  return ep;
+}
+
+/**
+ * One request to a table entry.
+ * @param {string} name
+ * @param {{params?: Record<string,string>, query?: Record<string, any>, body?: any, headers?: Record<string,string>, raw?: boolean}} [opts]
+ * @returns {Promise<any>} parsed JSON, null for 204, or the Response when `raw`
+ */
+export async function call(name, opts = {}) {
+  const ep = endpoint(name);
+  const headers = { Accept: "application/json", ...(opts.headers || {}) };
+  if (UNSAFE.has(ep.method) && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  /** @type {RequestInit} */
+  const init = { method: ep.method, credentials: "include", headers, cache: "no-store" };
+  if (opts.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(opts.body);
+  }
+  let res;
+  try {
+    res = await fetch(url(name, opts.params, opts.query), init);
+  } catch {
+    throw new ApiError(0, "network", "the server could not be reached");
+  }
+  if (!res.ok) throw await toError(res);
+  if (opts.raw) return res;
+  if (res.status === 204) return null;
+  const type = res.headers.get("Content-Type") || "";
+  return type.startsWith("application/json") ? res.json() : res.text();
+}
+
+/** @param {Response} res */
+async function toError(res) {
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON: described by its status alone */
+  }
+  const e = body && body.error ? body.error : {};
+  const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, e.fields || null, body);
+  const retry = Number(res.headers.get("Retry-After"));
+  if (retry > 0) err.retryAfter = retry;
+  return err;
+}
+
+// ---- session and accounts -------------------------------------------------
+
+/** Starts a session if there is none and keeps its CSRF token. @returns {Promise<Session>} */
+export async function session() {
+  const s = await call("session");
+  csrfToken = s.csrf_token;
+  return s;
+}
+
+/** @returns {Promise<User>} 401 `not_authenticated` when the session is gone */
+export const me = () => call("me");
+
+/** Logs in; the series is replaced, so the session (and CSRF token) is read again. */
+export async function login(username, password) {
+  await call("login", { body: { username, password } });
+  return session();
+}
+
+export async function register(username, email, password) {
+  const body = { username, password };
+  if (email) body.email = email;
+  await call("register", { body });
+  return session();
+}
+
+export async function logout() {
+  await call("logout");
+  return session();
+}
+
+/** Every series of the user is revoked and this browser gets a new pair. */
+export async function changePassword(current_password, new_password) {
+  await call("password", { body: { current_password, new_password } });
+  return session();
+}
+
+/** @returns {Promise<SeriesInfo[]>} */
+export const sessions = async () => (await call("sessions")).sessions;
+export const revokeSession = (id) => call("revokeSession", { params: { id } });
+export const revokeOthers = () => call("revokeOthers");
+
+// ---- tasks ------------------------------------------------------------------
+
+/** Every page of the caller's tasks, newest first. @returns {Promise<Task[]>} */
+export async function tasks() {
+  const all = [];
+  let cursor = null;
+  do {
+    const page = await call("tasks", { query: { limit: 100, cursor } });
+    all.push(...page.tasks);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return all;
+}
+
+/** @returns {Promise<Task>} */
+export const task = (task_id) => call("task", { params: { task_id } });
+export const deleteTask = (task_id) => call("deleteTask", { params: { task_id } });
+export const retry = (task_id) => call("retry", { params: { task_id } });
+export const mediaUrl = (task_id) => url("media", { task_id });
+/** @param {"md"|"txt"|"json"} format */
+export const minutesUrl = (task_id, format) => url("minutes", { task_id }, { format });
+
+/**
+ * The minutes as JSON with the ETag a save must send back.
+ * @param {string} task_id
+ * @param {number} [version] an older revision
+ * @returns {Promise<{minutes: Minutes, etag: string|null}>}
+ */
+export async function minutes(task_id, version) {
+  const res = await call("minutes", { params: { task_id }, query: { format: "json", version }, raw: true });
+  return { minutes: await res.json(), etag: res.headers.get("ETag") };
+}
+
+/**
+ * Saves edited minutes; 412 `version_conflict` when `etag` is stale.
+ * @param {string} task_id @param {Minutes} body @param {string|null} etag
+ * @returns {Promise<{etag: string|null, body: any}>}
+ */
+export async function saveMinutes(task_id, body, etag) {
+  const headers = etag ? { "If-Match": etag } : {};
+  const res = await call("saveMinutes", { params: { task_id }, body, headers, raw: true });
+  const type = res.headers.get("Content-Type") || "";
+  return { etag: res.headers.get("ETag"), body: type.startsWith("application/json") ? await res.json() : null };
+}
+
+/** @returns {Promise<Revision[]>} */
+export const revisions = async (task_id) => (await call("revisions", { params: { task_id } })).revisions;
+
+/** @returns {Promise<Share[]>} */
+export const shares = async (task_id) => (await call("shares", { params: { task_id } })).shares;
+/** @param {"view"|"edit"} permission */
+export const share = (task_id, username, permission) =>
+  call("share", { params: { task_id, username }, body: { permission } });
+export const unshare = (task_id, username) => call("unshare", { params: { task_id, username } });
+
+/**
+ * Uploads with XMLHttpRequest, the one way to see upload progress.
+ * @param {File} file
+ * @param {(fraction: number) => void} onProgress
+ * @returns {{promise: Promise<Task>, abort: () => void}}
+ */
+export function upload(file, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open("POST", url("upload"));
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("Accept", "application/json");
+    if (csrfToken) xhr.setRequestHeader("X-CSRF-Token", csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* described by status */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body);
+      const e = body && body.error ? body.error : {};
+      reject(new ApiError(xhr.status, e.code || `http_${xhr.status}`, e.message || "", e.fields || null, body));
+    };
+    xhr.onerror = () => reject(new ApiError(0, "network", "the server could not be reached"));
+    xhr.onabort = () => reject(new ApiError(0, "aborted", "the upload was cancelled"));
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
+
+// ---- admin ------------------------------------------------------------------
+
+export const adminUsers = (cursor) => call("adminUsers", { query: { cursor } });
+/** @param {{roles?: string[], disabled?: boolean}} patch */
+export const adminUpdateUser = (user_id, patch) => call("adminUpdateUser", { params: { user_id }, body: patch });
+export const adminRevokeSessions = (user_id) => call("adminRevokeSessions", { params: { user_id } });
+export const adminTasks = (owner, cursor) => call("adminTasks", { query: { owner, cursor } });
+/** @param {{kind?: string, user?: string, cursor?: string, limit?: number}} filters */
+export const adminAudit = (filters) => call("adminAudit", { query: filters });
+
+// ---- WebSockets ---------------------------------------------------------------
+
+/** A WebSocket URL for a table entry, on the API's origin. */
+export function wsUrl(name, params = {}) {
+  const http = new URL(url(name, params), window.location.href);
+  http.protocol = http.protocol === "https:" ? "wss:" : "ws:";
+  return http.toString();
+}

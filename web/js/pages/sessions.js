@@ -1,0 +1,63 @@
+// My sessions: every browser signed in to this account (or this browser
+// alone when anonymous), with revoke one and revoke all others.
+
+import * as api from "../api.js";
+import { state, sessionLost, setSession } from "../app.js";
+import { t, describeError } from "../i18n.js";
+import { h, mount, notify, formatDate, parseUserAgent, confirmDialog } from "../ui.js";
+
+/** @param {HTMLElement} main */
+export async function sessionsPage(main) {
+  const list = h("ul", { class: "sessions" });
+  const others = h("button", { type: "button", class: "danger", hidden: !state.user, onclick: async () => {
+    if (!(await confirmDialog(t("sessions.confirmOthers"), t("sessions.revokeOthers")))) return;
+    try {
+      await api.revokeOthers();
+      notify(t("sessions.othersRevoked"));
+      load();
+    } catch (e) {
+      notify(describeError(e), "error");
+    }
+  } }, t("sessions.revokeOthers"));
+  mount(main, h("h1", null, t("sessions.title")), h("p", { class: "intro" }, t(state.user ? "sessions.intro" : "sessions.introAnonymous")), others, list);
+
+  async function load() {
+    let sessions;
+    try {
+      sessions = await api.sessions();
+    } catch (e) {
+      mount(list, h("li", null, describeError(e)));
+      return;
+    }
+    mount(list, sessions.map((s) => {
+      const { browser, os } = parseUserAgent(s.user_agent);
+      const name = os ? t("sessions.browserOn", { browser, os }) : browser;
+      return h(
+        "li",
+        { class: `card session${s.current ? " current" : ""}`, dataset: { id: s.id } },
+        h("div", null,
+          h("h2", { class: "h3" }, name, s.current ? h("span", { class: "badge" }, t("sessions.thisDevice")) : null),
+          h("dl", { class: "facts" },
+            h("dt", null, t("sessions.ip")), h("dd", null, s.ip || "—"),
+            h("dt", null, t("sessions.created")), h("dd", null, formatDate(s.created_at)),
+            h("dt", null, t("sessions.lastActive")), h("dd", null, formatDate(s.last_seen_at)),
+          ),
+        ),
+        h("button", { type: "button", class: "danger small", "aria-label": t("sessions.revokeNamed", { name }), onclick: async () => {
+          if (!(await confirmDialog(s.current ? t("sessions.confirmThis") : t("sessions.confirmOne", { name }), t("sessions.revoke")))) return;
+          try {
+            await api.revokeSession(s.id);
+            if (s.current && state.user) return sessionLost();
+            if (s.current) setSession(await api.session());
+            notify(t("sessions.revoked", { name }));
+            load();
+          } catch (e) {
+            notify(describeError(e), "error");
+          }
+        } }, t("sessions.revoke")),
+      );
+    }));
+  }
+  await load();
+  return null;
+}
