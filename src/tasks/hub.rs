@@ -32,11 +32,24 @@ pub struct TaskState {
     pub error: Option<String>,
 }
 
-/// A task notification's payload; `state` is null when the task was deleted.
+/// A task notification's payload, tagged by `kind`.
 #[derive(Debug, Deserialize)]
-struct TaskNotice {
-    task_id: Uuid,
-    state: Option<TaskState>,
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum TaskNotice {
+    /// The task's new state; null when the task was deleted.
+    State {
+        task_id: Uuid,
+        state: Option<TaskState>,
+    },
+    /// Who may see the task changed (a share granted, changed or revoked,
+    /// an owner disabled): every watcher checks its own access again.
+    Access { task_id: Uuid },
+    /// A new version of the minutes was saved.
+    MinutesUpdated {
+        task_id: Uuid,
+        version: i32,
+        author: Option<String>,
+    },
 }
 
 /// What a watching socket hears about its task.
@@ -44,8 +57,15 @@ struct TaskNotice {
 pub enum Change {
     State(TaskState),
     Gone,
-    /// Notifications may have been missed: read the task again.
+    /// Notifications may have been missed, or access changed: read the
+    /// task again, as the watcher may see it.
     Resync,
+    /// A new version of the minutes, by `author` (null for an anonymous
+    /// owner).
+    MinutesUpdated {
+        version: i32,
+        author: Option<String>,
+    },
 }
 
 /// Subscribers by key; a key's channel is dropped with its last subscriber.
@@ -122,10 +142,18 @@ impl crate::listen::Receiver for Hub {
         };
         match channel {
             TASK_CHANNEL => match serde_json::from_str::<TaskNotice>(payload) {
-                Ok(n) => {
-                    let change = n.state.map_or(Change::Gone, Change::State);
-                    self.tasks.publish(&n.task_id, change);
+                Ok(TaskNotice::State { task_id, state }) => {
+                    let change = state.map_or(Change::Gone, Change::State);
+                    self.tasks.publish(&task_id, change);
                 }
+                Ok(TaskNotice::Access { task_id }) => self.tasks.publish(&task_id, Change::Resync),
+                Ok(TaskNotice::MinutesUpdated {
+                    task_id,
+                    version,
+                    author,
+                }) => self
+                    .tasks
+                    .publish(&task_id, Change::MinutesUpdated { version, author }),
                 Err(e) => tracing::warn!(error = %e, payload, "malformed task notification"),
             },
             REVOKED_CHANNEL => match payload.parse::<Uuid>() {
@@ -142,12 +170,48 @@ impl crate::listen::Receiver for Hub {
 pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(
         "SELECT pg_notify($1, json_build_object(
+             'kind', 'state',
              'task_id', $2::uuid,
              'state', (SELECT json_build_object('status', status, 'stage', stage,
                                                 'progress', progress, 'error', left(error, 2000))
                        FROM tasks WHERE id = $2))::text)",
         TASK_CHANNEL,
         task_id,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Publishes (at commit) that who may see the task changed: watchers on
+/// every instance check their access again and lose the task if it is gone.
+pub async fn notify_access(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> {
+    let payload = serde_json::json!({"kind": "access", "task_id": task_id});
+    sqlx::query!(
+        "SELECT pg_notify($1, $2)",
+        TASK_CHANNEL,
+        payload.to_string()
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Publishes (at commit) that version `version` of the task's minutes was
+/// saved by `author`.
+pub async fn notify_minutes_updated(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    version: i32,
+    author: Option<&str>,
+) -> sqlx::Result<()> {
+    let payload = serde_json::json!({
+        "kind": "minutes_updated", "task_id": task_id, "version": version, "author": author,
+    });
+    sqlx::query!(
+        "SELECT pg_notify($1, $2)",
+        TASK_CHANNEL,
+        payload.to_string()
     )
     .execute(conn)
     .await?;

@@ -111,14 +111,16 @@ async fn stream(
         let current = match change {
             Change::State(s) => s,
             Change::Gone => return Some(NOT_FOUND),
-            Change::Resync => match queries::get(&state.db, &viewer, task_id).await {
-                Ok(Some(row)) => TaskState::from(row),
-                Ok(None) => return Some(NOT_FOUND),
-                Err(e) => {
-                    tracing::error!(error = %e, %task_id, "cannot read task for websocket");
-                    return Some(SERVER_ERROR);
+            Change::Resync | Change::MinutesUpdated { .. } => {
+                match queries::get(&state.db, &viewer, task_id).await {
+                    Ok(Some(row)) => TaskState::from(row),
+                    Ok(None) => return Some(NOT_FOUND),
+                    Err(e) => {
+                        tracing::error!(error = %e, %task_id, "cannot read task for websocket");
+                        return Some(SERVER_ERROR);
+                    }
                 }
-            },
+            }
         };
         if last.as_ref() != Some(&current) {
             let event = Event {
