@@ -21,7 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{app::AppState, config::StorageSettings};
 
-pub use hub::{Hub, notify};
+pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
 pub(crate) use queries::{adopt, job_input};
 pub(crate) use viewer::Viewer;
