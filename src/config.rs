@@ -34,6 +34,26 @@ pub struct ServerSettings {
     pub addr: SocketAddr,
     pub public_origin: String,
     pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` is believed.
+    #[serde(default)]
+    pub trusted_proxies: Vec<TrustedProxy>,
+}
+
+/// An address or CIDR block in `server.trusted_proxies`; a bare address is
+/// its own /32 or /128.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TrustedProxy(pub ipnet::IpNet);
+
+impl TryFrom<String> for TrustedProxy {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse::<ipnet::IpNet>()
+            .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map(Self)
+            .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR block"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

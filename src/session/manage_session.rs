@@ -20,11 +20,12 @@ use axum::{
 use subtle::ConstantTimeEq;
 
 use super::{
-    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext, errors,
-    origin::CSRF_HEADER,
+    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext,
+    client_ip::client_ip, errors, origin::CSRF_HEADER,
 };
 use crate::{
     app::AppState,
+    config::TrustedProxy,
     error::{ApiError, Result},
 };
 
@@ -93,7 +94,7 @@ impl SessionHandle {
     }
 }
 
-fn client_meta(req: &Request) -> ClientMeta {
+fn client_meta(req: &Request, trusted: &[TrustedProxy]) -> ClientMeta {
     ClientMeta {
         user_agent: req
             .headers()
@@ -103,7 +104,7 @@ fn client_meta(req: &Request) -> ClientMeta {
         ip: req
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+            .map(|ConnectInfo(addr)| client_ip(addr.ip(), req.headers(), trusted).to_string()),
     }
 }
 
@@ -124,7 +125,7 @@ pub async fn manage_session(
     let carries_session = sid.is_some() || rt.is_some();
     {
         let mut slot = handle.lock();
-        slot.client = client_meta(&req);
+        slot.client = client_meta(&req, &state.settings.server.trusted_proxies);
         slot.refresh_token = rt.and_then(RefreshToken::parse);
     }
 

@@ -6,6 +6,7 @@
 //! `start_session` on the routes that may start a series, `refresh` holds the
 //! rotation protocol.
 
+mod client_ip;
 mod cookie;
 pub mod errors;
 mod manage_session;

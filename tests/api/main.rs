@@ -11,6 +11,7 @@ mod openapi;
 mod processing_backends;
 mod processing_pipeline;
 mod processing_queue;
+mod security_client_ip;
 mod session_cookies;
 mod session_csrf;
 mod session_list;
