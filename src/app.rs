@@ -1,31 +1,39 @@
 //! The application: shared state, the router with its layers, and serving
 //! on a listener the caller binds (port 0 in tests).
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::{
     Router,
-    extract::{MatchedPath, Request},
+    extract::{ConnectInfo, MatchedPath, Request},
     http::{HeaderName, HeaderValue, Method, header},
     middleware,
+};
+use hyper::body::Incoming;
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo, TokioTimer},
+    server::graceful::GracefulShutdown,
+    service::TowerToHyperService,
 };
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower::ServiceExt as _;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::RequestBodyTimeoutLayer,
     trace::TraceLayer,
 };
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{auth, config::Settings, error, openapi, ops, session, storage, tasks, web};
+use crate::{auth, config::Settings, error, headers, openapi, ops, session, storage, tasks, web};
 
-/// JSON bodies are small.
-const JSON_BODY_LIMIT: usize = 1024 * 1024;
+/// JSON bodies are small: credentials, a share, a role change.
+const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -138,8 +146,15 @@ pub fn build_app(state: AppState) -> Router {
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(middleware::from_fn_with_state(
+                    headers::Hsts(state.settings.session.cookie_secure),
+                    headers::security_headers,
+                ))
                 .option_layer(cors(&state.settings))
-                .layer(middleware::from_fn(error::json_errors)),
+                .layer(middleware::from_fn(error::json_errors))
+                .layer(RequestBodyTimeoutLayer::new(
+                    state.settings.server.limits().body_idle_timeout,
+                )),
         )
         .with_state(state)
 }
@@ -169,19 +184,62 @@ fn cors(settings: &Settings) -> Option<CorsLayer> {
 }
 
 /// Serves until `shutdown` resolves, letting in-flight requests finish.
+///
+/// A connection loop of our own rather than `axum::serve`, for the limits
+/// it does not expose: request headers must arrive within
+/// `server.header_read_timeout_secs` and fit in `server.max_header_bytes`
+/// (a slowloris holds no connection for long), and a request body that
+/// stalls for `server.body_idle_timeout_secs` fails (`body_idle_timeout`,
+/// in `build_app`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
+    let limits = state.settings.server.limits();
+    let app = build_app(state);
+    let mut http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    http.http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_header_bytes);
+    http.http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX));
+    let graceful = GracefulShutdown::new();
     tracing::info!(%addr, "listening");
-    axum::serve(
-        listener,
-        build_app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = app.clone().map_request(move |mut req: Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        });
+        let conn = http.serve_connection_with_upgrades(
+            TokioIo::new(stream),
+            TowerToHyperService::new(service),
+        );
+        let conn = graceful.watch(conn.into_owned());
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
     tracing::info!("shut down");
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! (`MINUTES__SECTION__KEY`, and `DATABASE_URL` for `database.url`), which win.
 //! Unknown keys and ill-typed values fail at start with the offending key named.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::{Context, bail};
 use figment::{
@@ -26,6 +26,15 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub storage: StorageSettings,
     pub processing: ProcessingSettings,
+    pub ops: OpsSettings,
+}
+
+/// Operations: where Prometheus scrapes, apart from the public listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsSettings {
+    /// `GET /metrics` listens here only (loopback by default).
+    pub metrics_addr: SocketAddr,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +46,31 @@ pub struct ServerSettings {
     /// Proxies whose `X-Forwarded-For` / `Forwarded` is believed.
     #[serde(default)]
     pub trusted_proxies: Vec<TrustedProxy>,
+    /// A request's headers must arrive within this many seconds.
+    pub header_read_timeout_secs: u64,
+    /// A request body that sends nothing for this long fails.
+    pub body_idle_timeout_secs: u64,
+    /// The most a request's headers may take, in bytes.
+    pub max_header_bytes: usize,
+}
+
+/// What a slow or oversized client may hold, from `ServerSettings`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub header_read_timeout: Duration,
+    pub body_idle_timeout: Duration,
+    pub max_header_bytes: usize,
+}
+
+impl ServerSettings {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            body_idle_timeout: Duration::from_secs(self.body_idle_timeout_secs),
+            // hyper refuses a buffer smaller than 8 KiB.
+            max_header_bytes: self.max_header_bytes.max(8192),
+        }
+    }
 }
 
 /// An address or CIDR block in `server.trusted_proxies`; a bare address is

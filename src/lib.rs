@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod headers;
 pub mod jobs;
 pub mod listen;
 pub mod minutes;

@@ -14,7 +14,7 @@ use crate::{
     config::Settings,
     db,
     jobs::{Processor, worker},
-    retention, storage,
+    ops, retention, storage,
 };
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -25,12 +25,20 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let listener = TcpListener::bind(settings.server.addr)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.addr))?;
+            let metrics_listener =
+                TcpListener::bind(settings.ops.metrics_addr)
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("cannot listen on {}: {e}", settings.ops.metrics_addr)
+                    })?;
             let session_settings = settings.session.clone();
             let state = AppState::new(settings, pool.clone())?;
+            let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
             let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
             let purger = retention::spawn_purger(pool, session_settings, state.uploads.clone());
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
+            metrics.abort();
             workers.stop().await;
             served
         }

@@ -1,4 +1,6 @@
-//! Operational endpoints: liveness, readiness and Prometheus metrics.
+//! Operational endpoints: liveness and readiness on the public listener,
+//! Prometheus metrics on a listener of their own (`ops.metrics_addr`,
+//! loopback by default): request counts by route are nobody else's business.
 
 mod metrics;
 
@@ -20,7 +22,23 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
-        .routes(routes!(render_metrics))
+}
+
+/// `GET /metrics`, for the metrics listener only.
+pub fn metrics_router(metrics: Metrics) -> axum::Router {
+    axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || std::future::ready(render_metrics(&metrics))),
+    )
+}
+
+/// Serves `metrics_router` on `listener` until the task is dropped.
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    metrics: Metrics,
+) -> std::io::Result<()> {
+    tracing::info!(addr = %listener.local_addr()?, "metrics listening");
+    axum::serve(listener, metrics_router(metrics)).await
 }
 
 /// Liveness: the process is up.
@@ -59,17 +77,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 /// Prometheus metrics in the text exposition format.
-#[utoipa::path(
-    get,
-    path = "/metrics",
-    operation_id = "metrics",
-    tag = "operations",
-    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain; version=0.0.4")),
-)]
-async fn render_metrics(State(state): State<AppState>) -> Response {
+fn render_metrics(metrics: &Metrics) -> Response {
     (
         [("content-type", "text/plain; version=0.0.4")],
-        state.metrics.render(),
+        metrics.render(),
     )
         .into_response()
 }

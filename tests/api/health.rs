@@ -82,12 +82,26 @@ async fn oversized_json_body_is_413_in_the_json_error_shape(db: PgPool) {
     assert_eq!(error_code(res).await, "too_large");
 }
 
+/// Metrics are served on their own listener (`ops.metrics_addr`), not the
+/// public one.
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
-async fn metrics_count_requests_by_matched_route(db: PgPool) {
+async fn metrics_count_requests_by_matched_route_on_their_own_listener(db: PgPool) {
     let app = spawn_app(db).await;
     let browser = app.browser();
     browser.get("/healthz").await;
-    let text = browser.get("/metrics").await.text().await.unwrap();
+    let public = browser.get("/metrics").await;
+    assert_eq!(public.status(), 404, "not on the public listener");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let metrics = minutes::ops::Metrics::install().unwrap();
+    tokio::spawn(minutes::ops::serve_metrics(listener, metrics));
+    let text = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
         text.lines()
             .any(|l| l.starts_with("http_requests_total") && l.contains("path=\"/healthz\"")),

@@ -12,6 +12,7 @@ mod processing_backends;
 mod processing_pipeline;
 mod processing_queue;
 mod security_client_ip;
+mod security_limits;
 mod session_cookies;
 mod session_csrf;
 mod session_list;

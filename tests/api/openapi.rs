@@ -24,7 +24,6 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/ws/{task_id}", &["get"]),
     ("/healthz", &["get"]),
     ("/readyz", &["get"]),
-    ("/metrics", &["get"]),
 ];
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
