@@ -126,7 +126,7 @@ pub async fn manage_session(
     {
         let mut slot = handle.lock();
         slot.client = client_meta(&req, &state.settings.server.trusted_proxies);
-        slot.refresh_token = rt.and_then(RefreshToken::parse);
+        slot.refresh_token = rt.and_then(|rt| state.sessions.keys.parse(rt));
     }
 
     if let Err(response) = resolve(&state, &handle, sid, rt.is_some()).await {

@@ -67,7 +67,7 @@ impl Sessions {
         }
 
         if token.matches(row.current_token_hash.as_deref()) {
-            let refresh = RefreshToken::generate(row.id);
+            let refresh = self.keys.issue(row.id);
             let idle_expires_at =
                 self.refresh_pair_expiration
                     .slide(now, row.user_id, row.absolute_expires_at);

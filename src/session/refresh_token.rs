@@ -1,8 +1,15 @@
 //! The refresh token and the other secrets of the session protocol: refresh
-//! tokens (the series id plus 256 bits from the OS CSPRNG, stored only as
-//! SHA-256), the CSRF token bound to a series, and the AEAD that keeps a
-//! freshly issued refresh token during the reuse grace window. Session IDs
-//! draw from the same CSPRNG (`session_id`).
+//! tokens (the series id plus 256 bits from the OS CSPRNG, sealed with a MAC
+//! under `session.secret`, stored only as SHA-256), the CSRF token bound to
+//! a series, and the AEAD that keeps a freshly issued refresh token during
+//! the reuse grace window. Session IDs draw from the same CSPRNG
+//! (`session_id`).
+//!
+//! The MAC is what makes reuse detection safe: a superseded token revokes
+//! its whole series, and series ids are not secret (they appear in logs,
+//! audit rows, old cookies). Only a token that carries our MAC was issued
+//! by us, so only such a token can count as reuse; anything else is a
+//! plain unknown token and revokes nothing.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chacha20poly1305::{
@@ -15,7 +22,9 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 const SECRET_BYTES: usize = 32;
-const TOKEN_BYTES: usize = 16 + SECRET_BYTES;
+const TAG_BYTES: usize = 16;
+const SIGNED_BYTES: usize = 16 + SECRET_BYTES;
+const TOKEN_BYTES: usize = SIGNED_BYTES + TAG_BYTES;
 
 pub(super) fn random<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
@@ -36,22 +45,6 @@ impl std::fmt::Debug for RefreshToken {
 }
 
 impl RefreshToken {
-    pub fn generate(series_id: Uuid) -> Self {
-        let mut raw = [0u8; TOKEN_BYTES];
-        raw[..16].copy_from_slice(series_id.as_bytes());
-        raw[16..].copy_from_slice(&random::<SECRET_BYTES>());
-        Self(URL_SAFE_NO_PAD.encode(raw))
-    }
-
-    /// Accepts only the exact shape `generate` produces.
-    pub fn parse(s: &str) -> Option<Self> {
-        let mut raw = [0u8; TOKEN_BYTES];
-        match URL_SAFE_NO_PAD.decode_slice(s.as_bytes(), &mut raw) {
-            Ok(TOKEN_BYTES) => Some(Self(s.to_owned())),
-            _ => None,
-        }
-    }
-
     pub fn series_id(&self) -> Uuid {
         let raw = URL_SAFE_NO_PAD
             .decode(&self.0)
@@ -77,6 +70,7 @@ impl RefreshToken {
 pub struct Keys {
     aead: XChaCha20Poly1305,
     csrf: [u8; 32],
+    token: [u8; 32],
 }
 
 fn derive(secret: &[u8], purpose: &str) -> [u8; 32] {
@@ -90,7 +84,37 @@ impl Keys {
         Self {
             aead: XChaCha20Poly1305::new(&derive(secret, "minutes/refresh-grace").into()),
             csrf: derive(secret, "minutes/csrf"),
+            token: derive(secret, "minutes/refresh-token"),
         }
+    }
+
+    fn tag(&self, signed: &[u8]) -> [u8; TAG_BYTES] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.token).expect("any key length");
+        mac.update(signed);
+        let full: [u8; 32] = mac.finalize().into_bytes().into();
+        full[..TAG_BYTES].try_into().expect("a prefix of the MAC")
+    }
+
+    /// A new refresh token of `series_id`, carrying our MAC.
+    pub fn issue(&self, series_id: Uuid) -> RefreshToken {
+        let mut raw = [0u8; TOKEN_BYTES];
+        raw[..16].copy_from_slice(series_id.as_bytes());
+        raw[16..SIGNED_BYTES].copy_from_slice(&random::<SECRET_BYTES>());
+        let tag = self.tag(&raw[..SIGNED_BYTES]);
+        raw[SIGNED_BYTES..].copy_from_slice(&tag);
+        RefreshToken(URL_SAFE_NO_PAD.encode(raw))
+    }
+
+    /// Accepts only a token `issue` produced under this secret: the exact
+    /// shape and a MAC that checks out (compared in constant time).
+    pub fn parse(&self, s: &str) -> Option<RefreshToken> {
+        let mut raw = [0u8; TOKEN_BYTES];
+        match URL_SAFE_NO_PAD.decode_slice(s.as_bytes(), &mut raw) {
+            Ok(TOKEN_BYTES) => {}
+            _ => return None,
+        }
+        let tag = self.tag(&raw[..SIGNED_BYTES]);
+        bool::from(tag.ct_eq(&raw[SIGNED_BYTES..])).then(|| RefreshToken(s.to_owned()))
     }
 
     /// The CSRF token of a series: stable across rotations, new with each series.
@@ -131,7 +155,7 @@ impl Keys {
                 },
             )
             .ok()?;
-        RefreshToken::parse(std::str::from_utf8(&plain).ok()?)
+        self.parse(std::str::from_utf8(&plain).ok()?)
             .filter(|t| t.series_id() == series_id)
     }
 }
@@ -140,29 +164,57 @@ impl Keys {
 mod tests {
     use super::*;
 
+    fn keys() -> Keys {
+        Keys::derive(b"0123456789abcdef0123456789abcdef")
+    }
+
     #[test]
     fn token_round_trips_and_names_its_series() {
+        let keys = keys();
         let series = Uuid::new_v4();
-        let token = RefreshToken::generate(series);
-        let parsed = RefreshToken::parse(token.as_str()).unwrap();
+        let token = keys.issue(series);
+        let parsed = keys.parse(token.as_str()).unwrap();
         assert_eq!(parsed.series_id(), series);
         assert!(parsed.matches(Some(&token.hash())));
-        assert!(!parsed.matches(Some(&RefreshToken::generate(series).hash())));
+        assert!(!parsed.matches(Some(&keys.issue(series).hash())));
         assert!(!parsed.matches(None));
     }
 
     #[test]
     fn malformed_tokens_are_rejected() {
-        for bad in ["", "abc", "!!!!", &"A".repeat(65), &"A".repeat(63)] {
-            assert!(RefreshToken::parse(bad).is_none(), "{bad}");
+        let keys = keys();
+        for bad in [
+            "",
+            "abc",
+            "!!!!",
+            &"A".repeat(86),
+            &"A".repeat(84),
+            &"A".repeat(64),
+        ] {
+            assert!(keys.parse(bad).is_none(), "{bad}");
         }
     }
 
     #[test]
-    fn sealed_token_opens_only_for_its_series_and_key() {
-        let keys = Keys::derive(b"0123456789abcdef0123456789abcdef");
+    fn a_token_we_did_not_issue_does_not_parse() {
+        let keys = keys();
         let series = Uuid::new_v4();
-        let token = RefreshToken::generate(series);
+        let issued = URL_SAFE_NO_PAD.decode(keys.issue(series).as_str()).unwrap();
+        // Same series, same shape, other random bytes: the MAC fails.
+        let mut forged = issued.clone();
+        forged[20] ^= 1;
+        assert!(keys.parse(&URL_SAFE_NO_PAD.encode(&forged)).is_none());
+        // A token issued under another secret fails too.
+        let other = Keys::derive(b"another-secret-another-secret-xx");
+        assert!(keys.parse(other.issue(series).as_str()).is_none());
+        assert!(keys.parse(&URL_SAFE_NO_PAD.encode(&issued)).is_some());
+    }
+
+    #[test]
+    fn sealed_token_opens_only_for_its_series_and_key() {
+        let keys = keys();
+        let series = Uuid::new_v4();
+        let token = keys.issue(series);
         let sealed = keys.seal(&token);
         assert_eq!(keys.open(series, &sealed), Some(token));
         assert_eq!(keys.open(Uuid::new_v4(), &sealed), None);

@@ -9,8 +9,8 @@ use tower_sessions_sqlx_store::PostgresStore;
 use uuid::Uuid;
 
 use super::{
-    ClientMeta, Issued, RefreshPairExpiration, RefreshToken, Selector, SessionContext,
-    SessionExpiration, cookie::CookieNames, refresh_token::Keys, secs, session_id, session_series,
+    ClientMeta, Issued, RefreshPairExpiration, Selector, SessionContext, SessionExpiration,
+    cookie::CookieNames, refresh_token::Keys, secs, session_id, session_series,
 };
 use crate::{audit, config::Settings};
 
@@ -96,7 +96,7 @@ impl Sessions {
     ) -> anyhow::Result<(SessionContext, Issued)> {
         let now = OffsetDateTime::now_utc();
         let series_id = Uuid::new_v4();
-        let refresh = RefreshToken::generate(series_id);
+        let refresh = self.keys.issue(series_id);
         let deadlines = self.refresh_pair_expiration.start(now, user_id);
         let refresh_expires_at = deadlines.expires_at();
         let (session_id, ctx) = self
