@@ -183,3 +183,29 @@ async fn the_last_enabled_admin_cannot_lose_the_role_or_be_disabled(db: PgPool) 
         .await;
     assert_eq!(roles, 2);
 }
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn the_document_shows_permission_and_roles_as_enums(db: PgPool) {
+    let app = spawn_app(db).await;
+    let doc: Value = app
+        .browser()
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["Permission"]["enum"], json!(["view", "edit"]));
+    assert_eq!(schemas["Role"]["enum"], json!(["admin", "member"]));
+    assert_eq!(
+        schemas["User"]["properties"]["roles"]["items"]["$ref"],
+        "#/components/schemas/Role"
+    );
+    for path in [
+        "/api/tasks/{task_id}/shares/{username}",
+        "/api/admin/users/{user_id}",
+        "/api/admin/audit",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+}
