@@ -20,6 +20,7 @@ mod session_csrf;
 mod session_list;
 mod session_refresh;
 mod sharing;
+mod sharing_ws;
 mod tasks_access;
 mod tasks_list;
 mod tasks_purge;

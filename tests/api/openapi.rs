@@ -28,7 +28,10 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/admin/users/{user_id}", &["patch"]),
     ("/api/admin/users/{user_id}/sessions", &["delete"]),
     ("/api/admin/tasks", &["get"]),
-    ("/api/admin/tasks/{task_id}/shares/{username}", &["put", "delete"]),
+    (
+        "/api/admin/tasks/{task_id}/shares/{username}",
+        &["put", "delete"],
+    ),
     ("/api/admin/audit", &["get"]),
     ("/healthz", &["get"]),
     ("/readyz", &["get"]),
