@@ -30,7 +30,10 @@ use tower_http::{
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{auth, config::Settings, error, headers, openapi, ops, session, storage, tasks, web};
+use crate::{
+    admin, auth, config::Settings, error, headers, openapi, ops, session, sharing, storage, tasks,
+    web,
+};
 
 /// JSON bodies are small: credentials, a share, a role change.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -112,6 +115,8 @@ pub fn build_app(state: AppState) -> Router {
     let json_api = OpenApiRouter::new()
         .merge(session::router())
         .merge(auth::router())
+        .merge(sharing::router())
+        .merge(admin::router())
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT));
     let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ops::router())

@@ -1,5 +1,6 @@
 //! Security events (`audit_events`): logins and their failures, logouts,
-//! registrations, password changes, revocations, detected token reuse.
+//! registrations, password changes, revocations, detected token reuse,
+//! shares, roles and disabled accounts.
 //! Written in the caller's transaction so an event exists iff its effect does.
 
 use serde_json::Value;
@@ -26,6 +27,16 @@ pub enum Kind {
     Logout,
     PasswordChanged,
     UserRegistered,
+    /// Sharing: `detail` is `{task_id, grantee, permission}`.
+    ShareGranted,
+    ShareChanged,
+    ShareRevoked,
+    /// Admin: `subject` is the account's username.
+    RoleGranted,
+    RoleRemoved,
+    UserDisabled,
+    UserEnabled,
+    SessionsRevokedByAdmin,
 }
 
 impl Kind {
@@ -39,6 +50,14 @@ impl Kind {
             Self::Logout => "logout",
             Self::PasswordChanged => "password_changed",
             Self::UserRegistered => "user_registered",
+            Self::ShareGranted => "share_granted",
+            Self::ShareChanged => "share_changed",
+            Self::ShareRevoked => "share_revoked",
+            Self::RoleGranted => "role_granted",
+            Self::RoleRemoved => "role_removed",
+            Self::UserDisabled => "user_disabled",
+            Self::UserEnabled => "user_enabled",
+            Self::SessionsRevokedByAdmin => "sessions_revoked_by_admin",
         }
     }
 }

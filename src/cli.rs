@@ -58,4 +58,13 @@ pub enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Grant the admin role to an existing account, or remove it with
+    /// `--revoke` (refused when it is the last enabled admin). For an
+    /// operator locked out of the admin endpoints.
+    SetAdmin {
+        username: String,
+        /// Remove the role instead of granting it.
+        #[arg(long)]
+        revoke: bool,
+    },
 }

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -15,6 +16,7 @@ pub mod queue;
 pub mod retention;
 pub mod run;
 pub mod session;
+pub mod sharing;
 pub mod storage;
 pub mod tasks;
 pub mod telemetry;

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    admin,
     app::{self, AppState},
     auth,
     cli::{Command, SessionsCommand, UserCommand},
@@ -91,8 +92,20 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 "created user {} ({}) with roles: {}",
                 user.username,
                 user.id,
-                user.roles.join(", ")
+                user.roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::SetAdmin { username, revoke },
+        } => {
+            admin::set_admin(&pool, &username, !revoke).await?;
+            let done = if revoke { "removed from" } else { "granted to" };
+            println!("admin role {done} {username}");
             Ok(())
         }
     }

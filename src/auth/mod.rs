@@ -27,7 +27,7 @@ pub use password::{Hasher, Password};
 pub use register::{NewAccount, create_user};
 pub use routes::router;
 pub use throttle::purge as purge_login_attempts;
-pub use users::User;
+pub use users::{Role, User};
 
 /// The account a session belongs to, as the API shows it; `None` once the
 /// user is gone.

@@ -2,7 +2,7 @@
 //! shows it. `citext` columns are read and written as `text` (sqlx's macros
 //! do not know the type); comparisons stay case-insensitive in PostgreSQL.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -19,13 +19,28 @@ pub struct User {
     pub id: Uuid,
     pub username: String,
     pub email: Option<String>,
-    #[schema(example = json!(["member"]))]
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A role held by an account (`user_roles`, seeded in `roles`). Every
+/// account is a `member`; `admin` opens the admin endpoints and every task.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    sqlx::Type,
+)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
 pub enum Role {
     Admin,
     Member,
@@ -88,7 +103,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<User>
         User,
         r#"SELECT id, username::text AS "username!", email::text AS email, created_at,
                   ARRAY(SELECT role FROM user_roles WHERE user_id = users.id ORDER BY role)
-                      AS "roles!"
+                      AS "roles!: Vec<Role>"
            FROM users WHERE id = $1"#,
         id
     )

@@ -3,7 +3,8 @@
 //! - the previous token within `session.reuse_grace_secs` of the rotation gets
 //!   exactly the pair already issued (concurrent tabs, a lost response) and
 //!   mints nothing — the new token was kept sealed under `session.secret`;
-//! - any other token of the series is theft: the whole series is revoked.
+//! - any other token of the series is theft: the whole series is revoked;
+//! - a series whose user is disabled does not rotate (treated as expired).
 
 use axum::http::StatusCode;
 use time::OffsetDateTime;
@@ -62,7 +63,8 @@ impl Sessions {
             return Ok(Refreshed::Failed(RefreshFailure::Unknown));
         }
         let now = OffsetDateTime::now_utc();
-        if row.expires_at() <= now {
+        // A disabled account's series is over, as if it had expired.
+        if row.expires_at() <= now || row.user_disabled {
             return Ok(Refreshed::Failed(RefreshFailure::Expired));
         }
 

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Cursor {
+pub(crate) struct Cursor {
     pub upload_timestamp: OffsetDateTime,
     pub id: Uuid,
 }

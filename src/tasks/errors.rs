@@ -27,7 +27,7 @@ pub(crate) fn forbidden(access: Access) -> ApiError {
     )
 }
 
-pub(super) fn invalid_limit(max: usize) -> ApiError {
+pub(crate) fn invalid_limit(max: usize) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "invalid_limit",
@@ -35,7 +35,7 @@ pub(super) fn invalid_limit(max: usize) -> ApiError {
     )
 }
 
-pub(super) fn invalid_cursor() -> ApiError {
+pub(crate) fn invalid_cursor() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "invalid_cursor",

@@ -119,7 +119,10 @@ async fn user_create_makes_an_admin_who_can_log_in(db: PgPool) {
         admin: true,
     };
     let user = create_user(&app.db, &app.settings.auth, new).await.unwrap();
-    assert_eq!(user.roles, ["admin", "member"]);
+    assert_eq!(
+        user.roles,
+        [minutes::auth::Role::Admin, minutes::auth::Role::Member]
+    );
     assert_eq!(user.email.as_deref(), Some("root@example.com"));
 
     let browser = app.browser();

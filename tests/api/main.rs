@@ -1,6 +1,9 @@
 //! The integration tests: one binary, a fresh database per test
 //! (`#[sqlx::test]`), the real server on 127.0.0.1:0, real cookies.
 
+mod admin_access;
+mod admin_audit;
+mod admin_users;
 mod auth_account;
 mod auth_login;
 mod auth_register;
@@ -8,6 +11,7 @@ mod fake_openai;
 mod health;
 mod helpers;
 mod openapi;
+mod people;
 mod processing_backends;
 mod processing_pipeline;
 mod processing_queue;
@@ -18,6 +22,8 @@ mod session_cookies;
 mod session_csrf;
 mod session_list;
 mod session_refresh;
+mod sharing;
+mod sharing_ws;
 mod tasks_access;
 mod tasks_list;
 mod tasks_purge;

@@ -22,6 +22,17 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/tasks/{task_id}/minutes", &["get"]),
     ("/api/tasks/{task_id}/retry", &["post"]),
     ("/ws/{task_id}", &["get"]),
+    ("/api/tasks/{task_id}/shares", &["get"]),
+    ("/api/tasks/{task_id}/shares/{username}", &["put", "delete"]),
+    ("/api/admin/users", &["get"]),
+    ("/api/admin/users/{user_id}", &["patch"]),
+    ("/api/admin/users/{user_id}/sessions", &["delete"]),
+    ("/api/admin/tasks", &["get"]),
+    (
+        "/api/admin/tasks/{task_id}/shares/{username}",
+        &["put", "delete"],
+    ),
+    ("/api/admin/audit", &["get"]),
     ("/healthz", &["get"]),
     ("/readyz", &["get"]),
 ];

@@ -58,7 +58,7 @@ pub async fn next_event(socket: &mut Socket) -> Value {
     }
 }
 
-async fn expect_close(socket: &mut Socket, code: u16, reason: &str) {
+pub async fn expect_close(socket: &mut Socket, code: u16, reason: &str) {
     match next(socket).await {
         Message::Close(Some(frame)) => {
             assert_eq!(frame.code, CloseCode::from(code));

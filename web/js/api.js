@@ -48,14 +48,14 @@ export const ENDPOINTS = Object.freeze([
   {"name": "saveMinutes", "method": "PUT", "path": "/api/tasks/{task_id}/minutes", "phase2": true},
   {"name": "revisions", "method": "GET", "path": "/api/tasks/{task_id}/minutes/revisions", "phase2": true},
   {"name": "events", "method": "GET", "path": "/ws", "phase2": true},
-  {"name": "shares", "method": "GET", "path": "/api/tasks/{task_id}/shares", "phase2": true},
-  {"name": "share", "method": "PUT", "path": "/api/tasks/{task_id}/shares/{username}", "phase2": true},
-  {"name": "unshare", "method": "DELETE", "path": "/api/tasks/{task_id}/shares/{username}", "phase2": true},
-  {"name": "adminUsers", "method": "GET", "path": "/api/admin/users", "phase2": true},
-  {"name": "adminUpdateUser", "method": "PATCH", "path": "/api/admin/users/{user_id}", "phase2": true},
-  {"name": "adminRevokeSessions", "method": "DELETE", "path": "/api/admin/users/{user_id}/sessions", "phase2": true},
-  {"name": "adminTasks", "method": "GET", "path": "/api/admin/tasks", "phase2": true},
-  {"name": "adminAudit", "method": "GET", "path": "/api/admin/audit", "phase2": true}
+  {"name": "shares", "method": "GET", "path": "/api/tasks/{task_id}/shares"},
+  {"name": "share", "method": "PUT", "path": "/api/tasks/{task_id}/shares/{username}"},
+  {"name": "unshare", "method": "DELETE", "path": "/api/tasks/{task_id}/shares/{username}"},
+  {"name": "adminUsers", "method": "GET", "path": "/api/admin/users"},
+  {"name": "adminUpdateUser", "method": "PATCH", "path": "/api/admin/users/{user_id}"},
+  {"name": "adminRevokeSessions", "method": "DELETE", "path": "/api/admin/users/{user_id}/sessions"},
+  {"name": "adminTasks", "method": "GET", "path": "/api/admin/tasks"},
+  {"name": "adminAudit", "method": "GET", "path": "/api/admin/audit"}
 ]);
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
