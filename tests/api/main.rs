@@ -17,6 +17,7 @@ mod session_list;
 mod session_refresh;
 mod tasks_access;
 mod tasks_events;
+mod tasks_events_session;
 mod tasks_list;
 mod tasks_purge;
 mod tasks_upload;

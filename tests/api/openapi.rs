@@ -22,6 +22,7 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/tasks/{task_id}/minutes", &["get"]),
     ("/api/tasks/{task_id}/retry", &["post"]),
     ("/ws/{task_id}", &["get"]),
+    ("/ws", &["get"]),
     ("/healthz", &["get"]),
     ("/readyz", &["get"]),
     ("/metrics", &["get"]),
