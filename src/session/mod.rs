@@ -36,6 +36,7 @@ pub use refresh_token::RefreshToken;
 pub use routes::router;
 pub use service::Sessions;
 pub use session_expiration::SessionExpiration;
+pub use session_series::live_until;
 pub use session_series::{REVOKED_CHANNEL, Selector};
 pub use start_session::start_session;
 

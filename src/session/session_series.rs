@@ -255,3 +255,17 @@ pub async fn list_live(
     .fetch_all(db)
     .await
 }
+
+/// When a live series expires (its refresh token's deadline, which moves as
+/// the browser's requests rotate it); `None` once revoked or gone. For
+/// long-lived connections that must end with their session.
+#[tracing::instrument(skip(db), err)]
+pub async fn live_until(db: &PgPool, id: Uuid) -> sqlx::Result<Option<OffsetDateTime>> {
+    sqlx::query_scalar!(
+        r#"SELECT least(idle_expires_at, absolute_expires_at) AS "expires_at!"
+           FROM session_series WHERE id = $1 AND revoked_at IS NULL"#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}

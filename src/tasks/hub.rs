@@ -1,22 +1,23 @@
 //! The per-process WebSocket hub. Task changes and session revocations are
 //! published with PostgreSQL `NOTIFY` (committed with the change itself), so
 //! every instance behind a load balancer hears them; the hub fans each one
-//! out to the sockets of this process that watch that task or session.
+//! out to the sockets of this process that watch that task or session, and
+//! every task notification to the event sockets (`GET /ws`) on its firehose.
 
-use std::{
-    collections::HashMap,
-    hash::Hash,
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
-pub const TASK_CHANNEL: &str = "task_events";
-use super::model::{Stage, Status};
+use super::{
+    model::{Stage, Status},
+    topics::{TopicReceiver, Topics},
+};
 use crate::{listen::Event, session::REVOKED_CHANNEL};
+
+pub const TASK_CHANNEL: &str = "task_events";
 
 /// A task's observable state, as every change publishes it: each change
 /// reaches the sockets as its own event, however quickly the next follows.
@@ -32,18 +33,29 @@ pub struct TaskState {
     pub error: Option<String>,
 }
 
-/// A task notification's payload, tagged by `kind`.
+/// A task notification's payload, tagged by `kind`; the event socket
+/// (`GET /ws`) reads them all from the hub's firehose.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-enum TaskNotice {
-    /// The task's new state; null when the task was deleted.
+pub(crate) enum TaskNotice {
+    /// The task's new state; null when the task was deleted. `owner` is the
+    /// owning user, or for an anonymous task its series: a hint that lets
+    /// event sockets skip other people's tasks without asking the database.
     State {
         task_id: Uuid,
+        #[serde(default)]
+        owner: Option<Uuid>,
         state: Option<TaskState>,
     },
     /// Who may see the task changed (a share granted, changed or revoked,
     /// an owner disabled): every watcher checks its own access again.
-    Access { task_id: Uuid },
+    /// `users` lists the task's grantees at the time, as a hint for event
+    /// sockets that do not know the task yet; null means "anyone may".
+    Access {
+        task_id: Uuid,
+        #[serde(default)]
+        users: Option<Vec<Uuid>>,
+    },
     /// A new version of the minutes was saved.
     MinutesUpdated {
         task_id: Uuid,
@@ -68,92 +80,120 @@ pub enum Change {
     },
 }
 
-/// Subscribers by key; a key's channel is dropped with its last subscriber.
-struct Topics<K, T>(Mutex<HashMap<K, broadcast::Sender<T>>>);
-
-impl<K: Eq + Hash + Copy, T: Clone> Topics<K, T> {
-    fn new() -> Self {
-        Self(Mutex::new(HashMap::new()))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, broadcast::Sender<T>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn subscribe(&self, key: K) -> broadcast::Receiver<T> {
-        self.lock()
-            .entry(key)
-            .or_insert_with(|| broadcast::channel(64).0)
-            .subscribe()
-    }
-
-    fn publish(&self, key: &K, message: T) {
-        let mut map = self.lock();
-        if let Some(tx) = map.get(key) {
-            if tx.send(message).is_err() {
-                map.remove(key);
-            }
-        }
-    }
-
-    fn publish_all(&self, message: &T) {
-        self.lock().retain(|_, tx| tx.send(message.clone()).is_ok());
-    }
+/// What the firehose carries: every task notification, or word that some
+/// may have been missed.
+#[derive(Debug, Clone)]
+pub(crate) enum Notice {
+    Task(Arc<TaskNotice>),
+    Resync,
 }
+
+/// Notifications an event socket may fall behind by before it must resync.
+const FIREHOSE_CAPACITY: usize = 1024;
 
 pub struct Hub {
     tasks: Topics<Uuid, Change>,
     series: Topics<Uuid, ()>,
+    firehose: broadcast::Sender<Notice>,
 }
 
-/// A socket's subscriptions: a wake-up per change of its task, and one when
-/// its session series is revoked.
+/// A task socket's subscriptions: a wake-up per change of its task, and one
+/// when its session series is revoked.
 pub struct Subscription {
-    pub task: broadcast::Receiver<Change>,
-    pub revoked: broadcast::Receiver<()>,
+    pub task: TopicReceiver<Uuid, Change>,
+    pub revoked: TopicReceiver<Uuid, ()>,
+}
+
+/// An event socket's subscriptions: every task notification of the
+/// service, and its series' revocation.
+pub(crate) struct Firehose {
+    pub notices: broadcast::Receiver<Notice>,
+    pub revoked: TopicReceiver<Uuid, ()>,
 }
 
 impl Hub {
     /// Starts the hub and its listener on `db`'s server.
     pub fn start(db: PgPool) -> Arc<Self> {
-        let hub = Arc::new(Self {
-            tasks: Topics::new(),
-            series: Topics::new(),
-        });
+        let hub = Arc::new(Self::new());
         crate::listen::spawn(db, &[TASK_CHANNEL, REVOKED_CHANNEL], Arc::downgrade(&hub));
         hub
     }
 
-    /// Subscribe before reading the task's state, so no change slips between.
+    fn new() -> Self {
+        Self {
+            tasks: Topics::new(),
+            series: Topics::new(),
+            firehose: broadcast::channel(FIREHOSE_CAPACITY).0,
+        }
+    }
+
+    /// Subscribe before reading the task's state, so no change slips
+    /// between — and only once the caller may see the task, so that
+    /// sockets on ids they cannot see hold no channel.
     pub fn subscribe(&self, task_id: Uuid, series_id: Uuid) -> Subscription {
         Subscription {
             task: self.tasks.subscribe(task_id),
             revoked: self.series.subscribe(series_id),
         }
     }
+
+    /// Every task notification, for an event socket of `series_id`.
+    pub(crate) fn firehose(&self, series_id: Uuid) -> Firehose {
+        Firehose {
+            notices: self.firehose.subscribe(),
+            revoked: self.series.subscribe(series_id),
+        }
+    }
+
+    /// Channels held for task and series subscriptions (each lives as long
+    /// as its last subscriber).
+    pub fn topic_count(&self) -> usize {
+        self.tasks.len() + self.series.len()
+    }
+
+    fn to_firehose(&self, notice: Notice) {
+        // No event socket on this instance: nothing to do (`send` fails).
+        if self.firehose.receiver_count() > 0 {
+            let _ = self.firehose.send(notice);
+        }
+    }
+
+    fn task_notice(&self, notice: TaskNotice) {
+        match &notice {
+            TaskNotice::State { task_id, state, .. } => {
+                let change = state.clone().map_or(Change::Gone, Change::State);
+                self.tasks.publish(task_id, change);
+            }
+            TaskNotice::Access { task_id, .. } => self.tasks.publish(task_id, Change::Resync),
+            TaskNotice::MinutesUpdated {
+                task_id,
+                version,
+                author,
+            } => self.tasks.publish(
+                task_id,
+                Change::MinutesUpdated {
+                    version: *version,
+                    author: author.clone(),
+                },
+            ),
+        }
+        self.to_firehose(Notice::Task(Arc::new(notice)));
+    }
 }
 
 impl crate::listen::Receiver for Hub {
     fn receive(&self, event: Event<'_>) {
         let (channel, payload) = match event {
-            // Missed notifications: every socket re-reads its task.
-            Event::Resync => return self.tasks.publish_all(&Change::Resync),
+            // Missed notifications: every socket re-reads what it watches.
+            Event::Resync => {
+                self.to_firehose(Notice::Resync);
+                return self.tasks.publish_all(&Change::Resync);
+            }
             Event::Notification { channel, payload } => (channel, payload),
         };
         match channel {
             TASK_CHANNEL => match serde_json::from_str::<TaskNotice>(payload) {
-                Ok(TaskNotice::State { task_id, state }) => {
-                    let change = state.map_or(Change::Gone, Change::State);
-                    self.tasks.publish(&task_id, change);
-                }
-                Ok(TaskNotice::Access { task_id }) => self.tasks.publish(&task_id, Change::Resync),
-                Ok(TaskNotice::MinutesUpdated {
-                    task_id,
-                    version,
-                    author,
-                }) => self
-                    .tasks
-                    .publish(&task_id, Change::MinutesUpdated { version, author }),
+                Ok(notice) => self.task_notice(notice),
                 Err(e) => tracing::warn!(error = %e, payload, "malformed task notification"),
             },
             REVOKED_CHANNEL => match payload.parse::<Uuid>() {
@@ -172,6 +212,7 @@ pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> 
         "SELECT pg_notify($1, json_build_object(
              'kind', 'state',
              'task_id', $2::uuid,
+             'owner', (SELECT coalesce(user_id, series_id) FROM tasks WHERE id = $2),
              'state', (SELECT json_build_object('status', status, 'stage', stage,
                                                 'progress', progress, 'error', left(error, 2000))
                        FROM tasks WHERE id = $2))::text)",
@@ -185,17 +226,29 @@ pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> 
 
 /// Publishes (at commit) that who may see the task changed: watchers on
 /// every instance check their access again and lose the task if it is gone.
+/// Call it after the change in the same transaction: the notice names the
+/// task's grantees as they are then (up to `GRANTEE_HINT_LIMIT`, else none,
+/// which makes every logged-in event socket check), so a new grantee's
+/// event socket hears of the task.
 pub async fn notify_access(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> {
-    let payload = serde_json::json!({"kind": "access", "task_id": task_id});
     sqlx::query!(
-        "SELECT pg_notify($1, $2)",
+        "SELECT pg_notify($1, json_build_object(
+             'kind', 'access',
+             'task_id', $2::uuid,
+             'users', (SELECT CASE WHEN count(*) <= $3 THEN coalesce(json_agg(grantee_user_id), '[]') END
+                       FROM task_shares WHERE task_id = $2))::text)",
         TASK_CHANNEL,
-        payload.to_string()
+        task_id,
+        GRANTEE_HINT_LIMIT,
     )
     .execute(conn)
     .await?;
     Ok(())
 }
+
+/// Grantees named in an access notice at most: `NOTIFY` payloads must stay
+/// under 8000 bytes.
+const GRANTEE_HINT_LIMIT: i64 = 100;
 
 /// Publishes (at commit) that version `version` of the task's minutes was
 /// saved by `author`.
@@ -216,4 +269,45 @@ pub async fn notify_minutes_updated(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listen::Receiver as _;
+
+    #[tokio::test]
+    async fn task_sockets_on_random_ids_leave_no_channels_once_closed() {
+        let hub = Hub::new();
+        let series = Uuid::new_v4();
+        let subs: Vec<_> = (0..500)
+            .map(|_| hub.subscribe(Uuid::new_v4(), series))
+            .collect();
+        assert_eq!(hub.topic_count(), 501);
+        drop(subs);
+        assert_eq!(hub.topic_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_firehose_carries_every_kind_of_task_notice() {
+        let hub = Hub::new();
+        let mut fire = hub.firehose(Uuid::new_v4());
+        let task_id = Uuid::new_v4();
+        let payloads = [
+            serde_json::json!({"kind": "state", "task_id": task_id, "owner": null, "state": null}),
+            serde_json::json!({"kind": "access", "task_id": task_id, "users": []}),
+            serde_json::json!({"kind": "minutes_updated", "task_id": task_id, "version": 2, "author": "ann"}),
+        ];
+        for p in &payloads {
+            hub.receive(Event::Notification {
+                channel: TASK_CHANNEL,
+                payload: &p.to_string(),
+            });
+        }
+        hub.receive(Event::Resync);
+        for _ in &payloads {
+            assert!(matches!(fire.notices.recv().await, Ok(Notice::Task(_))));
+        }
+        assert!(matches!(fire.notices.recv().await, Ok(Notice::Resync)));
+    }
 }

@@ -5,6 +5,7 @@
 
 mod cursor;
 mod errors;
+mod events;
 mod filename;
 mod hub;
 mod minutes;
@@ -12,8 +13,10 @@ mod model;
 pub(crate) mod queries;
 mod routes;
 mod sniff;
+mod topics;
 mod upload;
 mod viewer;
+mod watchlist;
 mod ws;
 
 use utoipa::OpenApi;
@@ -30,9 +33,14 @@ pub(crate) use model::{Access, Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
 pub(crate) use viewer::Viewer;
 
-/// Schemas no operation names: the WebSocket's messages.
+/// Schemas no operation names: the WebSockets' messages.
 #[derive(OpenApi)]
-#[openapi(components(schemas(ws::Event)))]
+#[openapi(components(schemas(
+    ws::Event,
+    events::MinutesUpdatedEvent,
+    events::VisibilityEvent,
+    events::Visibility
+)))]
 struct WsMessages;
 
 pub fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
@@ -41,4 +49,5 @@ pub fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
         .merge(routes::router())
         .merge(minutes::router())
         .merge(ws::router())
+        .merge(events::router())
 }

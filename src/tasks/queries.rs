@@ -136,6 +136,9 @@ pub(super) async fn insert(
     .fetch_one(&mut *tx)
     .await?;
     queue::enqueue(&mut tx, row.id, queue::PROCESS).await?;
+    // Announced, so the owner's event sockets know the task before anything
+    // happens to it (even its deletion).
+    super::hub::notify(&mut tx, row.id).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -241,4 +244,57 @@ pub(super) async fn retry(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Resul
         super::hub::notify(conn, task_id).await?;
     }
     Ok(requeued)
+}
+
+/// A task as an event socket tracks it: the viewer's access in list scope
+/// (none once lost) and its state.
+pub(super) struct Watched {
+    pub id: Uuid,
+    pub access: Option<Access>,
+    pub status: Status,
+    pub stage: Option<Stage>,
+    pub progress: i16,
+    pub error: Option<String>,
+}
+
+/// Every task of the viewer's list (their own and those shared with them;
+/// an admin's too: not every task they could open), for an event socket.
+#[tracing::instrument(skip(db, viewer), err)]
+pub(super) async fn watched_all(db: &PgPool, viewer: &Viewer) -> sqlx::Result<Vec<Watched>> {
+    sqlx::query_as!(
+        Watched,
+        r#"SELECT t.id, a.access AS "access: Access",
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error
+         FROM tasks t
+         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
+         WHERE (task_visible(t, $1, $2)
+                OR t.id IN (SELECT task_id FROM task_shares WHERE grantee_user_id = $2))
+           AND a.access IS NOT NULL"#,
+        viewer.series_id,
+        viewer.user_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// These tasks as `watched_all` sees them, with a null access where the
+/// viewer has none; a task that no longer exists has no row.
+#[tracing::instrument(skip(db, viewer), err)]
+pub(super) async fn watched(
+    db: &PgPool,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<Watched>> {
+    sqlx::query_as!(
+        Watched,
+        r#"SELECT t.id, task_access(t, $1, $2, false) AS "access: Access",
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error
+         FROM tasks t
+         WHERE t.id = ANY($3)"#,
+        viewer.series_id,
+        viewer.user_id,
+        ids,
+    )
+    .fetch_all(db)
+    .await
 }

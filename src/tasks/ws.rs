@@ -29,21 +29,34 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 const NOT_FOUND: (u16, &str) = (4004, "Task not found for session");
-const REVOKED: (u16, &str) = (4001, "Session revoked");
+pub(super) const REVOKED: (u16, &str) = (4001, "Session revoked");
 const FINISHED: (u16, &str) = (1000, "Task finished");
-const SERVER_ERROR: (u16, &str) = (1011, "Internal error");
+pub(super) const SERVER_ERROR: (u16, &str) = (1011, "Internal error");
 
-/// A WebSocket message of `GET /ws/{task_id}`.
+/// Client messages are ignored; a task socket accepts only small ones.
+pub(super) const MAX_CLIENT_MESSAGE: usize = 4096;
+
+/// A WebSocket message of `GET /ws/{task_id}` (and of `GET /ws`).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = ProgressEvent)]
-pub(crate) struct Event<'a> {
+pub(crate) struct Event {
     /// Always `progress`.
     #[serde(rename = "type")]
     #[schema(example = "progress")]
     kind: &'static str,
     task_id: Uuid,
     #[serde(flatten)]
-    state: &'a TaskState,
+    state: TaskState,
+}
+
+impl Event {
+    pub(super) fn new(task_id: Uuid, state: TaskState) -> Self {
+        Self {
+            kind: "progress",
+            task_id,
+            state,
+        }
+    }
 }
 
 impl From<TaskRow> for TaskState {
@@ -81,19 +94,22 @@ async fn watch(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let task_id = task_id.parse::<Uuid>().ok();
-    upgrade.on_upgrade(move |mut socket| async move {
-        let close = match (viewer, task_id) {
-            (Some(viewer), Some(task_id)) => stream(&state, viewer, task_id, &mut socket).await,
-            _ => Some(NOT_FOUND),
-        };
-        if let Some((code, reason)) = close {
-            let frame = CloseFrame {
-                code,
-                reason: reason.into(),
+    upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |mut socket| async move {
+            let close = match (viewer, task_id) {
+                (Some(viewer), Some(task_id)) => stream(&state, viewer, task_id, &mut socket).await,
+                _ => Some(NOT_FOUND),
             };
-            let _ = socket.send(Message::Close(Some(frame))).await;
-        }
-    })
+            if let Some((code, reason)) = close {
+                let frame = CloseFrame {
+                    code,
+                    reason: reason.into(),
+                };
+                let _ = socket.send(Message::Close(Some(frame))).await;
+            }
+        })
 }
 
 /// Sends events until the task ends or disappears, the session is revoked, or
@@ -104,6 +120,14 @@ async fn stream(
     task_id: Uuid,
     socket: &mut WebSocket,
 ) -> Option<(u16, &'static str)> {
+    // Only a caller who may see the task gets a subscription (no channel
+    // for ids they cannot see); the state is read again once subscribed, so
+    // no change slips between.
+    match read(state, &viewer, task_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return Some(NOT_FOUND),
+        Err(close) => return Some(close),
+    }
     let mut sub = state.hub.subscribe(task_id, viewer.series_id);
     let mut last: Option<TaskState> = None;
     let mut change = Change::Resync;
@@ -112,22 +136,15 @@ async fn stream(
             Change::State(s) => s,
             Change::Gone => return Some(NOT_FOUND),
             Change::Resync | Change::MinutesUpdated { .. } => {
-                match queries::get(&state.db, &viewer, task_id).await {
-                    Ok(Some(row)) => TaskState::from(row),
+                match read(state, &viewer, task_id).await {
+                    Ok(Some(current)) => current,
                     Ok(None) => return Some(NOT_FOUND),
-                    Err(e) => {
-                        tracing::error!(error = %e, %task_id, "cannot read task for websocket");
-                        return Some(SERVER_ERROR);
-                    }
+                    Err(close) => return Some(close),
                 }
             }
         };
         if last.as_ref() != Some(&current) {
-            let event = Event {
-                kind: "progress",
-                task_id,
-                state: &current,
-            };
+            let event = Event::new(task_id, current.clone());
             let text = serde_json::to_string(&event).expect("events serialize");
             if socket.send(Message::Text(text.into())).await.is_err() {
                 return None;
@@ -152,5 +169,20 @@ async fn stream(
                 },
             }
         };
+    }
+}
+
+/// The task's state as the viewer may see it; the close frame on failure.
+async fn read(
+    state: &AppState,
+    viewer: &Viewer,
+    task_id: Uuid,
+) -> Result<Option<TaskState>, (u16, &'static str)> {
+    match queries::get(&state.db, viewer, task_id).await {
+        Ok(row) => Ok(row.map(TaskState::from)),
+        Err(e) => {
+            tracing::error!(error = %e, %task_id, "cannot read task for websocket");
+            Err(SERVER_ERROR)
+        }
     }
 }

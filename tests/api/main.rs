@@ -25,6 +25,8 @@ mod session_refresh;
 mod sharing;
 mod sharing_ws;
 mod tasks_access;
+mod tasks_events;
+mod tasks_events_session;
 mod tasks_list;
 mod tasks_purge;
 mod tasks_upload;

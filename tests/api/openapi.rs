@@ -33,6 +33,7 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
         &["put", "delete"],
     ),
     ("/api/admin/audit", &["get"]),
+    ("/ws", &["get"]),
     ("/healthz", &["get"]),
     ("/readyz", &["get"]),
 ];

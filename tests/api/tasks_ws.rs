@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::helpers::{Browser, TestApp, spawn_app};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Opens `/ws/{task_id}` with the browser's cookies and the given Origin.
 pub async fn connect(
@@ -25,7 +25,18 @@ pub async fn connect(
     task_id: &str,
     origin: Option<&str>,
 ) -> Result<Socket, tungstenite::Error> {
-    let url = format!("ws://{}/ws/{task_id}", app.base.authority());
+    open(app, browser, &format!("/ws/{task_id}"), origin).await
+}
+
+/// Opens the WebSocket at `path` with the browser's cookies and the given
+/// Origin.
+pub async fn open(
+    app: &TestApp,
+    browser: &Browser,
+    path: &str,
+    origin: Option<&str>,
+) -> Result<Socket, tungstenite::Error> {
+    let url = format!("ws://{}{path}", app.base.authority());
     let mut req = url.into_client_request().unwrap();
     let cookies = browser.cookies();
     let cookie = [("sid", cookies.sid), ("rt", cookies.rt)]
