@@ -104,6 +104,7 @@ pub fn build_app(state: AppState) -> Router {
     let json_api = OpenApiRouter::new()
         .merge(session::router())
         .merge(auth::router())
+        .merge(tasks::json_router())
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT));
     let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ops::router())
@@ -163,7 +164,9 @@ fn cors(settings: &Settings) -> Option<CorsLayer> {
                 Method::PATCH,
                 Method::DELETE,
             ])
-            .allow_headers([header::CONTENT_TYPE, session::CSRF_HEADER])
+            .allow_headers([header::CONTENT_TYPE, header::IF_MATCH, session::CSRF_HEADER])
+            // The minutes' version, which a save must send back as If-Match.
+            .expose_headers([header::ETAG])
             .max_age(Duration::from_secs(600))
     })
 }

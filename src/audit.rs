@@ -1,5 +1,6 @@
 //! Security events (`audit_events`): logins and their failures, logouts,
-//! registrations, password changes, revocations, detected token reuse.
+//! registrations, password changes, revocations, detected token reuse,
+//! edits of minutes.
 //! Written in the caller's transaction so an event exists iff its effect does.
 
 use serde_json::Value;
@@ -26,6 +27,8 @@ pub enum Kind {
     Logout,
     PasswordChanged,
     UserRegistered,
+    /// A new version of a task's minutes; subject the task, `detail.version`.
+    MinutesEdited,
 }
 
 impl Kind {
@@ -39,6 +42,7 @@ impl Kind {
             Self::Logout => "logout",
             Self::PasswordChanged => "password_changed",
             Self::UserRegistered => "user_registered",
+            Self::MinutesEdited => "minutes_edited",
         }
     }
 }

@@ -4,12 +4,16 @@
 //! one that does not exist (404, never 403).
 
 mod cursor;
+mod edit;
 mod errors;
+mod etag;
 mod filename;
 mod hub;
 mod minutes;
 mod model;
 pub(crate) mod queries;
+mod retry;
+mod revisions;
 mod routes;
 mod sniff;
 mod upload;
@@ -24,17 +28,24 @@ use crate::{app::AppState, config::StorageSettings};
 pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
 pub(crate) use queries::{adopt, job_input};
+pub use revisions::insert_processed as store_processed_minutes;
 pub(crate) use viewer::Viewer;
 
 /// Schemas no operation names: the WebSocket's messages.
 #[derive(OpenApi)]
-#[openapi(components(schemas(ws::Event)))]
+#[openapi(components(schemas(ws::Event, ws::MinutesUpdated)))]
 struct WsMessages;
 
 pub fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(WsMessages::openapi())
         .merge(upload::router(storage))
         .merge(routes::router())
-        .merge(minutes::router())
+        .merge(retry::router())
         .merge(ws::router())
+}
+
+/// The routes whose bodies are small JSON, for the app's body-limited group:
+/// the minutes, their edits and their revisions.
+pub fn json_router() -> OpenApiRouter<AppState> {
+    minutes::router()
 }

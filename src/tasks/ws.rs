@@ -46,6 +46,21 @@ pub(crate) struct Event<'a> {
     state: &'a TaskState,
 }
 
+/// A WebSocket message of `GET /ws/{task_id}`: a new version of the
+/// minutes was saved.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MinutesUpdated<'a> {
+    /// Always `minutes_updated`.
+    #[serde(rename = "type")]
+    #[schema(example = "minutes_updated")]
+    kind: &'static str,
+    task_id: Uuid,
+    version: i32,
+    /// Who saved it; null for an anonymous owner.
+    #[schema(required = true)]
+    author: Option<&'a str>,
+}
+
 impl From<TaskRow> for TaskState {
     fn from(row: TaskRow) -> Self {
         Self {
@@ -70,7 +85,8 @@ messages, `ProgressEvent`s: the task's current state first, then one on every ch
 **1000** `Task finished` after a `completed` or `failed` event; **4004** `Task not found for session` \
 when the task does not exist, the caller may not see it, or it is deleted; **4001** `Session revoked` \
 when the caller's session is revoked meanwhile; **1011** `Internal error`. Client messages other than \
-close are ignored. The `Origin` is checked like an unsafe request's."),
+close are ignored. The `Origin` is checked like an unsafe request's. While the socket is open, a save \
+of the minutes sends a `MinutesUpdated`: `{\"type\": \"minutes_updated\", \"task_id\", \"version\", \"author\"}`."),
         (status = 403, description = "`origin_not_allowed`", body = ErrorResponse),
     ),
 )]
@@ -111,16 +127,32 @@ async fn stream(
         let current = match change {
             Change::State(s) => s,
             Change::Gone => return Some(NOT_FOUND),
-            Change::Resync | Change::MinutesUpdated { .. } => {
-                match queries::get(&state.db, &viewer, task_id).await {
-                    Ok(Some(row)) => TaskState::from(row),
-                    Ok(None) => return Some(NOT_FOUND),
-                    Err(e) => {
-                        tracing::error!(error = %e, %task_id, "cannot read task for websocket");
-                        return Some(SERVER_ERROR);
-                    }
+            // Not a change of state: said as it is, and the state stays.
+            Change::MinutesUpdated { version, author } => {
+                let event = MinutesUpdated {
+                    kind: "minutes_updated",
+                    task_id,
+                    version,
+                    author: author.as_deref(),
+                };
+                let text = serde_json::to_string(&event).expect("events serialize");
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return None;
                 }
+                // The first event is always a state, so `last` is set.
+                let Some(unchanged) = last.clone() else {
+                    return Some(SERVER_ERROR);
+                };
+                unchanged
             }
+            Change::Resync => match queries::get(&state.db, &viewer, task_id).await {
+                Ok(Some(row)) => TaskState::from(row),
+                Ok(None) => return Some(NOT_FOUND),
+                Err(e) => {
+                    tracing::error!(error = %e, %task_id, "cannot read task for websocket");
+                    return Some(SERVER_ERROR);
+                }
+            },
         };
         if last.as_ref() != Some(&current) {
             let event = Event {
