@@ -7,6 +7,8 @@ mod auth_register;
 mod fake_openai;
 mod health;
 mod helpers;
+mod minutes_edit;
+mod minutes_revisions;
 mod openapi;
 mod processing_backends;
 mod processing_pipeline;
