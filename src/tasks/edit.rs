@@ -185,8 +185,7 @@ fn count(bad: &mut impl FnMut(String, &str), field: &str, len: usize, max: usize
     }
 }
 
-/// Equal up to JSON's decimal round trip (a client may print 1.1 as
-/// 1.1000000000000001).
+/// Equal up to a client's rounding on the way through JSON (a microsecond).
 fn same_time(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (None, None) => true,
@@ -233,7 +232,7 @@ mod tests {
         let mut edit = body();
         edit["title"] = json!("週次定例（改訂）");
         edit["transcript"][0]["speaker"] = json!("田中部長");
-        edit["transcript"][0]["start"] = json!(1.1000000000000001);
+        edit["transcript"][0]["start"] = json!(1.100_000_001);
         edit["action_items"][0]["due"] = json!("金曜日");
         edit.as_object_mut().unwrap().remove("language");
         let edited = parse(&current(), edit).unwrap();

@@ -172,7 +172,8 @@ async fn a_save_is_audited_as_minutes_edited_with_its_version(db: PgPool) {
         412
     );
 
-    let events: Vec<(Option<Uuid>, Option<String>, Value, Option<String>)> = sqlx::query_as(
+    type Event = (Option<Uuid>, Option<String>, Value, Option<String>);
+    let events: Vec<Event> = sqlx::query_as(
         "SELECT actor_user_id, subject, detail, host(ip) FROM audit_events
          WHERE kind = 'minutes_edited' ORDER BY id",
     )
