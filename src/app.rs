@@ -37,6 +37,8 @@ use crate::{
 
 /// JSON bodies are small: credentials, a share, a role change.
 const JSON_BODY_LIMIT: usize = 64 * 1024;
+/// Minutes are the one large JSON body: about 15 hours of transcript.
+const MINUTES_BODY_LIMIT: usize = 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -118,9 +120,12 @@ pub fn build_app(state: AppState) -> Router {
         .merge(sharing::router())
         .merge(admin::router())
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT));
+    // A minutes edit carries the whole transcript's text.
+    let minutes_api = tasks::minutes_router().layer(RequestBodyLimitLayer::new(MINUTES_BODY_LIMIT));
     let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ops::router())
         .merge(json_api)
+        .merge(minutes_api)
         .merge(tasks::router(&state.settings.storage))
         .split_for_parts();
 
@@ -183,7 +188,9 @@ fn cors(settings: &Settings) -> Option<CorsLayer> {
                 Method::PATCH,
                 Method::DELETE,
             ])
-            .allow_headers([header::CONTENT_TYPE, session::CSRF_HEADER])
+            .allow_headers([header::CONTENT_TYPE, header::IF_MATCH, session::CSRF_HEADER])
+            // The minutes' version, which a save must send back as If-Match.
+            .expose_headers([header::ETAG])
             .max_age(Duration::from_secs(600))
     })
 }

@@ -1,6 +1,6 @@
 //! Security events (`audit_events`): logins and their failures, logouts,
 //! registrations, password changes, revocations, detected token reuse,
-//! shares, roles and disabled accounts.
+//! shares, roles and disabled accounts, edits of minutes.
 //! Written in the caller's transaction so an event exists iff its effect does.
 
 use serde_json::Value;
@@ -37,6 +37,8 @@ pub enum Kind {
     UserDisabled,
     UserEnabled,
     SessionsRevokedByAdmin,
+    /// A new version of a task's minutes; subject the task, `detail.version`.
+    MinutesEdited,
 }
 
 impl Kind {
@@ -58,6 +60,7 @@ impl Kind {
             Self::UserDisabled => "user_disabled",
             Self::UserEnabled => "user_enabled",
             Self::SessionsRevokedByAdmin => "sessions_revoked_by_admin",
+            Self::MinutesEdited => "minutes_edited",
         }
     }
 }

@@ -83,6 +83,20 @@ pub struct ErrorResponse<'a> {
     error: ErrorDetail<'a>,
 }
 
+impl<'a> ErrorResponse<'a> {
+    /// A body without `fields`, for answers that add their own members
+    /// next to `error` (e.g. 412's current version).
+    pub fn new(code: &'a str, message: &'a str) -> Self {
+        Self {
+            error: ErrorDetail {
+                code,
+                message,
+                fields: None,
+            },
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 struct ErrorDetail<'a> {
     /// Machine-readable, snake_case.
@@ -97,14 +111,7 @@ struct ErrorDetail<'a> {
 
 /// Renders an error body; also used by fallbacks that are not handlers.
 pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = ErrorResponse {
-        error: ErrorDetail {
-            code,
-            message,
-            fields: None,
-        },
-    };
-    (status, Json(body)).into_response()
+    (status, Json(ErrorResponse::new(code, message))).into_response()
 }
 
 impl IntoResponse for ApiError {

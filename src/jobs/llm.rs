@@ -12,7 +12,7 @@ use super::{
     Processor, backend,
     pipeline::{JobError, numbered_lines},
 };
-use crate::minutes::{ActionItem, Decision, Minutes, Transcript};
+use crate::minutes::{ActionItem, Decision, Language, Minutes, Transcript};
 
 const DEFAULT_MODEL: &str = "default";
 const TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -114,5 +114,6 @@ fn validate(content: &str, transcript: &Transcript) -> Result<Minutes, String> {
         decisions: answer.decisions,
         action_items: answer.action_items,
         transcript: transcript.segments.clone(),
+        language: Language::detect(&transcript.segments),
     })
 }

@@ -1,6 +1,6 @@
 //! One job from start to end: transcribe (parse an uploaded transcript, or
 //! send audio/video to the ASR backend), summarize (the LLM backend, or the
-//! built-in extractive summarizer), render the minutes. Each stage reports
+//! built-in extractive summarizer), hand back the minutes. Each stage reports
 //! progress through `progress::update`.
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     config::ProcessingSettings,
-    minutes::{Format, Transcript, parse, render, summarize},
+    minutes::{Format, Transcript, parse, summarize},
     queue::Claimed,
     storage::{UploadStore as _, Uploads},
     tasks::{self, JobInput, Stage, Status},
@@ -54,8 +54,8 @@ pub enum JobError {
     Transient(String),
 }
 
+/// The minutes as JSON: stored as their version 1, rendered when read.
 pub struct Output {
-    pub markdown: String,
     pub json: serde_json::Value,
 }
 
@@ -97,7 +97,6 @@ pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
         None => summarize(&transcript),
     };
     Ok(Output {
-        markdown: render::markdown(&minutes),
         json: serde_json::to_value(&minutes).map_err(internal)?,
     })
 }

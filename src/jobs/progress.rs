@@ -5,7 +5,7 @@
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::tasks::{Stage, Status, notify};
+use crate::tasks::{Stage, Status, notify, store_processed_minutes};
 
 /// A task's new state; `progress` is clamped to 0–100.
 #[derive(Debug, Clone)]
@@ -53,24 +53,23 @@ pub async fn update(db: &PgPool, task_id: Uuid, p: &Progress) -> sqlx::Result<bo
     Ok(updated)
 }
 
-/// Stores the minutes and marks the task completed, in the caller's transaction.
+/// Stores the minutes as their version 1 and marks the task completed, in
+/// the caller's transaction.
 pub async fn complete(
     conn: &mut PgConnection,
     task_id: Uuid,
-    markdown: &str,
-    json: &serde_json::Value,
+    minutes: &serde_json::Value,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE tasks SET status = $4, stage = NULL, progress = 100, error = NULL,
-                result_markdown = $2, result_json = $3, updated_at = now()
+        "UPDATE tasks SET status = $2, stage = NULL, progress = 100, error = NULL,
+                updated_at = now()
          WHERE id = $1",
         task_id,
-        markdown,
-        json,
         Status::Completed as Status,
     )
     .execute(&mut *conn)
     .await?;
+    store_processed_minutes(conn, task_id, minutes).await?;
     notify(conn, task_id).await
 }
 

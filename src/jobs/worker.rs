@@ -137,7 +137,7 @@ async fn record(
         Ok(output) => {
             let mut tx = p.db.begin().await?;
             if queue::finish(&mut tx, job.id, name).await? {
-                progress::complete(&mut tx, job.task_id, &output.markdown, &output.json).await?;
+                progress::complete(&mut tx, job.task_id, &output.json).await?;
                 tx.commit().await?;
                 tracing::info!("task completed");
             }

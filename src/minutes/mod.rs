@@ -3,18 +3,21 @@
 //! `verbose_json`) into timed, speaker-labelled segments, summarizes them
 //! with the built-in extractive summarizer (Japanese and English), and
 //! renders minutes as Markdown, text or JSON (`render::{markdown, text,
-//! json}`). The job runtime reads the upload, calls `parse` and `summarize`,
-//! and stores what `render` produces.
+//! json}`) with headings in the meeting's language. The job runtime reads
+//! the upload, calls `parse` and `summarize`, and stores the minutes as JSON;
+//! the tasks feature renders them when they are read.
 
 mod centrality;
 mod extract;
 mod formats;
+mod language;
 pub mod render;
 mod script;
 mod sentences;
 mod summarize;
 mod transcript;
 
+pub use language::Language;
 pub use render::MinutesFormat;
 pub use summarize::{ActionItem, Decision, Minutes, summarize};
 pub use transcript::{Format, ParseError, Segment, Transcript, parse};

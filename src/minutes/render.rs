@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::language::Headings;
 use super::summarize::{ActionItem, Minutes};
 use super::transcript::Segment;
 
@@ -48,28 +49,32 @@ pub fn json(minutes: &Minutes) -> serde_json::Result<String> {
 }
 
 pub fn markdown(minutes: &Minutes) -> String {
+    let words = minutes.language.headings();
     let mut out = format!("# {}\n", escape(&minutes.title));
-    section(
-        &mut out,
-        "## Summary",
-        minutes.summary.iter().map(|s| format!("- {}", escape(s))),
-    );
+    let summary = minutes.summary.iter().map(|s| format!("- {}", escape(s)));
+    section(&mut out, words, &format!("## {}", words.summary), summary);
     let decisions = minutes
         .decisions
         .iter()
         .map(|d| format!("- {}", escape(&d.text)));
-    section(&mut out, "## Decisions", decisions);
+    section(
+        &mut out,
+        words,
+        &format!("## {}", words.decisions),
+        decisions,
+    );
     let actions = minutes.action_items.iter().map(|a| {
         let mut line = format!("- [ ] {}", escape(&a.text));
         if let Some(owner) = &a.owner {
-            let _ = write!(line, " — **Owner:** {}", escape(owner));
+            let _ = write!(line, " — **{}:** {}", words.owner, escape(owner));
         }
         if let Some(due) = &a.due {
-            let _ = write!(line, " — **Due:** {}", escape(due));
+            let _ = write!(line, " — **{}:** {}", words.due, escape(due));
         }
         line
     });
-    section(&mut out, "## Action items", actions);
+    let heading = format!("## {}", words.action_items);
+    section(&mut out, words, &heading, actions);
     let transcript = minutes.transcript.iter().map(|segment| {
         let mut line = stamp(segment);
         if let Some(speaker) = &segment.speaker {
@@ -77,27 +82,23 @@ pub fn markdown(minutes: &Minutes) -> String {
         }
         line + &escape(&segment.text) + "\n"
     });
-    section(&mut out, "## Transcript", transcript);
+    let heading = format!("## {}", words.transcript);
+    section(&mut out, words, &heading, transcript);
     out
 }
 
 pub fn text(minutes: &Minutes) -> String {
+    let words = minutes.language.headings();
     let mut out = format!("{}\n", one_line(&minutes.title));
-    section(
-        &mut out,
-        "Summary",
-        minutes.summary.iter().map(|s| format!("- {}", one_line(s))),
-    );
+    let summary = minutes.summary.iter().map(|s| format!("- {}", one_line(s)));
+    section(&mut out, words, words.summary, summary);
     let decisions = minutes
         .decisions
         .iter()
         .map(|d| format!("- {}", one_line(&d.text)));
-    section(&mut out, "Decisions", decisions);
-    section(
-        &mut out,
-        "Action items",
-        minutes.action_items.iter().map(action_text),
-    );
+    section(&mut out, words, words.decisions, decisions);
+    let actions = minutes.action_items.iter().map(|a| action_text(a, words));
+    section(&mut out, words, words.action_items, actions);
     let transcript = minutes.transcript.iter().map(|segment| {
         let mut line = stamp(segment);
         if let Some(speaker) = &segment.speaker {
@@ -105,17 +106,18 @@ pub fn text(minutes: &Minutes) -> String {
         }
         line + &one_line(&segment.text)
     });
-    section(&mut out, "Transcript", transcript);
+    section(&mut out, words, words.transcript, transcript);
     out
 }
 
-fn action_text(action: &ActionItem) -> String {
-    let details: Vec<String> = [("owner", &action.owner), ("due", &action.due)]
+fn action_text(action: &ActionItem, words: &Headings) -> String {
+    // Inline, mid-sentence labels: lowercase where the language has case.
+    let details: Vec<String> = [(words.owner, &action.owner), (words.due, &action.due)]
         .into_iter()
         .filter_map(|(label, value)| {
             value
                 .as_deref()
-                .map(|v| format!("{label}: {}", one_line(v)))
+                .map(|v| format!("{}: {}", label.to_lowercase(), one_line(v)))
         })
         .collect();
     if details.is_empty() {
@@ -125,8 +127,8 @@ fn action_text(action: &ActionItem) -> String {
     }
 }
 
-/// A heading, then one line per item (or "None.").
-fn section(out: &mut String, heading: &str, lines: impl Iterator<Item = String>) {
+/// A heading, then one line per item (or "None." in the meeting's language).
+fn section(out: &mut String, words: &Headings, heading: &str, lines: impl Iterator<Item = String>) {
     let _ = write!(out, "\n{heading}\n\n");
     let before = out.len();
     for line in lines {
@@ -134,7 +136,8 @@ fn section(out: &mut String, heading: &str, lines: impl Iterator<Item = String>)
         out.push('\n');
     }
     if out.len() == before {
-        out.push_str("None.\n");
+        out.push_str(words.none);
+        out.push('\n');
     }
 }
 
@@ -176,7 +179,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::minutes::summarize::Decision;
+    use crate::minutes::{Language, summarize::Decision};
 
     fn sample() -> Minutes {
         let segment = |start, speaker: &str, text: &str| Segment {
@@ -203,6 +206,7 @@ mod tests {
                 segment(Some(3725.0), "Alice", "Bob will send the report by Friday."),
                 segment(None, "Eve", "<script>x</script> [link](javascript:y)"),
             ],
+            language: Language::En,
         }
     }
 
@@ -259,6 +263,14 @@ mod tests {
             .render(&minutes)
             .unwrap();
         assert_eq!(serde_json::from_str::<Minutes>(&json).unwrap(), minutes);
+        let mut stored: serde_json::Value = serde_json::from_str(&json).unwrap();
+        stored.as_object_mut().unwrap().remove("language");
+        let old: Minutes = serde_json::from_value(stored).unwrap();
+        assert_eq!(
+            old.language,
+            Language::En,
+            "minutes stored before languages"
+        );
         assert_eq!(
             MinutesFormat::from_query("MD"),
             Some(MinutesFormat::Markdown)

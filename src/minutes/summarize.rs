@@ -7,13 +7,15 @@
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::language::Language;
 use super::transcript::{Segment, Transcript};
 use super::{centrality, extract, sentences};
 
-/// What a finished task stores, as JSON:
-/// `{"title", "summary", "decisions", "action_items", "transcript"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a finished task stores, as JSON: `{"title", "summary", "decisions",
+/// "action_items", "transcript", "language"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Minutes {
     pub title: String,
     /// Key sentences, in transcript order.
@@ -21,16 +23,20 @@ pub struct Minutes {
     pub decisions: Vec<Decision>,
     pub action_items: Vec<ActionItem>,
     pub transcript: Vec<Segment>,
+    /// The meeting's language: the rendered minutes' headings follow it.
+    /// Minutes stored before it was recorded are `en`.
+    #[serde(default)]
+    pub language: Language,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Decision {
     pub text: String,
     /// Index into `Minutes::transcript` of the segment it was said in.
     pub segment: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ActionItem {
     pub text: String,
     /// Index into `Minutes::transcript` of the segment it was said in.
@@ -96,6 +102,7 @@ pub fn summarize(transcript: &Transcript) -> Minutes {
         decisions,
         action_items,
         transcript: transcript.segments.clone(),
+        language: Language::detect(&transcript.segments),
     }
 }
 
@@ -188,6 +195,7 @@ mod tests {
             minutes.action_items
         );
         assert_eq!(minutes.title, "週次定例ミーティング 議事録");
+        assert_eq!(minutes.language, Language::Ja);
     }
 
     #[test]
@@ -281,11 +289,13 @@ mod tests {
             [
                 "action_items",
                 "decisions",
+                "language",
                 "summary",
                 "title",
                 "transcript"
             ]
         );
+        assert_eq!(json["language"], "en");
         let segment = &json["transcript"][0];
         assert_eq!(segment["speaker"], "Alice");
         assert_eq!(segment["start"], 1.0);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::formats;
 
 /// One utterance or caption cue. Times are seconds from the start.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Segment {
     pub start: Option<f64>,
     pub end: Option<f64>,

@@ -59,6 +59,30 @@ pub(super) fn not_ready(status: impl Display) -> ApiError {
     )
 }
 
+pub(super) fn version_not_found(version: i32) -> ApiError {
+    ApiError::not_found(
+        "version_not_found",
+        format!("the minutes have no version {version}"),
+    )
+}
+
+pub(super) fn precondition_required() -> ApiError {
+    ApiError::new(
+        StatusCode::PRECONDITION_REQUIRED,
+        "precondition_required",
+        "send If-Match with the ETag of the minutes you edited",
+    )
+}
+
+/// 412's code; its body also carries the current version (`minutes.rs`).
+pub(super) const VERSION_CONFLICT: &str = "version_conflict";
+
+pub(super) fn version_conflict_message(current: i32) -> String {
+    format!(
+        "the minutes have changed since you read them (now version {current}); nothing was saved"
+    )
+}
+
 pub(super) fn not_failed(status: impl Display) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,

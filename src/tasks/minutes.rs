@@ -1,33 +1,41 @@
-//! The results of processing: `GET /api/tasks/{task_id}/minutes` in the
-//! format asked for, and `POST /api/tasks/{task_id}/retry` for failed tasks.
+//! A task's minutes: `GET /api/tasks/{task_id}/minutes` renders a version
+//! (the newest by default) with its `ETag`; `PUT` saves a new version under
+//! optimistic concurrency (`If-Match`), and `GET …/minutes/revisions` lists
+//! them all. The task's row lock, taken by `Viewer::authorize`, orders
+//! concurrent saves: of two with the same ETag, one wins and one gets 412.
 
 use anyhow::Context as _;
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::header,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    Viewer, errors,
-    model::{Right, Task},
-    queries,
+    Viewer, edit, errors,
+    etag::{IfMatch, etag},
+    hub,
+    model::{Right, Status},
+    revisions::{self, Edit, Revision, RevisionInfo},
 };
 use crate::{
     app::AppState,
+    audit,
     error::{ErrorResponse, Result},
-    minutes::{Minutes, MinutesFormat, render},
+    minutes::{Minutes, MinutesFormat},
+    session::SessionHandle,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+/// JSON bodies: merged into the app's small-body group.
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(minutes))
-        .routes(routes!(retry))
+        .routes(routes!(read, save))
+        .routes(routes!(history))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -36,6 +44,38 @@ struct MinutesParams {
     /// `md` (default), `json` or `txt`; `markdown` and `text` are accepted too.
     #[param(example = "md")]
     format: Option<String>,
+    /// A version from the revision history; the newest by default.
+    #[param(minimum = 1)]
+    version: Option<i32>,
+}
+
+/// A version of the minutes: `PUT`'s answer, and 412's `current`.
+#[derive(Serialize, ToSchema)]
+struct Saved {
+    version: i32,
+    minutes: Minutes,
+}
+
+/// 412's body: the error, and the version the save lost to.
+#[derive(Serialize, ToSchema)]
+struct VersionConflict<'a> {
+    #[serde(flatten)]
+    error: ErrorResponse<'a>,
+    current: Saved,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Revisions {
+    /// Newest first.
+    revisions: Vec<RevisionInfo>,
+}
+
+fn stored(revision: Revision) -> Result<Saved> {
+    let minutes = serde_json::from_value(revision.content).context("stored minutes")?;
+    Ok(Saved {
+        version: revision.version,
+        minutes,
+    })
 }
 
 #[utoipa::path(
@@ -46,19 +86,21 @@ struct MinutesParams {
     params(("task_id" = Uuid, Path, description = "The task"), MinutesParams),
     security(("session" = [])),
     responses(
-        (status = 200, description = "The minutes in the format asked for",
+        (status = 200, description = "The minutes in the format asked for; the headings of `md` and \
+`txt` follow the meeting's `language`",
+            headers(("ETag" = String, description = "Names the version, e.g. `\"v3\"`: send it back as `If-Match` to save an edit")),
             content(
                 (String = "text/markdown"),
-                (Object = "application/json"),
+                (Minutes = "application/json"),
                 (String = "text/plain"),
             )),
-        (status = 400, description = "`invalid_format`", body = ErrorResponse),
-        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+        (status = 400, description = "`invalid_format`, or a `version` that is not a number", body = ErrorResponse),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's; `version_not_found`", body = ErrorResponse),
         (status = 409, description = "`not_ready`: the task has not completed", body = ErrorResponse),
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
-async fn minutes(
+async fn read(
     State(state): State<AppState>,
     Path(task_id): Path<Uuid>,
     Query(params): Query<MinutesParams>,
@@ -68,52 +110,149 @@ async fn minutes(
         None => MinutesFormat::Markdown,
         Some(f) => MinutesFormat::from_query(f).ok_or_else(errors::invalid_format)?,
     };
-    let stored = queries::minutes(&state.db, &viewer, task_id)
+    let found = revisions::read(&state.db, &viewer, task_id, params.version)
         .await?
         .ok_or_else(errors::task_not_found)?;
-    let (Some(markdown), Some(json)) = (stored.markdown, stored.json) else {
-        return Err(errors::not_ready(stored.status));
+    let revision = match (found.status, found.revision, params.version) {
+        (Status::Completed, Some(revision), _) => revision,
+        (Status::Completed, None, Some(version)) => return Err(errors::version_not_found(version)),
+        (status, _, _) => return Err(errors::not_ready(status)),
     };
-    let body = match format {
-        // Stored as rendered at completion; later edits will change it alone.
-        MinutesFormat::Markdown => markdown,
-        MinutesFormat::Json => serde_json::to_string(&json).context("serializing minutes")?,
-        MinutesFormat::Text => {
-            let minutes: Minutes = serde_json::from_value(json).context("stored minutes")?;
-            render::text(&minutes)
-        }
-    };
-    Ok(([(header::CONTENT_TYPE, format.content_type())], body).into_response())
+    let saved = stored(revision)?;
+    let body = format.render(&saved.minutes).context("rendering minutes")?;
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        ),
+        (header::ETAG, etag(saved.version)),
+    ];
+    Ok((headers, body).into_response())
 }
 
-/// A failed task goes back in the queue; anything else is 409.
+/// Saves a new version. The transcript's segments stay as recorded: their
+/// number and times cannot change, only their `text` and `speaker`.
+/// Restoring an old version is a `PUT` of its content (`GET
+/// …/minutes?version=N&format=json`) with the current ETag.
 #[utoipa::path(
-    post,
-    path = "/api/tasks/{task_id}/retry",
-    operation_id = "retry_task",
+    put,
+    path = "/api/tasks/{task_id}/minutes",
+    operation_id = "save_minutes",
     tag = "tasks",
-    params(("task_id" = Uuid, Path, description = "The task")),
+    params(
+        ("task_id" = Uuid, Path, description = "The task"),
+        ("If-Match" = String, Header, description = "The `ETag` of the version this edit started from \
+(`\"v3\"`); `*` saves over whatever is current"),
+    ),
+    request_body(content = Minutes, description = "The whole minutes; without `language` the current one is kept"),
     security(("session" = [], "csrf" = [])),
     responses(
-        (status = 200, description = "Queued again", body = Task),
-        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 200, description = "Saved as the next version", body = Saved,
+            headers(("ETag" = String, description = "The new version's"))),
+        (status = 403, description = "`forbidden`: a `view` share does not allow editing; `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
-        (status = 409, description = "`not_failed`: only failed tasks can be retried", body = ErrorResponse),
+        (status = 409, description = "`not_ready`: the task has not completed", body = ErrorResponse),
+        (status = 412, description = "`version_conflict`: someone saved since; nothing was saved. \
+`current` is the version now, its `ETag` in the header", body = VersionConflict,
+            headers(("ETag" = String, description = "The current version's"))),
+        (status = 422, description = "`validation_failed`, `fields` naming each bad one (`decisions[2].text`: `empty`, `too_long`; \
+`transcript`: `segment_count_changed`; `transcript[0].start`: `changed`; `…segment`: `no_such_segment`; `summary`: `too_many`; \
+`title`: `missing`/`invalid`)", body = ErrorResponse),
+        (status = 428, description = "`precondition_required`: no `If-Match`", body = ErrorResponse),
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
-async fn retry(
+async fn save(
     State(state): State<AppState>,
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
-) -> Result<Json<Task>> {
+    session: SessionHandle,
+    headers: HeaderMap,
+    Json(body): Json<serde_json::Value>,
+) -> Result<Response> {
     let mut tx = state.db.begin().await?;
-    viewer.authorize(&mut tx, task_id, Right::Retry).await?;
-    let requeued = queries::retry(&mut tx, task_id).await?;
-    let row = viewer.read(&mut *tx, task_id).await?;
-    if !requeued {
-        return Err(errors::not_failed(row.status));
+    viewer
+        .authorize(&mut tx, task_id, Right::EditMinutes)
+        .await?;
+    let Some(current) = revisions::newest(&mut tx, task_id).await? else {
+        let task = viewer.read(&mut *tx, task_id).await?;
+        return Err(errors::not_ready(task.status));
+    };
+    let if_match = IfMatch::from_headers(&headers);
+    if if_match == IfMatch::Missing {
+        return Err(errors::precondition_required());
     }
+    let current = stored(current)?;
+    if !if_match.matches(current.version) {
+        return Ok(conflict(current));
+    }
+    let minutes = edit::parse(&current.minutes, body)?;
+    let content = serde_json::to_value(&minutes).context("serializing minutes")?;
+    let version = current.version + 1;
+    let edit = Edit {
+        task_id,
+        version,
+        content: &content,
+        author_user_id: viewer.user_id,
+        series_id: viewer.series_id,
+    };
+    let author = revisions::insert_edit(&mut tx, edit).await?;
+    hub::notify_minutes_updated(&mut tx, task_id, version, author.as_deref()).await?;
+    let actor = audit::Actor {
+        user_id: viewer.user_id,
+        series_id: Some(viewer.series_id),
+        ip: session.client().ip,
+    };
+    let detail = serde_json::json!({ "version": version });
+    let subject = task_id.to_string();
+    audit::record(
+        &mut tx,
+        audit::Kind::MinutesEdited,
+        &actor,
+        Some(&subject),
+        detail,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Json(row.into()))
+    let saved = Saved { version, minutes };
+    Ok(([(header::ETAG, etag(version))], Json(saved)).into_response())
+}
+
+fn conflict(current: Saved) -> Response {
+    let message = errors::version_conflict_message(current.version);
+    let tag = etag(current.version);
+    let body = VersionConflict {
+        error: ErrorResponse::new(errors::VERSION_CONFLICT, &message),
+        current,
+    };
+    (
+        StatusCode::PRECONDITION_FAILED,
+        [(header::ETAG, tag)],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// Every saved version, newest first; any access may read it.
+#[utoipa::path(
+    get,
+    path = "/api/tasks/{task_id}/minutes/revisions",
+    operation_id = "list_minutes_revisions",
+    tag = "tasks",
+    params(("task_id" = Uuid, Path, description = "The task")),
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The revision history, newest first; empty before the task completes", body = Revisions),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(%task_id))]
+async fn history(
+    State(state): State<AppState>,
+    Path(task_id): Path<Uuid>,
+    viewer: Viewer,
+) -> Result<Json<Revisions>> {
+    viewer.read(&state.db, task_id).await?;
+    let revisions = revisions::list(&state.db, task_id).await?;
+    Ok(Json(Revisions { revisions }))
 }

@@ -4,13 +4,17 @@
 //! one that does not exist (404, never 403).
 
 mod cursor;
+mod edit;
 mod errors;
+mod etag;
 mod events;
 mod filename;
 mod hub;
 mod minutes;
 mod model;
 pub(crate) mod queries;
+mod retry;
+mod revisions;
 mod routes;
 mod sniff;
 mod topics;
@@ -31,6 +35,7 @@ pub(crate) use cursor::Cursor;
 pub(crate) use errors::{invalid_cursor, invalid_limit};
 pub(crate) use model::{Access, Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
+pub use revisions::insert_processed as store_processed_minutes;
 pub(crate) use viewer::Viewer;
 
 /// Schemas no operation names: the WebSockets' messages.
@@ -47,7 +52,14 @@ pub fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(WsMessages::openapi())
         .merge(upload::router(storage))
         .merge(routes::router())
-        .merge(minutes::router())
+        .merge(retry::router())
         .merge(ws::router())
         .merge(events::router())
+}
+
+/// The minutes, their edits and their revisions: JSON bodies, larger than
+/// the app's other JSON (an edit carries the whole transcript), so the app
+/// gives them a body limit of their own.
+pub fn minutes_router() -> OpenApiRouter<AppState> {
+    minutes::router()
 }

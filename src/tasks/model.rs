@@ -105,7 +105,6 @@ pub enum Right {
     /// Put a failed task back in the queue.
     Retry,
     /// Save a new version of the minutes.
-    #[expect(dead_code, reason = "minutes editing lands next")]
     EditMinutes,
     /// Delete the task; list, grant and revoke its shares.
     Manage,

@@ -198,33 +198,6 @@ pub(crate) async fn job_input(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option
     .transpose()
 }
 
-/// A visible task's status and stored minutes.
-pub(super) struct StoredMinutes {
-    pub status: Status,
-    pub markdown: Option<String>,
-    pub json: Option<serde_json::Value>,
-}
-
-#[tracing::instrument(skip(db, viewer), err)]
-pub(super) async fn minutes(
-    db: &PgPool,
-    viewer: &Viewer,
-    task_id: Uuid,
-) -> sqlx::Result<Option<StoredMinutes>> {
-    sqlx::query_as!(
-        StoredMinutes,
-        r#"SELECT status AS "status: Status", result_markdown AS markdown, result_json AS json
-           FROM tasks
-           WHERE id = $1
-             AND task_access(tasks, $2, $3, true) IS NOT NULL"#,
-        task_id,
-        viewer.series_id,
-        viewer.user_id,
-    )
-    .fetch_optional(db)
-    .await
-}
-
 /// Puts a failed task the caller has locked and may retry back in the
 /// queue; `false` when it is not failed.
 #[tracing::instrument(skip(conn), err)]

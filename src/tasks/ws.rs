@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::{
     Viewer,
+    events::MinutesUpdatedEvent,
     hub::{Change, TaskState},
     model::TaskRow,
     queries,
@@ -83,7 +84,8 @@ messages, `ProgressEvent`s: the task's current state first, then one on every ch
 **1000** `Task finished` after a `completed` or `failed` event; **4004** `Task not found for session` \
 when the task does not exist, the caller may not see it, or it is deleted; **4001** `Session revoked` \
 when the caller's session is revoked meanwhile; **1011** `Internal error`. Client messages other than \
-close are ignored. The `Origin` is checked like an unsafe request's."),
+close are ignored. The `Origin` is checked like an unsafe request's. While the socket is open, a save \
+of the minutes sends a `MinutesUpdated`: `{\"type\": \"minutes_updated\", \"task_id\", \"version\", \"author\"}`."),
         (status = 403, description = "`origin_not_allowed`", body = ErrorResponse),
     ),
 )]
@@ -135,13 +137,24 @@ async fn stream(
         let current = match change {
             Change::State(s) => s,
             Change::Gone => return Some(NOT_FOUND),
-            Change::Resync | Change::MinutesUpdated { .. } => {
-                match read(state, &viewer, task_id).await {
-                    Ok(Some(current)) => current,
-                    Ok(None) => return Some(NOT_FOUND),
-                    Err(close) => return Some(close),
+            // Not a change of state: said as it is, and the state stays.
+            Change::MinutesUpdated { version, author } => {
+                let event = MinutesUpdatedEvent::new(task_id, version, author);
+                let text = serde_json::to_string(&event).expect("events serialize");
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return None;
                 }
+                // The first event is always a state, so `last` is set.
+                let Some(unchanged) = last.clone() else {
+                    return Some(SERVER_ERROR);
+                };
+                unchanged
             }
+            Change::Resync => match read(state, &viewer, task_id).await {
+                Ok(Some(current)) => current,
+                Ok(None) => return Some(NOT_FOUND),
+                Err(close) => return Some(close),
+            },
         };
         if last.as_ref() != Some(&current) {
             let event = Event::new(task_id, current.clone());

@@ -10,6 +10,8 @@ mod auth_register;
 mod fake_openai;
 mod health;
 mod helpers;
+mod minutes_edit;
+mod minutes_revisions;
 mod openapi;
 mod people;
 mod processing_backends;
