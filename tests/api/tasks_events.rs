@@ -1,6 +1,5 @@
 //! `GET /ws`, the event socket, and losing access on task sockets. Shares
-//! are granted and revoked with SQL that publishes the access notice, as
-//! the sharing endpoints will.
+//! are granted and revoked through the sharing endpoints.
 
 use std::time::Duration;
 
@@ -12,6 +11,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::people;
 use crate::tasks_ws::{Socket, connect, expect_close, next_event, open};
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -35,32 +35,16 @@ async fn upload(browser: &Browser, name: &str) -> Uuid {
     task["task_id"].as_str().unwrap().parse().unwrap()
 }
 
-async fn grant_share(db: &PgPool, task: Uuid, grantee: Uuid, permission: &str) {
-    let mut tx = db.begin().await.unwrap();
-    sqlx::query(
-        "INSERT INTO task_shares (task_id, grantee_user_id, permission) VALUES ($1, $2, $3)
-         ON CONFLICT (task_id, grantee_user_id) DO UPDATE SET permission = $3",
-    )
-    .bind(task)
-    .bind(grantee)
-    .bind(permission)
-    .execute(&mut *tx)
-    .await
-    .unwrap();
-    minutes::tasks::notify_access(&mut tx, task).await.unwrap();
-    tx.commit().await.unwrap();
+/// The owner shares `task` through the sharing endpoint.
+async fn grant_share(owner: &Browser, task: Uuid, grantee: &str, permission: &str) {
+    let res = people::share(owner, &task.to_string(), grantee, permission).await;
+    assert_eq!(res.status(), 200);
 }
 
-async fn revoke_share(db: &PgPool, task: Uuid, grantee: Uuid) {
-    let mut tx = db.begin().await.unwrap();
-    sqlx::query("DELETE FROM task_shares WHERE task_id = $1 AND grantee_user_id = $2")
-        .bind(task)
-        .bind(grantee)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    minutes::tasks::notify_access(&mut tx, task).await.unwrap();
-    tx.commit().await.unwrap();
+/// The owner revokes the share through the sharing endpoint.
+async fn revoke_share(owner: &Browser, task: Uuid, grantee: &str) {
+    let res = people::unshare(owner, &task.to_string(), grantee).await;
+    assert_eq!(res.status(), 204);
 }
 
 async fn minutes_saved(db: &PgPool, task: Uuid, version: i32, author: &str) {
@@ -128,13 +112,13 @@ async fn the_event_socket_follows_my_own_upload_through_completion(db: PgPool) {
 async fn a_share_brings_task_shared_then_that_tasks_progress_and_minutes(db: PgPool) {
     let app = spawn_app(db).await;
     let (ann, _) = user(&app, "ann").await;
-    let (bob, bob_id) = user(&app, "bob").await;
+    let (bob, _) = user(&app, "bob").await;
     let (carol, _) = user(&app, "carol").await;
     let task = upload(&ann, "plan.txt").await;
     let mut bobs = events(&app, &bob).await;
     let mut carols = events(&app, &carol).await;
 
-    grant_share(&app.db, task, bob_id, "view").await;
+    grant_share(&ann, task, "bob", "view").await;
     expect_event(&mut bobs, "task_shared", task).await;
 
     set_progress(&app.db, task, 30).await;
@@ -145,7 +129,7 @@ async fn a_share_brings_task_shared_then_that_tasks_progress_and_minutes(db: PgP
     assert_eq!(event["version"], 2);
     assert_eq!(event["author"], "ann");
 
-    grant_share(&app.db, task, bob_id, "edit").await;
+    grant_share(&ann, task, "bob", "edit").await;
     expect_silence(&mut bobs).await;
     expect_silence(&mut carols).await;
 }
@@ -154,21 +138,23 @@ async fn a_share_brings_task_shared_then_that_tasks_progress_and_minutes(db: PgP
 async fn after_revocation_access_lost_comes_once_and_nothing_more_about_that_task(db: PgPool) {
     let app = spawn_app(db).await;
     let (ann, _) = user(&app, "ann").await;
-    let (bob, bob_id) = user(&app, "bob").await;
+    let (bob, _) = user(&app, "bob").await;
     let revoked = upload(&ann, "revoked.txt").await;
     let kept = upload(&ann, "kept.txt").await;
-    grant_share(&app.db, revoked, bob_id, "edit").await;
-    grant_share(&app.db, kept, bob_id, "view").await;
+    grant_share(&ann, revoked, "bob", "edit").await;
+    grant_share(&ann, kept, "bob", "view").await;
     let mut bobs = events(&app, &bob).await;
     let mut anns = events(&app, &ann).await;
 
-    revoke_share(&app.db, revoked, bob_id).await;
+    revoke_share(&ann, revoked, "bob").await;
     expect_event(&mut bobs, "access_lost", revoked).await;
     assert_eq!(bob.task(&revoked.to_string()).await.status(), 404);
 
     set_progress(&app.db, revoked, 50).await;
     minutes_saved(&app.db, revoked, 2, "ann").await;
-    revoke_share(&app.db, revoked, bob_id).await;
+    // Another change of who may see it: still nothing for Bob.
+    user(&app, "carol").await;
+    grant_share(&ann, revoked, "carol", "view").await;
     set_progress(&app.db, kept, 60).await;
     let event = expect_event(&mut bobs, "progress", kept).await;
     assert_eq!(event["progress"], 60);
@@ -192,14 +178,18 @@ async fn a_revocation_on_another_instance_reaches_both_sockets_on_this_one(db: P
     let one = spawn_app(db).await;
     let two = spawn_app(other_pool).await;
     let (ann, _) = user(&one, "ann").await;
-    let (bob, bob_id) = user(&one, "bob").await;
+    let (bob, _) = user(&one, "bob").await;
     let task = upload(&ann, "plan.txt").await;
-    grant_share(&two.db, task, bob_id, "view").await;
+    grant_share(&ann, task, "bob", "view").await;
     let mut bobs = events(&one, &bob).await;
     let mut watching = connect(&one, &bob, &task.to_string(), None).await.unwrap();
     assert_eq!(next_event(&mut watching).await["status"], "queued");
 
-    revoke_share(&two.db, task, bob_id).await;
+    // Ann revokes through instance two, with the same cookies.
+    let cookies = ann.cookies();
+    let csrf = ann.session().await["csrf_token"].as_str().unwrap().to_owned();
+    let ann_on_two = two.replay(cookies.sid.as_deref(), cookies.rt.as_deref(), Some(&csrf));
+    revoke_share(&ann_on_two, task, "bob").await;
     expect_event(&mut bobs, "access_lost", task).await;
     expect_close(&mut watching, 4004, "Task not found for session").await;
 }
@@ -208,17 +198,17 @@ async fn a_revocation_on_another_instance_reaches_both_sockets_on_this_one(db: P
 async fn the_task_socket_of_a_grantee_closes_4004_when_the_share_is_revoked(db: PgPool) {
     let app = spawn_app(db).await;
     let (ann, _) = user(&app, "ann").await;
-    let (bob, bob_id) = user(&app, "bob").await;
+    let (bob, _) = user(&app, "bob").await;
     let task = upload(&ann, "plan.txt").await;
-    grant_share(&app.db, task, bob_id, "edit").await;
+    grant_share(&ann, task, "bob", "edit").await;
     let mut watching = connect(&app, &bob, &task.to_string(), None).await.unwrap();
     assert_eq!(next_event(&mut watching).await["status"], "queued");
 
     // A change of permission keeps it open; losing access closes it.
-    grant_share(&app.db, task, bob_id, "view").await;
+    grant_share(&ann, task, "bob", "view").await;
     set_progress(&app.db, task, 20).await;
     assert_eq!(next_event(&mut watching).await["progress"], 20);
-    revoke_share(&app.db, task, bob_id).await;
+    revoke_share(&ann, task, "bob").await;
     expect_close(&mut watching, 4004, "Task not found for session").await;
 }
 
@@ -226,11 +216,11 @@ async fn the_task_socket_of_a_grantee_closes_4004_when_the_share_is_revoked(db: 
 async fn deleting_a_task_sends_task_deleted_to_owner_and_grantee(db: PgPool) {
     let app = spawn_app(db).await;
     let (ann, _) = user(&app, "ann").await;
-    let (bob, bob_id) = user(&app, "bob").await;
+    let (bob, _) = user(&app, "bob").await;
     let mut anns = events(&app, &ann).await;
     let task = upload(&ann, "plan.txt").await;
     expect_event(&mut anns, "progress", task).await;
-    grant_share(&app.db, task, bob_id, "view").await;
+    grant_share(&ann, task, "bob", "view").await;
     let mut bobs = events(&app, &bob).await;
 
     assert_eq!(ann.delete_task(&task.to_string()).await.status(), 204);
