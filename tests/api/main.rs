@@ -1,6 +1,7 @@
 //! The integration tests: one binary, a fresh database per test
 //! (`#[sqlx::test]`), the real server on 127.0.0.1:0, real cookies.
 
+mod access_matrix;
 mod admin_access;
 mod admin_audit;
 mod admin_users;

@@ -187,7 +187,10 @@ async fn a_revocation_on_another_instance_reaches_both_sockets_on_this_one(db: P
 
     // Ann revokes through instance two, with the same cookies.
     let cookies = ann.cookies();
-    let csrf = ann.session().await["csrf_token"].as_str().unwrap().to_owned();
+    let csrf = ann.session().await["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let ann_on_two = two.replay(cookies.sid.as_deref(), cookies.rt.as_deref(), Some(&csrf));
     revoke_share(&ann_on_two, task, "bob").await;
     expect_event(&mut bobs, "access_lost", task).await;
