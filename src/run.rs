@@ -42,6 +42,8 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             workers.stop().await;
             Ok(())
         }
+        // main prints the settings before anything connects to the database.
+        Command::Config => anyhow::bail!("`minutes config` is handled before run"),
         Command::Migrate => {
             db::migrate(&pool).await?;
             tracing::info!("migrations applied");

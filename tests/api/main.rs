@@ -4,6 +4,7 @@
 mod auth_account;
 mod auth_login;
 mod auth_register;
+mod config;
 mod fake_openai;
 mod health;
 mod helpers;
