@@ -3,7 +3,6 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use anyhow::Context as _;
 use axum::{
     Router,
     extract::{MatchedPath, Request},
@@ -48,14 +47,7 @@ impl AppState {
                 sessions.clone(),
             )?),
             sessions,
-            uploads: Arc::new(
-                storage::Uploads::new(&settings.storage.dir).with_context(|| {
-                    format!(
-                        "cannot create storage.dir {}",
-                        settings.storage.dir.display()
-                    )
-                })?,
-            ),
+            uploads: storage::Uploads::from_settings(&settings.storage)?,
             metrics: ops::Metrics::install()?,
             hub: tasks::Hub::start(db.clone()),
             settings: Arc::new(settings),

@@ -16,6 +16,7 @@ mod session_cookies;
 mod session_csrf;
 mod session_list;
 mod session_refresh;
+mod storage_s3;
 mod tasks_access;
 mod tasks_list;
 mod tasks_purge;
