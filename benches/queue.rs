@@ -33,7 +33,7 @@ use minutes::{
     config::ProcessingSettings,
     jobs::{Processor, worker},
     queue,
-    storage::FsStore,
+    storage::{FsStore, Uploads},
 };
 use sqlx::{
     PgPool,
@@ -173,7 +173,7 @@ impl Fixture {
             transcription: Default::default(),
             summarization: Default::default(),
         };
-        let uploads = Arc::new(FsStore::new(&self.store)?);
+        let uploads = Arc::new(Uploads::Fs(FsStore::new(&self.store)?));
         let processor = Arc::new(Processor::new(&settings, self.db.clone(), uploads));
         let shutdown = CancellationToken::new();
         let set = worker::spawn(processor, count, shutdown.clone());

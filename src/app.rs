@@ -3,7 +3,6 @@
 
 use std::{sync::Arc, time::Duration};
 
-use anyhow::Context as _;
 use axum::{
     Router,
     extract::{ConnectInfo, MatchedPath, Request},
@@ -61,14 +60,7 @@ impl AppState {
                 sessions.clone(),
             )?),
             sessions,
-            uploads: Arc::new(
-                storage::Uploads::new(&settings.storage.dir).with_context(|| {
-                    format!(
-                        "cannot create storage.dir {}",
-                        settings.storage.dir.display()
-                    )
-                })?,
-            ),
+            uploads: storage::Uploads::from_settings(&settings.storage)?,
             metrics: ops::Metrics::install()?,
             hub: tasks::Hub::start(db.clone()),
             settings: Arc::new(settings),

@@ -8,11 +8,15 @@ use clap::{Parser, Subcommand};
     version,
     about = "Self-hosted meeting-minutes backend",
     long_about = "Self-hosted meeting-minutes backend.\n\n\
-        Configuration comes from config/default.toml, then config/{MINUTES_ENV}.toml \
-        (MINUTES_ENV defaults to `local`), then MINUTES__SECTION__KEY environment \
-        variables and DATABASE_URL."
+        Configuration: the defaults built into the binary, then DIR/default.toml and \
+        DIR/{MINUTES_ENV}.toml (MINUTES_ENV defaults to `local`) where DIR is --config, \
+        MINUTES_CONFIG_DIR or ./config, then MINUTES__SECTION__KEY environment \
+        variables and DATABASE_URL. `minutes config` shows the result."
 )]
 pub struct Cli {
+    /// Directory holding default.toml and {MINUTES_ENV}.toml (default: ./config if present).
+    #[arg(long, global = true, value_name = "DIR", env = "MINUTES_CONFIG_DIR")]
+    pub config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -30,6 +34,8 @@ pub enum Command {
         #[command(subcommand)]
         command: SessionsCommand,
     },
+    /// Print the effective settings, secrets redacted, each with where it came from.
+    Config,
     /// Account administration.
     User {
         #[command(subcommand)]

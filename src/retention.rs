@@ -2,8 +2,11 @@
 //! feature to delete what it no longer needs — session ID records, expired
 //! or revoked series with their anonymous tasks, spent sealed refresh tokens
 //! (session), failed-login records past their throttle window (auth) — and
-//! removes the files of those tasks from the upload store. Run periodically
-//! by `serve` and once by `minutes sessions purge`.
+//! removes the files of those tasks from the upload store, then sweeps the
+//! store for orphaned files and unfinished uploads (`orphans`). Run
+//! periodically by `serve` and once by `minutes sessions purge`.
+
+mod orphans;
 
 use std::{
     sync::{
@@ -18,7 +21,7 @@ use time::OffsetDateTime;
 
 use crate::{
     auth,
-    config::SessionSettings,
+    config::Settings,
     session,
     storage::{StorageKey, UploadStore, Uploads},
 };
@@ -35,6 +38,10 @@ pub struct PurgeReport {
     pub task_files: u64,
     /// Failed-login records past their throttle window.
     pub login_attempts: u64,
+    /// Stored files no task row names, older than `storage.orphan_grace_secs`.
+    pub orphan_files: u64,
+    /// Leftovers of uploads never finished (the file store's `.part` files).
+    pub unfinished_uploads: u64,
 }
 
 /// Repeats a batched statement until a batch comes back short.
@@ -54,11 +61,8 @@ where
 }
 
 #[tracing::instrument(skip_all, err)]
-pub async fn purge(
-    db: &PgPool,
-    settings: &SessionSettings,
-    uploads: &Uploads,
-) -> sqlx::Result<PurgeReport> {
+pub async fn purge(db: &PgPool, all: &Settings, uploads: &Uploads) -> sqlx::Result<PurgeReport> {
+    let settings = &all.session;
     let now = OffsetDateTime::now_utc();
 
     let session_ids = in_batches(|| session::purge_session_ids(db, now, BATCH)).await?;
@@ -78,12 +82,17 @@ pub async fn purge(
 
     let login_attempts = in_batches(|| auth::purge_login_attempts(db, now, BATCH)).await?;
 
+    let grace = Duration::from_secs(all.storage.orphan_grace_secs);
+    let swept = orphans::sweep(db, uploads, grace).await?;
+
     let report = PurgeReport {
         session_ids,
         series,
         sealed_tokens,
         task_files: task_files.into_inner(),
         login_attempts,
+        orphan_files: swept.orphans,
+        unfinished_uploads: swept.unfinished,
     };
     tracing::info!(?report, "purge finished");
     Ok(report)
@@ -106,12 +115,13 @@ async fn remove_files(uploads: &Uploads, keys: &[String]) -> u64 {
 /// Runs `purge` every `session.purge_interval_secs` until the process ends.
 pub fn spawn_purger(
     db: PgPool,
-    settings: SessionSettings,
+    settings: &Settings,
     uploads: Arc<Uploads>,
 ) -> tokio::task::JoinHandle<()> {
+    let settings = settings.clone();
     tokio::spawn(async move {
-        let mut tick =
-            tokio::time::interval(Duration::from_secs(settings.purge_interval_secs.max(1)));
+        let interval = settings.session.purge_interval_secs.max(1);
+        let mut tick = tokio::time::interval(Duration::from_secs(interval));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

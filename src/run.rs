@@ -32,11 +32,10 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     .map_err(|e| {
                         anyhow::anyhow!("cannot listen on {}: {e}", settings.ops.metrics_addr)
                     })?;
-            let session_settings = settings.session.clone();
             let state = AppState::new(settings, pool.clone())?;
             let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
             let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
-            let purger = retention::spawn_purger(pool, session_settings, state.uploads.clone());
+            let purger = retention::spawn_purger(pool, &state.settings, state.uploads.clone());
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
             metrics.abort();
@@ -45,12 +44,14 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Worker => {
             db::migrate(&pool).await?;
-            let uploads = Arc::new(storage::Uploads::new(&settings.storage.dir)?);
+            let uploads = storage::Uploads::from_settings(&settings.storage)?;
             let workers = Workers::start(&settings, pool, uploads);
             app::shutdown_signal().await;
             workers.stop().await;
             Ok(())
         }
+        // main prints the settings before anything connects to the database.
+        Command::Config => anyhow::bail!("`minutes config` is handled before run"),
         Command::Migrate => {
             db::migrate(&pool).await?;
             tracing::info!("migrations applied");
@@ -59,16 +60,18 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Sessions {
             command: SessionsCommand::Purge,
         } => {
-            let uploads = storage::Uploads::new(&settings.storage.dir)?;
-            let report = retention::purge(&pool, &settings.session, &uploads).await?;
+            let uploads = storage::Uploads::from_settings(&settings.storage)?;
+            let report = retention::purge(&pool, &settings, &uploads).await?;
             println!(
                 "purged {} session IDs, {} series ({} task files), {} sealed tokens, \
-                 {} login attempts",
+                 {} login attempts, {} orphaned files, {} unfinished uploads",
                 report.session_ids,
                 report.series,
                 report.task_files,
                 report.sealed_tokens,
-                report.login_attempts
+                report.login_attempts,
+                report.orphan_files,
+                report.unfinished_uploads
             );
             Ok(())
         }

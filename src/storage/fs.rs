@@ -1,11 +1,12 @@
 //! The filesystem store: files in one directory (`storage.dir`), written
-//! under a temporary name and renamed into place when finished.
+//! under a temporary name (`{key}.part`) and renamed into place when finished.
 
 use std::{
     io,
     path::{Path, PathBuf},
     pin::Pin,
     task::{Context, Poll},
+    time::SystemTime,
 };
 
 use tokio::{
@@ -29,6 +30,21 @@ impl FsStore {
 
     fn path(&self, key: StorageKey) -> PathBuf {
         self.root.join(key.to_string())
+    }
+
+    /// The directory's entries last modified before `before`, with their names.
+    async fn entries_older_than(&self, before: SystemTime) -> io::Result<Vec<(String, PathBuf)>> {
+        let mut dir = tokio::fs::read_dir(&self.root).await?;
+        let mut old = Vec::new();
+        while let Some(entry) = dir.next_entry().await? {
+            let meta = entry.metadata().await?;
+            if meta.is_file() && meta.modified()? < before {
+                if let Ok(name) = entry.file_name().into_string() {
+                    old.push((name, entry.path()));
+                }
+            }
+        }
+        Ok(old)
     }
 }
 
@@ -113,5 +129,28 @@ impl UploadStore for FsStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,
         }
+    }
+
+    async fn keys_older_than(&self, before: SystemTime) -> io::Result<Vec<StorageKey>> {
+        let old = self.entries_older_than(before).await?;
+        Ok(old
+            .iter()
+            .filter_map(|(name, _)| StorageKey::parse(name).ok())
+            .collect())
+    }
+
+    /// A `.part` file still being written has a fresh modification time, so
+    /// only those of crashed processes (or killed hosts) are old.
+    async fn sweep_unfinished(&self, before: SystemTime) -> io::Result<u64> {
+        let mut removed = 0;
+        for (name, path) in self.entries_older_than(before).await? {
+            let is_part = name
+                .strip_suffix(".part")
+                .is_some_and(|stem| StorageKey::parse(stem).is_ok());
+            if is_part && tokio::fs::remove_file(&path).await.is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 }

@@ -119,10 +119,14 @@ impl TestApp {
         sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
     }
 
+    /// A handle on this app's upload store, as another process would open it.
+    pub fn uploads(&self) -> Arc<minutes::storage::Uploads> {
+        minutes::storage::Uploads::from_settings(&self.settings.storage).unwrap()
+    }
+
     /// Runs the session purge once, against this app's upload store.
     pub async fn purge(&self) -> minutes::retention::PurgeReport {
-        let uploads = minutes::storage::FsStore::new(&self.upload_dir).unwrap();
-        minutes::retention::purge(&self.db, &self.settings.session, &uploads)
+        minutes::retention::purge(&self.db, &self.settings, &self.uploads())
             .await
             .unwrap()
     }
@@ -350,7 +354,7 @@ pub struct TestWorkers {
 
 impl TestApp {
     pub fn start_workers(&self, count: usize) -> TestWorkers {
-        let uploads = Arc::new(minutes::storage::FsStore::new(&self.upload_dir).unwrap());
+        let uploads = self.uploads();
         let processor =
             minutes::jobs::Processor::new(&self.settings.processing, self.db.clone(), uploads);
         let shutdown = tokio_util::sync::CancellationToken::new();

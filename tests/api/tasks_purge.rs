@@ -1,6 +1,6 @@
 use sqlx::PgPool;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn purging_a_dead_anonymous_series_removes_its_tasks_and_their_files(db: PgPool) {
@@ -43,4 +43,25 @@ async fn purging_a_dead_anonymous_series_removes_its_tasks_and_their_files(db: P
         .unwrap();
     assert_eq!(app.stored_files(), [kept_key]);
     assert_eq!(live.media(kept_id).await.bytes().await.unwrap(), "kept");
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn the_purge_removes_orphaned_files_and_stale_partial_uploads(db: PgPool) {
+    let app = spawn_app_with(db, |s| s.storage.orphan_grace_secs = 0).await;
+    let browser = app.browser();
+    browser.session().await;
+    browser.upload_ok("kept.md", "# kept\n").await;
+    let kept = app.stored_files();
+    let orphan = uuid::Uuid::new_v4().to_string();
+    std::fs::write(app.upload_dir.join(&orphan), b"lost").unwrap();
+    std::fs::write(app.upload_dir.join(format!("{orphan}.part")), b"crashed").unwrap();
+    std::fs::write(app.upload_dir.join("notes.txt"), b"not ours").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let report = app.purge().await;
+    assert_eq!((report.orphan_files, report.unfinished_uploads), (1, 1));
+    let mut left = kept;
+    left.push("notes.txt".into());
+    left.sort();
+    assert_eq!(app.stored_files(), left);
 }

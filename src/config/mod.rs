@@ -1,0 +1,188 @@
+//! Typed settings, loaded in layers (see `sources`): the defaults embedded
+//! in the binary, then `{dir}/default.toml` and `{dir}/{MINUTES_ENV}.toml`
+//! (`local` unless set) from the config directory, then environment
+//! variables (`MINUTES__SECTION__KEY`, and `DATABASE_URL` for
+//! `database.url`), which win. Unknown keys and ill-typed values fail at
+//! start with the offending key named; `validate` holds the other rules.
+
+mod server;
+mod show;
+mod sources;
+mod validate;
+
+pub use server::{Limits, OpsSettings, ServerSettings, TrustedProxy};
+pub use show::describe;
+pub use sources::{EMBEDDED_DEFAULTS, Layers};
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Minimum length of `session.secret`: it keys the AEAD and the CSRF MAC.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub log: LogSettings,
+    pub database: DatabaseSettings,
+    pub session: SessionSettings,
+    pub auth: AuthSettings,
+    pub storage: StorageSettings,
+    pub processing: ProcessingSettings,
+    pub ops: OpsSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// Holds credentials, hence secret.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSettings {
+    pub cookie_secure: bool,
+    pub secret: Option<SecretString>,
+    pub id_ttl_secs: u64,
+    pub refresh_idle_ttl_secs: u64,
+    pub anonymous_idle_ttl_secs: u64,
+    pub refresh_absolute_ttl_secs: u64,
+    pub reuse_grace_secs: u64,
+    /// How often the background purge of expired sessions runs.
+    pub purge_interval_secs: u64,
+    /// How long expired or revoked series stay visible (e.g. for audit) before deletion.
+    pub revoked_retention_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub registration: Registration,
+    pub argon2_m_kib: u32,
+    pub argon2_t: u32,
+    pub argon2_p: u32,
+    pub max_failed_logins_per_hour: u32,
+    pub max_failed_logins_per_ip_per_hour: u32,
+    pub throttle_window_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    pub backend: StorageBackend,
+    pub dir: PathBuf,
+    pub max_upload_bytes: u64,
+    /// Stored files with no task row, and unfinished uploads, older than
+    /// this are removed by the purge; younger ones may be an upload between
+    /// its file and its row.
+    pub orphan_grace_secs: u64,
+    pub s3: S3Settings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    Fs,
+    S3,
+}
+
+/// An S3-compatible bucket. Credentials left unset come from the standard
+/// `AWS_*` environment variables (or the instance's role).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    pub bucket: Option<String>,
+    /// E.g. `http://127.0.0.1:9000` for MinIO or moto; unset means AWS.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<SecretString>,
+    /// `endpoint/bucket/key` instead of `bucket.endpoint/key`; most
+    /// self-hosted servers need it.
+    pub path_style: bool,
+    /// Objects are stored as `{prefix}/{key}`; empty for the bucket's root.
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessingSettings {
+    pub workers: usize,
+    pub transcription: BackendSettings,
+    pub summarization: BackendSettings,
+}
+
+/// An OpenAI-compatible HTTP backend; unset `base_url` means "not configured".
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendSettings {
+    pub base_url: Option<String>,
+    pub api_key: Option<SecretString>,
+    pub model: Option<String>,
+}
+
+impl Settings {
+    /// Loads the layers `Layers::discover` finds from the environment alone.
+    pub fn load() -> anyhow::Result<Self> {
+        Self::load_from(None)
+    }
+
+    /// Loads the layers with the config directory given on the command line.
+    pub fn load_from(config_dir: Option<&Path>) -> anyhow::Result<Self> {
+        Self::from_figment(Layers::discover(config_dir)?.figment())
+    }
+
+    /// The layered sources of a named directory and profile, exposed so
+    /// tests can add their own overrides on top.
+    pub fn figment(dir: impl Into<PathBuf>, env: &str) -> Figment {
+        Layers::new(dir, env).figment()
+    }
+
+    pub fn from_figment(figment: Figment) -> anyhow::Result<Self> {
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The database URL, required by every command that touches PostgreSQL.
+    pub fn database_url(&self) -> anyhow::Result<&str> {
+        self.database
+            .url
+            .as_ref()
+            .map(|u| u.expose_secret())
+            .context("invalid configuration: database.url is not set (DATABASE_URL)")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,168 @@
+//! Loading the layers: precedence, errors naming keys, redaction, and the
+//! fail-closed rules for secrets and cookies.
+
+// `Jail::expect_with` fixes its closure's error type to figment's own.
+#![allow(clippy::result_large_err)]
+use super::*;
+use figment::Jail;
+
+fn write_layers(jail: &mut Jail) {
+    jail.create_dir("config").unwrap();
+    jail.create_file(
+        "config/default.toml",
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config/default.toml"))
+            .unwrap(),
+    )
+    .unwrap();
+    jail.create_file(
+        "config/test.toml",
+        "[session]\nid_ttl_secs = 60\nsecret = \"0123456789abcdef0123456789abcdef\"\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn environment_file_overrides_defaults_and_env_vars_override_both() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        let s = Settings::from_figment(Settings::figment("config", "test")).unwrap();
+        assert_eq!(s.session.id_ttl_secs, 60, "test.toml beats default.toml");
+        assert_eq!(
+            s.session.reuse_grace_secs, 10,
+            "default.toml fills the rest"
+        );
+
+        jail.set_env("MINUTES__SESSION__ID_TTL_SECS", "5");
+        jail.set_env(
+            "MINUTES__PROCESSING__TRANSCRIPTION__BASE_URL",
+            "http://127.0.0.1:9000",
+        );
+        jail.set_env("DATABASE_URL", "postgres://u@h/db");
+        let s = Settings::from_figment(Settings::figment("config", "test")).unwrap();
+        assert_eq!(s.session.id_ttl_secs, 5, "environment beats files");
+        assert_eq!(
+            s.processing.transcription.base_url.as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(s.database_url().unwrap(), "postgres://u@h/db");
+        Ok(())
+    });
+}
+
+#[test]
+fn unknown_key_fails_naming_the_key() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        jail.set_env("MINUTES__SESSION__ID_TTL", "5");
+        let err = Settings::from_figment(Settings::figment("config", "test")).unwrap_err();
+        assert!(err.to_string().to_lowercase().contains("id_ttl"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn bad_value_fails_naming_the_key() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        jail.set_env("MINUTES__SESSION__ID_TTL_SECS", "soon");
+        let err = Settings::from_figment(Settings::figment("config", "test")).unwrap_err();
+        assert!(
+            err.to_string()
+                .to_lowercase()
+                .contains("session.id_ttl_secs"),
+            "{err}"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn start_refuses_a_missing_or_short_secret() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        jail.set_env("MINUTES__SESSION__SECRET", "short");
+        let err = Settings::from_figment(Settings::figment("config", "test")).unwrap_err();
+        assert!(err.to_string().contains("session.secret"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn secrets_are_redacted_in_debug() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        jail.set_env("DATABASE_URL", "postgres://user:hunter2@h/db");
+        let s = Settings::from_figment(Settings::figment("config", "test")).unwrap();
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(!debug.contains("0123456789abcdef"), "{debug}");
+        Ok(())
+    });
+}
+
+#[test]
+fn the_embedded_defaults_alone_load_without_any_config_directory() {
+    Jail::expect_with(|jail| {
+        // An empty directory: no ./config, no MINUTES_ENV.
+        jail.set_env(
+            "MINUTES__SESSION__SECRET",
+            "a-secret-of-more-than-32-bytes-0123",
+        );
+        let s = Settings::load().unwrap();
+        assert_eq!(s.auth.registration, Registration::Open);
+        assert_eq!(s.server.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.storage.backend, StorageBackend::Fs);
+        Ok(())
+    });
+}
+
+#[test]
+fn without_a_secret_the_error_names_the_secret_not_a_missing_field() {
+    Jail::expect_with(|_| {
+        let err = Settings::load().unwrap_err().to_string();
+        assert!(err.contains("session.secret"), "{err}");
+        assert!(!err.contains("missing field"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_config_directory_or_profile_asked_for_and_missing_is_an_error_naming_it() {
+    Jail::expect_with(|jail| {
+        let err = Settings::load_from(Some(Path::new("nowhere"))).unwrap_err();
+        assert!(err.to_string().contains("nowhere"), "{err}");
+
+        jail.set_env("MINUTES_CONFIG_DIR", "elsewhere");
+        let err = Settings::load().unwrap_err();
+        assert!(err.to_string().contains("elsewhere"), "{err}");
+
+        write_layers(jail);
+        jail.set_env("MINUTES_CONFIG_DIR", "config");
+        jail.set_env("MINUTES_ENV", "staging");
+        let err = Settings::load().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("config{}staging.toml", std::path::MAIN_SEPARATOR)),
+            "{err}"
+        );
+        jail.set_env("MINUTES_ENV", "test");
+        assert_eq!(Settings::load().unwrap().session.id_ttl_secs, 60);
+        Ok(())
+    });
+}
+
+#[test]
+fn config_files_in_parent_directories_are_not_picked_up() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        jail.create_dir("sub")?;
+        jail.change_dir("sub")?;
+        jail.set_env(
+            "MINUTES__SESSION__SECRET",
+            "a-secret-of-more-than-32-bytes-0123",
+        );
+        let s = Settings::load().unwrap();
+        assert_eq!(s.session.id_ttl_secs, 900, "../config/test.toml ignored");
+        Ok(())
+    });
+}
