@@ -16,6 +16,7 @@ mod session_csrf;
 mod session_list;
 mod session_refresh;
 mod tasks_access;
+mod tasks_cursor;
 mod tasks_list;
 mod tasks_purge;
 mod tasks_upload;
