@@ -8,6 +8,7 @@ mod fake_openai;
 mod health;
 mod helpers;
 mod openapi;
+mod processing_attempts;
 mod processing_backends;
 mod processing_pipeline;
 mod processing_queue;
