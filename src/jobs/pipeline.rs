@@ -32,6 +32,9 @@ pub struct Processor {
     /// The built-in summarizer (`minutes::summarize`). A field so a test can
     /// make a job fail in a way no input can, such as a panic.
     pub summarizer: fn(&Transcript) -> Minutes,
+    /// Which `response_format` the summarization backend accepts, learnt
+    /// once per process from its refusals.
+    pub(super) llm_format: llm::FormatSupport,
 }
 
 impl Processor {
@@ -45,6 +48,7 @@ impl Processor {
                 .build()
                 .expect("a default HTTP client builds"),
             summarizer: summarize,
+            llm_format: llm::FormatSupport::default(),
         }
     }
 }

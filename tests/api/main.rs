@@ -10,6 +10,7 @@ mod helpers;
 mod openapi;
 mod processing_attempts;
 mod processing_backends;
+mod processing_llm_answers;
 mod processing_pipeline;
 mod processing_queue;
 mod session_cookies;
