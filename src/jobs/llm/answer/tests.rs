@@ -4,13 +4,16 @@ use serde_json::json;
 
 use super::*;
 
-fn transcript() -> Transcript {
-    let segment = |text: &str| Segment {
+fn segment(text: &str) -> Segment {
+    Segment {
         start: None,
         end: None,
         speaker: None,
         text: text.into(),
-    };
+    }
+}
+
+fn transcript() -> Transcript {
     Transcript {
         title: None,
         segments: vec![
@@ -143,12 +146,6 @@ fn answers_without_minutes_are_refused() {
 
 #[test]
 fn unspaced_scripts_are_located_too() {
-    let segment = |text: &str| Segment {
-        start: None,
-        end: None,
-        speaker: None,
-        text: text.into(),
-    };
     let t = Transcript {
         title: None,
         segments: vec![
