@@ -5,6 +5,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jobs;
 pub mod listen;
 pub mod minutes;

@@ -21,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{app::AppState, config::StorageSettings};
 
+pub(crate) use cursor::Cursor;
 pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
 pub(crate) use queries::{adopt, job_input};
