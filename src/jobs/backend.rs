@@ -20,6 +20,13 @@ pub fn authorize(req: RequestBuilder, settings: &BackendSettings) -> RequestBuil
 
 /// Sends the request and returns the body of a successful answer.
 pub async fn send(req: RequestBuilder, what: &str) -> Result<String, JobError> {
+    let (status, body) = exchange(req, what).await?;
+    check(status, body, what)
+}
+
+/// Sends the request and returns its status and body, whatever the status,
+/// for callers that recover from some refusals themselves.
+pub async fn exchange(req: RequestBuilder, what: &str) -> Result<(StatusCode, String), JobError> {
     let res = req
         .send()
         .await
@@ -29,6 +36,11 @@ pub async fn send(req: RequestBuilder, what: &str) -> Result<String, JobError> {
         .text()
         .await
         .map_err(|e| JobError::Transient(format!("{what} backend answer cut short: {e}")))?;
+    Ok((status, body))
+}
+
+/// The body of a successful answer, or the failure an unsuccessful one means.
+pub fn check(status: StatusCode, body: String, what: &str) -> Result<String, JobError> {
     if status.is_success() {
         return Ok(body);
     }

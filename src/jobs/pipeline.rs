@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     config::ProcessingSettings,
-    minutes::{Format, Transcript, parse, summarize},
+    minutes::{Format, Minutes, Transcript, parse, summarize},
     queue::Claimed,
     storage::{UploadStore as _, Uploads},
     tasks::{self, JobInput, Stage, Status},
@@ -29,6 +29,12 @@ pub struct Processor {
     pub uploads: Arc<Uploads>,
     pub settings: ProcessingSettings,
     pub http: reqwest::Client,
+    /// The built-in summarizer (`minutes::summarize`). A field so a test can
+    /// make a job fail in a way no input can, such as a panic.
+    pub summarizer: fn(&Transcript) -> Minutes,
+    /// Which `response_format` the summarization backend accepts, learnt
+    /// once per process from its refusals.
+    pub(super) llm_format: llm::FormatSupport,
 }
 
 impl Processor {
@@ -41,6 +47,8 @@ impl Processor {
                 .connect_timeout(std::time::Duration::from_secs(10))
                 .build()
                 .expect("a default HTTP client builds"),
+            summarizer: summarize,
+            llm_format: llm::FormatSupport::default(),
         }
     }
 }
@@ -94,7 +102,7 @@ pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
         .map_err(internal)?;
     let minutes = match &p.settings.summarization.base_url {
         Some(base_url) => llm::summarize(p, base_url, &transcript).await?,
-        None => summarize(&transcript),
+        None => (p.summarizer)(&transcript),
     };
     Ok(Output {
         json: serde_json::to_value(&minutes).map_err(internal)?,

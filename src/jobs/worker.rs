@@ -2,9 +2,14 @@
 //! lease and records the outcome. Idle workers sleep until a `NOTIFY` on the
 //! jobs channel, the next delayed job, or a slow fallback poll. On shutdown a
 //! running job is released (its attempt does not count) for another worker.
+//! Attempts are counted when a job is claimed, so a job whose worker died
+//! before recording an outcome still uses one up; a job claimed past its
+//! limit fails its task instead of running again. A panic in a job fails its
+//! task and the worker goes on with the next one.
 
-use std::{sync::Arc, time::Duration};
+use std::{panic::AssertUnwindSafe, sync::Arc, time::Duration};
 
+use futures::FutureExt as _;
 use time::OffsetDateTime;
 use tokio::{sync::Notify, task::JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -60,6 +65,7 @@ async fn work(p: &Processor, name: &str, wakeup: &Wakeup, shutdown: &Cancellatio
         tokio::pin!(notified);
         notified.as_mut().enable();
         match queue::claim(&p.db, name, LEASE).await {
+            Ok(Some(job)) if job.attempts > job.max_attempts => give_up(p, name, &job).await,
             Ok(Some(job)) => run(p, name, job, shutdown).await,
             Ok(None) => {
                 let sleep = idle_time(p).await;
@@ -106,8 +112,14 @@ async fn run(p: &Processor, name: &str, job: Claimed, shutdown: &CancellationTok
             }
         }
     };
+    // Unwinding leaves nothing shared half-updated: the job's state is in the
+    // database, and the failure below is recorded under the lease.
+    let job_run = AssertUnwindSafe(pipeline::run(p, &job)).catch_unwind();
     let outcome = tokio::select! {
-        outcome = pipeline::run(p, &job) => outcome,
+        outcome = job_run => outcome.unwrap_or_else(|panic| {
+            tracing::error!(panic = panic_message(&*panic), "the job panicked");
+            Err(JobError::Permanent("internal error while processing".into()))
+        }),
         () = heartbeat => {
             tracing::warn!("lease lost; another worker owns the job now");
             return;
@@ -123,6 +135,32 @@ async fn run(p: &Processor, name: &str, job: Claimed, shutdown: &CancellationTok
         tracing::error!(
             error = format!("{e:#}"),
             "recording the outcome failed; the job will be retried"
+        );
+    }
+}
+
+/// The text of a panic payload (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic without a message")
+}
+
+/// Fails the task of a job claimed more often than it may run: its earlier
+/// attempts ended without an outcome, so running it again would likely end
+/// the same way.
+#[tracing::instrument(skip_all, fields(job = job.id, task_id = %job.task_id, attempt = job.attempts))]
+async fn give_up(p: &Processor, name: &str, job: &Claimed) {
+    let failure = format!(
+        "processing stopped after {} attempts; the worker may have crashed",
+        job.max_attempts
+    );
+    if let Err(e) = fail(p, name, job, &failure).await {
+        tracing::error!(
+            error = format!("{e:#}"),
+            "failing the exhausted job failed; it will be claimed again"
         );
     }
 }
@@ -156,10 +194,15 @@ async fn record(
         }
         Err(JobError::Permanent(msg)) => msg,
     };
+    fail(p, name, job, &failure).await
+}
+
+/// Removes the job and fails its task with `failure`, unless the lease was lost.
+async fn fail(p: &Processor, name: &str, job: &Claimed, failure: &str) -> anyhow::Result<()> {
     tracing::warn!(error = %failure, "task failed");
     let mut tx = p.db.begin().await?;
     if queue::finish(&mut tx, job.id, name).await? {
-        progress::fail(&mut tx, job.task_id, &failure).await?;
+        progress::fail(&mut tx, job.task_id, failure).await?;
         tx.commit().await?;
     }
     Ok(())

@@ -1,12 +1,23 @@
 //! Keyset pagination cursors for task lists: the (upload_timestamp, id) of
 //! the last task on a page, opaque to clients (base64url of `micros|uuid`).
+//! A cursor is client input: one whose instant PostgreSQL's `timestamptz`
+//! cannot hold is refused here, so it is a 400 and never a database error.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// `timestamptz`'s range in microseconds since the Unix epoch: from
+/// 4714-11-24 00:00 UTC BC (PostgreSQL's `MIN_TIMESTAMP`) up to, but not
+/// including, 294277-01-01 (`END_TIMESTAMP`), both shifted from PostgreSQL's
+/// 2000-01-01 epoch.
+const PG_MICROS: std::ops::Range<i128> = {
+    const PG_EPOCH_MICROS: i128 = 946_684_800_000_000;
+    (-211_813_488_000_000_000 + PG_EPOCH_MICROS)..(9_223_371_331_200_000_000 + PG_EPOCH_MICROS)
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Cursor {
+pub struct Cursor {
     pub upload_timestamp: OffsetDateTime,
     pub id: Uuid,
 }
@@ -22,6 +33,9 @@ impl Cursor {
         let raw = URL_SAFE_NO_PAD.decode(s).ok()?;
         let (micros, id) = std::str::from_utf8(&raw).ok()?.split_once('|')?;
         let micros: i128 = micros.parse().ok()?;
+        if !PG_MICROS.contains(&micros) {
+            return None;
+        }
         Some(Self {
             upload_timestamp: OffsetDateTime::from_unix_timestamp_nanos(micros.checked_mul(1000)?)
                 .ok()?,
@@ -49,5 +63,31 @@ mod tests {
         ] {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
         }
+    }
+
+    fn raw(micros: i128) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{micros}|{}", Uuid::nil()))
+    }
+
+    #[test]
+    fn a_cursor_postgres_cannot_store_is_refused() {
+        // 4714-11-24 BC is the first instant `timestamptz` holds.
+        let first = OffsetDateTime::new_utc(
+            time::Date::from_calendar_date(-4713, time::Month::November, 24).unwrap(),
+            time::Time::MIDNIGHT,
+        );
+        let first_micros = first.unix_timestamp_nanos() / 1000;
+        assert_eq!(first_micros, PG_MICROS.start);
+        assert!(Cursor::decode(&raw(first_micros)).is_some());
+        assert_eq!(Cursor::decode(&raw(first_micros - 1)), None);
+        let year_minus_9999 = time::macros::datetime!(-9999-01-01 0:00 UTC);
+        assert_eq!(
+            Cursor::decode(&raw(year_minus_9999.unix_timestamp_nanos() / 1000)),
+            None
+        );
+        // Year 300000, past `timestamptz`'s end, and far past it.
+        assert_eq!(Cursor::decode(&raw(9_404_592_000_000_000_000)), None);
+        assert_eq!(Cursor::decode(&raw(i128::MAX)), None);
+        assert_eq!(Cursor::decode(&raw(i128::MIN)), None);
     }
 }

@@ -28,10 +28,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{app::AppState, config::StorageSettings};
 
+pub(crate) use cursor::Cursor;
 pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
 // For the features built on task access (sharing, admin).
-pub(crate) use cursor::Cursor;
 pub(crate) use errors::{invalid_cursor, invalid_limit};
 pub(crate) use model::{Access, Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};

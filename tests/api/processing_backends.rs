@@ -161,9 +161,9 @@ async fn an_llm_that_never_answers_valid_minutes_fails_the_task(db: PgPool) {
     let (asr, asr_url) = FakeOpenAi::start().await;
     asr.reply(200, whisper_json(SEGMENTS));
     let (llm, llm_url) = FakeOpenAi::start().await;
-    let out_of_range = json!({"title": "x", "summary": [], "decisions": [{"text": "y", "segment": 99}], "action_items": []});
+    let no_minutes = json!({"answer": "I cannot help with that."});
     llm.reply(200, chat_completion("not json"))
-        .reply(200, chat_completion(&out_of_range.to_string()));
+        .reply(200, chat_completion(&no_minutes.to_string()));
     let app = app_with_asr(db, &asr_url, Some(&llm_url)).await;
     let _workers = app.start_workers(1);
     let browser = app.browser();
@@ -172,7 +172,10 @@ async fn an_llm_that_never_answers_valid_minutes_fails_the_task(db: PgPool) {
     let task = browser.finished_task(&task_id).await;
     assert_eq!(task["status"], "failed");
     assert!(
-        task["error"].as_str().unwrap().contains("segment 99"),
+        task["error"]
+            .as_str()
+            .unwrap()
+            .contains("none of the fields title, summary"),
         "{task}"
     );
     assert_eq!(llm.received().len(), 2);
