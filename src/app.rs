@@ -48,6 +48,7 @@ pub struct AppState {
     pub accounts: Arc<auth::Accounts>,
     pub uploads: Arc<storage::Uploads>,
     pub hub: Arc<tasks::Hub>,
+    pub sockets: Arc<tasks::Slots>,
 }
 
 impl AppState {
@@ -63,6 +64,10 @@ impl AppState {
             uploads: storage::Uploads::from_settings(&settings.storage)?,
             metrics: ops::Metrics::install()?,
             hub: tasks::Hub::start(db.clone()),
+            sockets: tasks::Slots::new(
+                settings.server.max_sockets_per_session,
+                settings.server.max_sockets,
+            ),
             settings: Arc::new(settings),
             db,
         })

@@ -21,6 +21,10 @@ pub struct ServerSettings {
     pub body_idle_timeout_secs: u64,
     /// The most a request's headers may take, in bytes.
     pub max_header_bytes: usize,
+    /// WebSockets one session series may hold open on an instance.
+    pub max_sockets_per_session: usize,
+    /// WebSockets an instance holds open in all.
+    pub max_sockets: usize,
 }
 
 /// What a slow or oversized client may hold, from `ServerSettings`.

@@ -12,7 +12,6 @@ use axum::{
     response::Response,
 };
 use serde::Serialize;
-use time::OffsetDateTime;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -22,21 +21,21 @@ use super::{
     Viewer,
     hub::Notice,
     queries,
+    sockets::{Close, Deadline, MAX_CLIENT_MESSAGE, REVOKED, SERVER_ERROR},
     watchlist::{Step, Watchlist},
-    ws::{self, MAX_CLIENT_MESSAGE, REVOKED, SERVER_ERROR},
+    ws,
 };
 use crate::{
     app::AppState,
     error::ErrorResponse,
-    session::{self, MaybeSession, SessionContext},
+    session::{MaybeSession, SessionContext},
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(events))
 }
 
-const NO_SESSION: (u16, &str) = (4001, "No session");
-const EXPIRED: (u16, &str) = (4001, "Session expired");
+const NO_SESSION: Close = (4001, "No session");
 
 /// `{"type": "minutes_updated"}`: a new version of a task's minutes.
 #[derive(Debug, Serialize, ToSchema)]
@@ -131,7 +130,10 @@ async fn events(
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |mut socket| async move {
             let close = match ctx {
-                Some(ctx) => stream(&state, &ctx, &mut socket).await,
+                Some(ctx) => match state.sockets.acquire(ctx.series_id) {
+                    Ok(_slot) => stream(&state, &ctx, &mut socket).await,
+                    Err(close) => Some(close),
+                },
                 // A browser cannot read an HTTP refusal of an upgrade, only
                 // a close code: upgrade, then say why.
                 None => Some(NO_SESSION),
@@ -148,11 +150,7 @@ async fn events(
 
 /// Sends events until the session ends or the client leaves; returns the
 /// close frame to send, if any.
-async fn stream(
-    state: &AppState,
-    ctx: &SessionContext,
-    socket: &mut WebSocket,
-) -> Option<(u16, &'static str)> {
+async fn stream(state: &AppState, ctx: &SessionContext, socket: &mut WebSocket) -> Option<Close> {
     let viewer = Viewer::from(ctx);
     // Subscribed before the first read, so no notice slips between.
     let mut sub = state.hub.firehose(viewer.series_id);
@@ -160,7 +158,7 @@ async fn stream(
         Ok(rows) => Watchlist::new(&viewer, rows),
         Err(e) => return Some(failed(&e)),
     };
-    let mut expires_at = ctx.refresh_expires_at;
+    let mut deadline = Deadline::new(viewer.series_id, viewer.series_ends);
     loop {
         let step = tokio::select! {
             received = sub.notices.recv() => match received {
@@ -169,17 +167,7 @@ async fn stream(
                 Err(RecvError::Closed) => return Some(SERVER_ERROR),
             },
             _ = sub.revoked.recv() => return Some(REVOKED),
-            () = sleep_until(expires_at) => {
-                // Other requests of the browser may have extended the series.
-                match session::live_until(&state.db, viewer.series_id).await {
-                    Ok(Some(later)) if later > OffsetDateTime::now_utc() => {
-                        expires_at = later;
-                        Step::Ignore
-                    }
-                    Ok(_) => return Some(EXPIRED),
-                    Err(e) => return Some(failed(&e)),
-                }
-            }
+            close = deadline.passed(&state.db) => return Some(close),
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
                 // Client messages other than close are ignored.
@@ -224,12 +212,7 @@ async fn reload(
     Ok(list.checked(&ids, rows))
 }
 
-fn failed(e: &sqlx::Error) -> (u16, &'static str) {
+fn failed(e: &sqlx::Error) -> Close {
     tracing::error!(error = %e, "event socket cannot read the database");
     SERVER_ERROR
-}
-
-async fn sleep_until(at: OffsetDateTime) {
-    let left = at - OffsetDateTime::now_utc();
-    tokio::time::sleep(left.try_into().unwrap_or_default()).await;
 }

@@ -17,6 +17,7 @@ mod retry;
 mod revisions;
 mod routes;
 mod sniff;
+mod sockets;
 mod topics;
 mod upload;
 mod viewer;
@@ -31,6 +32,7 @@ use crate::{app::AppState, config::StorageSettings};
 pub(crate) use cursor::Cursor;
 pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
+pub use sockets::Slots;
 // For the features built on task access (sharing, admin).
 pub(crate) use errors::{invalid_cursor, invalid_limit};
 pub(crate) use model::{Access, Right, Task, TaskRow};

@@ -8,6 +8,7 @@ use axum::{
     http::request::Parts,
 };
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
@@ -28,6 +29,9 @@ use crate::{
 pub(crate) struct Viewer {
     pub series_id: Uuid,
     pub user_id: Option<Uuid>,
+    /// When the caller's series ends, unless it is extended meanwhile: a
+    /// socket stays open no longer.
+    pub series_ends: OffsetDateTime,
 }
 
 impl From<&SessionContext> for Viewer {
@@ -35,6 +39,7 @@ impl From<&SessionContext> for Viewer {
         Self {
             series_id: ctx.series_id,
             user_id: ctx.user_id,
+            series_ends: ctx.refresh_expires_at,
         }
     }
 }

@@ -207,6 +207,7 @@ mod tests {
         let viewer = Viewer {
             series_id: Uuid::new_v4(),
             user_id: Some(user),
+            series_ends: time::OffsetDateTime::now_utc(),
         };
         (Watchlist::new(&viewer, rows), user)
     }

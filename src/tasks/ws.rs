@@ -21,6 +21,7 @@ use super::{
     hub::{Change, TaskState},
     model::TaskRow,
     queries,
+    sockets::{Close, Deadline, MAX_CLIENT_MESSAGE, REVOKED, SERVER_ERROR},
 };
 use crate::{app::AppState, error::ErrorResponse};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -29,13 +30,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(watch))
 }
 
-const NOT_FOUND: (u16, &str) = (4004, "Task not found for session");
-pub(super) const REVOKED: (u16, &str) = (4001, "Session revoked");
-const FINISHED: (u16, &str) = (1000, "Task finished");
-pub(super) const SERVER_ERROR: (u16, &str) = (1011, "Internal error");
-
-/// Client messages are ignored; a task socket accepts only small ones.
-pub(super) const MAX_CLIENT_MESSAGE: usize = 4096;
+const NOT_FOUND: Close = (4004, "Task not found for session");
+const FINISHED: Close = (1000, "Task finished");
 
 /// A WebSocket message of `GET /ws/{task_id}` (and of `GET /ws`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -101,7 +97,10 @@ async fn watch(
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .on_upgrade(move |mut socket| async move {
             let close = match (viewer, task_id) {
-                (Some(viewer), Some(task_id)) => stream(&state, viewer, task_id, &mut socket).await,
+                (Some(viewer), Some(task_id)) => match state.sockets.acquire(viewer.series_id) {
+                    Ok(_slot) => stream(&state, viewer, task_id, &mut socket).await,
+                    Err(close) => Some(close),
+                },
                 _ => Some(NOT_FOUND),
             };
             if let Some((code, reason)) = close {
@@ -121,7 +120,7 @@ async fn stream(
     viewer: Viewer,
     task_id: Uuid,
     socket: &mut WebSocket,
-) -> Option<(u16, &'static str)> {
+) -> Option<Close> {
     // Only a caller who may see the task gets a subscription (no channel
     // for ids they cannot see); the state is read again once subscribed, so
     // no change slips between.
@@ -131,6 +130,7 @@ async fn stream(
         Err(close) => return Some(close),
     }
     let mut sub = state.hub.subscribe(task_id, viewer.series_id);
+    let mut deadline = Deadline::new(viewer.series_id, viewer.series_ends);
     let mut last: Option<TaskState> = None;
     let mut change = Change::Resync;
     loop {
@@ -175,6 +175,7 @@ async fn stream(
                     Err(RecvError::Closed) => return Some(SERVER_ERROR),
                 },
                 _ = sub.revoked.recv() => return Some(REVOKED),
+                close = deadline.passed(&state.db) => return Some(close),
                 msg = socket.recv() => match msg {
                     Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
                     // Client messages other than close are ignored.
@@ -190,7 +191,7 @@ async fn read(
     state: &AppState,
     viewer: &Viewer,
     task_id: Uuid,
-) -> Result<Option<TaskState>, (u16, &'static str)> {
+) -> Result<Option<TaskState>, Close> {
     match queries::get(&state.db, viewer, task_id).await {
         Ok(row) => Ok(row.map(TaskState::from)),
         Err(e) => {

@@ -23,6 +23,7 @@ mod processing_pipeline;
 mod processing_queue;
 mod security_client_ip;
 mod security_limits;
+mod security_sockets;
 mod security_tokens;
 mod session_cookies;
 mod session_csrf;
