@@ -144,6 +144,14 @@ pub struct AuthSettings {
     pub argon2_p: u32,
     pub max_failed_logins_per_hour: u32,
     pub max_failed_logins_per_ip_per_hour: u32,
+    /// Failures a browser with a device cookie may make before the cookie
+    /// stops exempting it from the account's and the IP's counters.
+    pub max_failed_logins_per_device_per_hour: u32,
+    pub max_registrations_per_ip_per_hour: u32,
+    /// Callers that may wait for a password-hashing thread before the rest
+    /// are answered 503 `busy`; unset: 32 per core.
+    #[serde(default)]
+    pub max_hash_queue: Option<usize>,
     pub throttle_window_secs: u64,
 }
 
@@ -211,11 +219,14 @@ impl Settings {
         let auth = &self.auth;
         if auth.max_failed_logins_per_hour == 0
             || auth.max_failed_logins_per_ip_per_hour == 0
+            || auth.max_failed_logins_per_device_per_hour == 0
+            || auth.max_registrations_per_ip_per_hour == 0
             || auth.throttle_window_secs == 0
         {
             bail!(
                 "invalid configuration: auth.max_failed_logins_per_hour, \
-                 auth.max_failed_logins_per_ip_per_hour and auth.throttle_window_secs must be positive"
+                 auth.max_failed_logins_per_ip_per_hour, auth.max_failed_logins_per_device_per_hour, \
+                 auth.max_registrations_per_ip_per_hour and auth.throttle_window_secs must be positive"
             );
         }
         if self.session.id_ttl_secs == 0 {

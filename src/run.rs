@@ -15,7 +15,7 @@ use crate::{
     config::Settings,
     db,
     jobs::{Processor, worker},
-    ops, retention, storage,
+    ops, retention, session, storage,
 };
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -33,12 +33,15 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                         anyhow::anyhow!("cannot listen on {}: {e}", settings.ops.metrics_addr)
                     })?;
             let session_settings = settings.session.clone();
+            let sealed_sweep =
+                session::spawn_sealed_token_sweep(pool.clone(), session_settings.clone());
             let state = AppState::new(settings, pool.clone())?;
             let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
             let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
             let purger = retention::spawn_purger(pool, session_settings, state.uploads.clone());
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
+            sealed_sweep.abort();
             metrics.abort();
             workers.stop().await;
             served
