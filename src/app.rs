@@ -57,7 +57,7 @@ impl AppState {
         Ok(Self {
             accounts: Arc::new(auth::Accounts::new(
                 db.clone(),
-                &settings.auth,
+                &settings,
                 sessions.clone(),
             )?),
             sessions,

@@ -26,6 +26,9 @@ pub enum ApiError {
     Validation(BTreeMap<String, Vec<String>>),
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
+    /// The server is at capacity for this kind of work (e.g. password hashing).
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -58,6 +61,7 @@ impl ApiError {
             Self::Client { status, .. } => *status,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -137,6 +141,16 @@ impl IntoResponse for ApiError {
                     StatusCode::TOO_MANY_REQUESTS,
                     "too_many_attempts",
                     "too many attempts; try again later",
+                );
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                res
+            }
+            Self::Busy { retry_after_secs } => {
+                let mut res = error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "the server is busy; try again shortly",
                 );
                 res.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));

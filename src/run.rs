@@ -15,7 +15,7 @@ use crate::{
     config::Settings,
     db,
     jobs::{Processor, worker},
-    ops, retention, storage,
+    ops, retention, session, storage,
 };
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -32,12 +32,15 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     .map_err(|e| {
                         anyhow::anyhow!("cannot listen on {}: {e}", settings.ops.metrics_addr)
                     })?;
+            let sealed_sweep =
+                session::spawn_sealed_token_sweep(pool.clone(), settings.session.clone());
             let state = AppState::new(settings, pool.clone())?;
             let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
             let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
             let purger = retention::spawn_purger(pool, &state.settings, state.uploads.clone());
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
+            sealed_sweep.abort();
             metrics.abort();
             workers.stop().await;
             served

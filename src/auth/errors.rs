@@ -1,11 +1,13 @@
 //! The auth feature's error codes, listed once, and `AccountError`, the typed
 //! failure of the `Accounts` flows, which turns into the API's error body.
-//! `too_many_attempts` and `validation_failed` are rendered by
-//! `crate::error` (`ApiError::Throttled`, `ApiError::Validation`), shared with
-//! other features; their constants here are checked against it.
+//! `too_many_attempts`, `busy` and `validation_failed` are rendered by
+//! `crate::error` (`ApiError::Throttled`, `ApiError::Busy`,
+//! `ApiError::Validation`), shared with other features; their constants here
+//! are checked against it.
 
 use validator::ValidationErrors;
 
+use super::hash_pool::HashError;
 use crate::error::ApiError;
 
 /// 401: unknown user, wrong password or disabled account alike.
@@ -22,6 +24,10 @@ pub const REGISTRATION_CLOSED: &str = "registration_closed";
 pub const NOT_AUTHENTICATED: &str = "not_authenticated";
 /// 422: the body's fields fail their rules; `fields` names each.
 pub const VALIDATION_FAILED: &str = "validation_failed";
+/// 503, with `Retry-After`: the password-hashing queue is full.
+pub const BUSY: &str = "busy";
+/// How long a client told `busy` should wait: a hash takes well under that.
+const BUSY_RETRY_AFTER_SECS: u64 = 1;
 
 /// Why an account flow did not go through.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +36,8 @@ pub enum AccountError {
     InvalidCredentials,
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
+    #[error("the password hashing queue is full")]
+    Busy,
     #[error("registration is closed")]
     RegistrationClosed,
     #[error("log in first")]
@@ -48,6 +56,15 @@ impl From<sqlx::Error> for AccountError {
     }
 }
 
+impl From<HashError> for AccountError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy => Self::Busy,
+            HashError::Failed(e) => e.into(),
+        }
+    }
+}
+
 impl From<anyhow::Error> for AccountError {
     fn from(e: anyhow::Error) -> Self {
         Self::Other(e.into())
@@ -63,6 +80,9 @@ impl From<AccountError> for ApiError {
             AccountError::TooManyAttempts { retry_after_secs } => {
                 ApiError::Throttled { retry_after_secs }
             }
+            AccountError::Busy => ApiError::Busy {
+                retry_after_secs: BUSY_RETRY_AFTER_SECS,
+            },
             AccountError::RegistrationClosed => {
                 ApiError::forbidden(REGISTRATION_CLOSED, "registration is closed")
             }
@@ -99,5 +119,6 @@ mod tests {
         assert_eq!(code_of(throttled.into()).await, TOO_MANY_ATTEMPTS);
         let invalid = AccountError::Invalid(ValidationErrors::new());
         assert_eq!(code_of(invalid.into()).await, VALIDATION_FAILED);
+        assert_eq!(code_of(AccountError::Busy.into()).await, BUSY);
     }
 }

@@ -1,12 +1,13 @@
 //! `POST /api/auth/login`: the HTTP side of `Accounts::login`, which holds
 //! the flow (throttle, one password verification whatever the account's
 //! state, a new series owned by the user, adoption of the old series' tasks).
+//! A success also gives the browser a device cookie for the account.
 
-use axum::{Json, extract::State};
+use axum::{Json, extract::State, http::HeaderMap};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::users::User;
+use super::{device_cookie::SetDeviceCookie, users::User};
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
@@ -36,23 +37,29 @@ struct LoginBody {
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`busy`: the password-hashing queue is full, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
 )]
 #[tracing::instrument(skip_all)]
 async fn login(
     State(state): State<AppState>,
     handle: SessionHandle,
+    headers: HeaderMap,
     Json(body): Json<LoginBody>,
-) -> Result<Json<User>> {
+) -> Result<(SetDeviceCookie, Json<User>)> {
+    let devices = state.accounts.devices();
     let (user, ctx, issued) = state
         .accounts
         .login(
             &body.username,
             &body.password,
+            devices.read(&headers),
             &handle.client(),
             handle.current().as_ref(),
         )
         .await?;
     handle.issue(ctx, issued);
-    Ok(Json(user))
+    // A fresh device id at each login: whatever the old one failed is moot.
+    Ok((devices.set(user.id), Json(user)))
 }

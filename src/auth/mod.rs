@@ -1,15 +1,23 @@
 //! Accounts and login: users with argon2id passwords, registration, login
 //! that upgrades the browser's session to a new series owned by the user,
-//! logout, password changes, and throttling of failed logins. The flows live
-//! in `Accounts` (`accounts.rs`); the handlers only carry HTTP to it.
+//! logout, password changes, throttling of failed logins and registrations,
+//! and device cookies that keep an attacked account's known browsers
+//! logging in. The flows live in `Accounts` (`accounts.rs` and its
+//! neighbours); the handlers only carry HTTP to it.
 
 mod accounts;
+mod admission;
+mod device_cookie;
 pub mod errors;
 mod extract;
 mod hash_pool;
 mod identity;
 mod login;
+mod login_flow;
+#[cfg(test)]
+mod login_race;
 mod password;
+mod password_change;
 mod register;
 mod routes;
 mod session_routes;
@@ -21,8 +29,10 @@ use uuid::Uuid;
 use crate::{app::AppState, error::Result, session::SessionContext};
 
 pub use accounts::{Accounts, SignedIn};
+pub use device_cookie::{Device, DeviceCookies};
 pub use errors::AccountError;
 pub use extract::CurrentUser;
+pub use hash_pool::HashError;
 pub use password::{Hasher, Password};
 pub use register::{NewAccount, create_user};
 pub use routes::router;

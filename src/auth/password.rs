@@ -1,7 +1,7 @@
 //! Passwords: the `Password` policy (12–128 characters, checked before any
 //! hashing) and the `Hasher`, which runs argon2id on the dedicated, lower
-//! priority threads of a `HashPool` — a login flood queues for CPU there
-//! instead of starving every other request.
+//! priority threads of a `HashPool` — a login flood queues for CPU there,
+//! within a bound, instead of starving every other request.
 
 use std::num::NonZeroUsize;
 
@@ -14,10 +14,13 @@ use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 use validator::ValidationError;
 
-use super::hash_pool::HashPool;
+use super::hash_pool::{HashError, HashPool};
 use crate::config::AuthSettings;
 
 const MIN_CHARS: usize = 12;
+/// Callers that may wait for a hashing thread, per thread, unless
+/// `auth.max_hash_queue` says otherwise.
+const DEFAULT_QUEUE_PER_THREAD: usize = 32;
 pub const MAX_CHARS: usize = 128;
 
 /// A password that meets the policy; redacted in `Debug`.
@@ -66,30 +69,41 @@ impl Hasher {
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let dummy = hash_with(&argon2, "no one has this password", &mut Vec::new())?;
         let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        let max_waiting = auth
+            .max_hash_queue
+            .unwrap_or(DEFAULT_QUEUE_PER_THREAD * cores);
         Ok(Self {
             argon2,
-            pool: HashPool::new(cores)?,
+            pool: HashPool::new(cores, max_waiting)?,
             dummy,
         })
     }
 
     /// A PHC string of `password` under the configured parameters.
-    pub async fn hash(&self, password: &Password) -> anyhow::Result<String> {
+    pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
         let (secret, argon2) = (password.0.clone(), self.argon2.clone());
-        self.pool
+        let hashed = self
+            .pool
             .run(move |memory| hash_with(&argon2, secret.expose_secret(), memory))
-            .await?
+            .await?;
+        Ok(hashed?)
+    }
+
+    /// How many argon2 runs (hashes and verifications) have started.
+    pub fn runs(&self) -> u64 {
+        self.pool.started()
     }
 
     /// Checks a login's password against a stored PHC string. A password
     /// longer than any we accept cannot match and is not hashed at all.
-    pub async fn verify(&self, password: &str, phc: &str) -> anyhow::Result<Verdict> {
+    pub async fn verify(&self, password: &str, phc: &str) -> Result<Verdict, HashError> {
         if char_count(password) > MAX_CHARS {
             return Ok(Verdict::Wrong);
         }
         let (password, phc) = (SecretString::from(password), phc.to_owned());
         let wanted = self.argon2.params().clone();
-        self.pool
+        let verdict: anyhow::Result<Verdict> = self
+            .pool
             .run(move |memory| {
                 let hash = PasswordHash::new(&phc).map_err(|e| anyhow!("stored hash: {e}"))?;
                 Ok(if matches(&hash, password.expose_secret(), memory)? {
@@ -100,12 +114,13 @@ impl Hasher {
                     Verdict::Wrong
                 })
             })
-            .await?
+            .await?;
+        Ok(verdict?)
     }
 
     /// Spends one verification, as for a real account, for a login that
     /// fails anyway.
-    pub async fn verify_dummy(&self, password: &str) -> anyhow::Result<()> {
+    pub async fn verify_dummy(&self, password: &str) -> Result<(), HashError> {
         self.verify(password, &self.dummy).await.map(drop)
     }
 }
@@ -204,6 +219,9 @@ mod tests {
             argon2_p: 1,
             max_failed_logins_per_hour: 1,
             max_failed_logins_per_ip_per_hour: 1,
+            max_failed_logins_per_device_per_hour: 1,
+            max_registrations_per_ip_per_hour: 1,
+            max_hash_queue: None,
             throttle_window_secs: 1,
         }
     }

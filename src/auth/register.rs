@@ -12,6 +12,7 @@ use uuid::Uuid;
 use validator::ValidationErrors;
 
 use super::{
+    device_cookie::SetDeviceCookie,
     identity::{Email, Username},
     password::{Hasher, Password},
     users::{self, NewUser, Role, User},
@@ -54,6 +55,11 @@ impl Account {
             }),
             _ => Err(errors),
         }
+    }
+
+    /// Fails with the 409 the insert would give if the name or email is taken.
+    pub(super) async fn ensure_free(&self, db: &PgPool) -> Result<()> {
+        users::ensure_free(db, &self.username, self.email.as_ref()).await
     }
 
     /// Inserts the account and its `user_registered` event.
@@ -109,6 +115,10 @@ struct RegisterBody {
         (status = 403, description = "`registration_closed`, `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 409, description = "`username_taken` or `email_taken`", body = ErrorResponse),
         (status = 422, description = "`validation_failed`, naming each bad field in `fields`", body = ErrorResponse),
+        (status = 429, description = "`too_many_attempts`: too many registrations from this address, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`busy`: the password-hashing queue is full, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
 )]
 #[tracing::instrument(skip_all)]
@@ -116,7 +126,7 @@ async fn register(
     State(state): State<AppState>,
     handle: SessionHandle,
     Json(body): Json<RegisterBody>,
-) -> Result<(StatusCode, Json<User>)> {
+) -> Result<(StatusCode, SetDeviceCookie, Json<User>)> {
     let (user, ctx, issued) = state
         .accounts
         .register(
@@ -128,7 +138,8 @@ async fn register(
         )
         .await?;
     handle.issue(ctx, issued);
-    Ok((StatusCode::CREATED, Json(user)))
+    let device = state.accounts.devices().set(user.id);
+    Ok((StatusCode::CREATED, device, Json(user)))
 }
 
 /// What `minutes user create` asks for.
@@ -150,6 +161,7 @@ pub async fn create_user(
 ) -> anyhow::Result<User> {
     let account = Account::parse(&new.username, new.email.as_deref(), new.password)
         .map_err(|errors| anyhow::anyhow!("invalid {}", describe(&errors)))?;
+    account.ensure_free(db).await?;
     let hash = Hasher::new(auth)?.hash(&account.password).await?;
     let roles: &[Role] = if new.admin {
         &[Role::Admin, Role::Member]

@@ -3,7 +3,11 @@
 //! with their account: who am I, log out, change my password. The flows
 //! themselves are `Accounts`'.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -88,6 +92,8 @@ struct PasswordChange {
         (status = 422, description = "`validation_failed`: `new_password` is not 12–128 characters", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`busy`: the password-hashing queue is full, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -95,6 +101,7 @@ async fn change_password(
     State(state): State<AppState>,
     handle: SessionHandle,
     user: CurrentUser,
+    headers: HeaderMap,
     Json(body): Json<PasswordChange>,
 ) -> Result<StatusCode> {
     let (ctx, issued) = state
@@ -103,6 +110,7 @@ async fn change_password(
             user.id,
             &body.current_password,
             body.new_password,
+            state.accounts.devices().read(&headers),
             &handle.client(),
             &user.session,
         )

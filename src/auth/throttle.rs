@@ -1,31 +1,64 @@
-//! Login throttling. Failed password checks are counted in `login_attempts`
-//! per account (the lowercase username tried, whether or not it exists) and
-//! per client IP, over `auth.throttle_window_secs`; in PostgreSQL, so every
-//! instance sees the same counts. The check runs before argon2, so a
-//! throttled guesser costs no CPU. A success forgets the account's failures
-//! but not the IP's: one valid account must not reset a guessing IP.
+//! Throttling of password checks and registrations, in `login_attempts`, so
+//! every instance sees the same counts. An attempt is counted *before* its
+//! argon2 run: `claim` checks each of its counters against its limit and
+//! inserts one row per counter in a short transaction of its own, under a
+//! per-counter advisory lock, so N concurrent guesses count N and at most
+//! the limit get through. A successful check `release`s its rows; a failed
+//! one leaves them to count until their window ends. A throttled attempt
+//! costs a few queries and no CPU.
 
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
-use crate::config::AuthSettings;
-
-/// The keys one login attempt counts against.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    account: Option<String>,
-    ip: Option<String>,
+/// What a counter counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Failed password checks for one username (whether or not it exists).
+    Account,
+    /// Failed password checks from one client IP (IPv6: its /64).
+    Ip,
+    /// Failed password checks from one known browser (its device cookie).
+    Device,
+    /// Registrations from one client IP.
+    Register,
 }
 
-impl Attempt {
-    /// `account` should be a valid username: only those can own an account,
-    /// and a bounded key keeps the index sane.
-    pub fn new(account: Option<&str>, ip: Option<String>) -> Self {
-        Self {
-            account: account.map(str::to_lowercase),
-            ip: ip.map(|ip| ip_key(&ip)),
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Ip => "ip",
+            Self::Device => "device",
+            Self::Register => "register",
         }
     }
+}
+
+/// One key an attempt counts against, with the most rows it may have in the
+/// window before attempts on it are refused.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Counter {
+    scope: Scope,
+    key: String,
+    limit: u32,
+}
+
+impl Counter {
+    pub fn new(scope: Scope, key: &str, limit: u32) -> Self {
+        let key = match scope {
+            Scope::Ip | Scope::Register => ip_key(key),
+            Scope::Account => key.to_lowercase(),
+            Scope::Device => key.to_owned(),
+        };
+        Self { scope, key, limit }
+    }
+}
+
+/// The rows one attempt added; `release` them when it turns out not to be a
+/// failure.
+#[derive(Debug, Default)]
+pub struct Claim {
+    ids: Vec<i64>,
 }
 
 /// An IPv6 client is counted by its /64: one host usually has a whole /64
@@ -41,61 +74,90 @@ fn ip_key(ip: &str) -> String {
     }
 }
 
-/// Seconds until the attempt may be made, if either key has reached its
-/// limit: until its limit-th newest failure leaves the window.
+/// Counts an attempt against every counter, or — when any counter is at its
+/// limit — counts nothing and answers the seconds until its limit-th newest
+/// row leaves the window.
 #[tracing::instrument(skip_all, err)]
-pub async fn retry_after(
+pub async fn claim(
     db: &PgPool,
-    attempt: &Attempt,
-    auth: &AuthSettings,
-) -> sqlx::Result<Option<u64>> {
-    let secs = sqlx::query_scalar!(
-        r#"SELECT max(ceil(extract(epoch FROM expires_at - now())))::bigint FROM (
-               (SELECT expires_at FROM login_attempts
-                WHERE scope = 'account' AND key = $1 AND expires_at > now()
-                ORDER BY expires_at DESC OFFSET $2 LIMIT 1)
-               UNION ALL
-               (SELECT expires_at FROM login_attempts
-                WHERE scope = 'ip' AND key = $3 AND expires_at > now()
-                ORDER BY expires_at DESC OFFSET $4 LIMIT 1)
-           ) AS limit_reached"#,
-        attempt.account,
-        i64::from(auth.max_failed_logins_per_hour) - 1,
-        attempt.ip,
-        i64::from(auth.max_failed_logins_per_ip_per_hour) - 1,
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(secs.map(|s| s.max(1).unsigned_abs()))
-}
+    counters: &[Counter],
+    window_secs: u64,
+) -> sqlx::Result<Result<Claim, u64>> {
+    let mut counters = counters.to_vec();
+    // One order for every caller, so two attempts never wait on each other's locks.
+    counters.sort();
+    counters.dedup();
+    let scopes: Vec<&str> = counters.iter().map(|c| c.scope.as_str()).collect();
+    let keys: Vec<&str> = counters.iter().map(|c| c.key.as_str()).collect();
+    let limits: Vec<i64> = counters.iter().map(|c| i64::from(c.limit)).collect();
 
-/// Counts a failed password check against both keys.
-#[tracing::instrument(skip_all, err)]
-pub async fn record_failure(
-    conn: &mut PgConnection,
-    attempt: &Attempt,
-    auth: &AuthSettings,
-) -> sqlx::Result<()> {
-    sqlx::query!(
+    let mut tx = db.begin().await?;
+    for (scope, key) in scopes.iter().zip(&keys) {
+        sqlx::query!(
+            "SELECT pg_advisory_xact_lock(hashtextextended('login_attempts/' || $1 || '/' || $2, 0))",
+            scope,
+            key,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(secs) = retry_after(&mut tx, &scopes, &keys, &limits).await? {
+        return Ok(Err(secs.max(1).unsigned_abs()));
+    }
+    let ids = sqlx::query_scalar!(
         "INSERT INTO login_attempts (scope, key, expires_at)
          SELECT scope, key, now() + make_interval(secs => $3)
-         FROM (VALUES ('account', $1::text), ('ip', $2::text)) AS keys (scope, key)
-         WHERE key IS NOT NULL",
-        attempt.account,
-        attempt.ip,
-        auth.throttle_window_secs as f64,
+         FROM unnest($1::text[], $2::text[]) AS c (scope, key)
+         RETURNING id",
+        &scopes as &[&str],
+        &keys as &[&str],
+        window_secs as f64,
     )
-    .execute(conn)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
+    Ok(Ok(Claim { ids }))
+}
+
+/// The largest wait among the counters at their limit, if any is.
+async fn retry_after(
+    conn: &mut PgConnection,
+    scopes: &[&str],
+    keys: &[&str],
+    limits: &[i64],
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        r#"SELECT max(ceil(extract(epoch FROM (
+                   SELECT a.expires_at FROM login_attempts a
+                   WHERE a.scope = c.scope AND a.key = c.key AND a.expires_at > now()
+                   ORDER BY a.expires_at DESC OFFSET c.lim - 1 LIMIT 1) - now())))::bigint
+           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS c (scope, key, lim)"#,
+        scopes as &[&str],
+        keys as &[&str],
+        limits,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Uncounts an attempt that was not a failure (a success, or one refused
+/// before its check ran).
+#[tracing::instrument(skip_all, err)]
+pub async fn release(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM login_attempts WHERE id = ANY($1)", &claim.ids)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
-/// Forgets the account's failures after a successful login.
+/// Forgets every failure of a counter's key, e.g. an account's after its
+/// owner logged in.
 #[tracing::instrument(skip_all, err)]
-pub async fn forget_account(conn: &mut PgConnection, attempt: &Attempt) -> sqlx::Result<()> {
+pub async fn forget(conn: &mut PgConnection, counter: &Counter) -> sqlx::Result<()> {
     sqlx::query!(
-        "DELETE FROM login_attempts WHERE scope = 'account' AND key = $1",
-        attempt.account,
+        "DELETE FROM login_attempts WHERE scope = $1 AND key = $2",
+        counter.scope.as_str(),
+        counter.key,
     )
     .execute(conn)
     .await?;

@@ -2,6 +2,7 @@
 //! shows it. `citext` columns are read and written as `text` (sqlx's macros
 //! do not know the type); comparisons stay case-insensitive in PostgreSQL.
 
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
@@ -11,7 +12,7 @@ use super::{
     errors,
     identity::{Email, Username},
 };
-use crate::error::{OnConstraint as _, Result};
+use crate::error::{ApiError, OnConstraint as _, Result};
 
 /// An account as the API shows it (README, "Accounts").
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -146,14 +147,66 @@ pub async fn credentials(db: &PgPool, by: Lookup<'_>) -> sqlx::Result<Option<Cre
     .await
 }
 
-#[tracing::instrument(skip(db, hash), err)]
-pub async fn set_password_hash(db: impl PgExecutor<'_>, id: Uuid, hash: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1",
+/// Fails with the 409 the insert would give, before any hashing is spent on
+/// a name or email that is taken. The unique constraints stay the real guard
+/// against two registrations racing for one name.
+#[tracing::instrument(skip_all, err)]
+pub async fn ensure_free(db: &PgPool, username: &Username, email: Option<&Email>) -> Result<()> {
+    let taken = sqlx::query!(
+        r#"SELECT EXISTS(SELECT 1 FROM users WHERE username = $1::text::citext) AS "username!",
+                  EXISTS(SELECT 1 FROM users WHERE email = $2::text::citext) AS "email!""#,
+        username.as_str(),
+        email.map(Email::as_str),
+    )
+    .fetch_one(db)
+    .await?;
+    let conflict = |code, message: &str| ApiError::new(StatusCode::CONFLICT, code, message);
+    if taken.username {
+        return Err(conflict(errors::USERNAME_TAKEN, "this username is taken"));
+    }
+    if taken.email {
+        return Err(conflict(
+            errors::EMAIL_TAKEN,
+            "this email is already registered",
+        ));
+    }
+    Ok(())
+}
+
+/// The stored hash, read under a share lock held until the caller's
+/// transaction ends: a password change cannot commit in between, so what
+/// the caller compares is what stays true until it commits.
+#[tracing::instrument(skip(conn), err)]
+pub async fn password_hash_for_share(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        "SELECT password_hash FROM users WHERE id = $1 FOR SHARE",
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Replaces the hash only if it is still `old`: a rehash or change based on
+/// a hash that was replaced meanwhile must not write an old password back.
+/// Whether it replaced it.
+#[tracing::instrument(skip(db, old, new), err)]
+pub async fn replace_password_hash(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    old: &str,
+    new: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE users SET password_hash = $3, updated_at = now()
+         WHERE id = $1 AND password_hash = $2",
         id,
-        hash
+        old,
+        new,
     )
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }

@@ -91,6 +91,14 @@ pub struct AuthSettings {
     pub argon2_p: u32,
     pub max_failed_logins_per_hour: u32,
     pub max_failed_logins_per_ip_per_hour: u32,
+    /// Failures a browser with a device cookie may make before the cookie
+    /// stops exempting it from the account's and the IP's counters.
+    pub max_failed_logins_per_device_per_hour: u32,
+    pub max_registrations_per_ip_per_hour: u32,
+    /// Callers that may wait for a password-hashing thread before the rest
+    /// are answered 503 `busy`; unset: 32 per core.
+    #[serde(default)]
+    pub max_hash_queue: Option<usize>,
     pub throttle_window_secs: u64,
 }
 

@@ -29,10 +29,12 @@ use uuid::Uuid;
 pub use cookie::CookieNames;
 pub use manage_session::{CurrentSession, MaybeSession, SessionHandle, manage_session};
 pub use origin::{CSRF_HEADER, guard_origin};
-pub use purge::{PurgedSeries, purge_sealed_tokens, purge_series, purge_session_ids};
+pub use purge::{
+    PurgedSeries, purge_sealed_tokens, purge_series, purge_session_ids, spawn_sealed_token_sweep,
+};
 pub use refresh::{RefreshFailure, Refreshed};
 pub use refresh_pair_expiration::{RefreshPairExpiration, SeriesDeadlines};
-pub use refresh_token::RefreshToken;
+pub use refresh_token::{RefreshToken, derive as derive_key};
 pub use routes::router;
 pub use service::Sessions;
 pub use session_expiration::SessionExpiration;

@@ -5,6 +5,8 @@
 //! purges; each statement touches at most `limit` rows so none holds locks
 //! for long.
 
+use std::time::Duration;
+
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -76,4 +78,33 @@ pub async fn purge_sealed_tokens(
     .execute(db)
     .await
     .map(|r| r.rows_affected())
+}
+
+/// Runs `purge_sealed_tokens` every `session.reuse_grace_secs` (at least
+/// every second) until the process ends: the general purge runs every few
+/// minutes, far coarser than a window of seconds.
+pub fn spawn_sealed_token_sweep(
+    db: PgPool,
+    settings: SessionSettings,
+) -> tokio::task::JoinHandle<()> {
+    const BATCH: i64 = 1000;
+    tokio::spawn(async move {
+        let every = Duration::from_secs(settings.reuse_grace_secs.max(1));
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            loop {
+                let now = OffsetDateTime::now_utc();
+                match purge_sealed_tokens(&db, &settings, now, BATCH).await {
+                    Ok(n) if n == BATCH as u64 => continue,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sealed token sweep failed; will retry");
+                        break;
+                    }
+                }
+            }
+        }
+    })
 }

@@ -2,7 +2,9 @@
 //! - the current token rotates: new session ID, new refresh token;
 //! - the previous token within `session.reuse_grace_secs` of the rotation gets
 //!   exactly the pair already issued (concurrent tabs, a lost response) and
-//!   mints nothing — the new token was kept sealed under `session.secret`;
+//!   mints nothing — the new token was kept sealed under `session.secret`,
+//!   and only that long: a refresh after the window clears it, and
+//!   `purge::spawn_sealed_token_sweep` clears the others;
 //! - any other token of the series is theft: the whole series is revoked;
 //! - a series whose user is disabled does not rotate (treated as expired).
 
@@ -63,8 +65,17 @@ impl Sessions {
             return Ok(Refreshed::Failed(RefreshFailure::Unknown));
         }
         let now = OffsetDateTime::now_utc();
+        let in_grace = row
+            .rotated_at
+            .is_some_and(|at| now - at <= self.reuse_grace);
+        // Whatever this refresh comes to, a sealed token past its window goes
+        // now rather than at the next sweep.
+        if row.pending_token_sealed.is_some() && !in_grace {
+            session_series::clear_sealed(&mut tx, row.id).await?;
+        }
         // A disabled account's series is over, as if it had expired.
         if row.expires_at() <= now || row.user_disabled {
+            tx.commit().await?;
             return Ok(Refreshed::Failed(RefreshFailure::Expired));
         }
 
@@ -100,9 +111,6 @@ impl Sessions {
             return Ok(Refreshed::Rotated(ctx, issued));
         }
 
-        let in_grace = row
-            .rotated_at
-            .is_some_and(|at| now - at <= self.reuse_grace);
         if token.matches(row.previous_token_hash.as_deref()) && in_grace {
             return Ok(match self.replay(&row) {
                 Some((ctx, issued)) => Refreshed::Replayed(ctx, issued),

@@ -73,7 +73,9 @@ pub struct Keys {
     token: [u8; 32],
 }
 
-fn derive(secret: &[u8], purpose: &str) -> [u8; 32] {
+/// A key for one purpose, derived from `session.secret`; other features
+/// (the device cookies) derive theirs here too, each under its own purpose.
+pub fn derive(secret: &[u8], purpose: &str) -> [u8; 32] {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(purpose.as_bytes());
     mac.finalize().into_bytes().into()

@@ -174,6 +174,19 @@ impl Selector {
     }
 }
 
+/// Forgets the sealed copy of the current refresh token once its grace
+/// window is over: past it nothing may replay the token, so nothing may keep it.
+#[tracing::instrument(skip(conn), err)]
+pub async fn clear_sealed(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE session_series SET pending_token_sealed = NULL WHERE id = $1",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Revokes the selected live series: hashes cleared, live session ID records
 /// deleted, so their cookies stop working on the very next request.
 /// Returns the ids revoked.

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub base: Url,
     pub db: PgPool,
     pub settings: Settings,
+    /// The running service's state, for counters a test reads directly.
+    pub state: AppState,
     /// This app's own upload store, removed when the test ends.
     pub upload_dir: PathBuf,
 }
@@ -74,11 +76,12 @@ pub async fn spawn_app_with(db: PgPool, tweak: impl FnOnce(&mut Settings)) -> Te
         tweak(s);
     });
     let state = AppState::new(settings.clone(), db.clone()).unwrap();
-    tokio::spawn(app::serve(listener, state, std::future::pending()));
+    tokio::spawn(app::serve(listener, state.clone(), std::future::pending()));
     TestApp {
         base: format!("http://{addr}").parse().unwrap(),
         db,
         settings,
+        state,
         upload_dir,
     }
 }

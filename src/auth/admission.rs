@@ -1,0 +1,162 @@
+//! The throttle gate of the `Accounts` flows: which counters an attempt
+//! claims before its argon2 run, and what a refused or failed attempt
+//! leaves in the audit log. A browser with a device cookie for the account
+//! it asks about claims only its own device counter; past that counter's
+//! limit, or without such a cookie, an attempt claims the account's and
+//! the IP's counters as before.
+
+use std::future::Future;
+
+use super::{
+    accounts::{Accounts, Outcome},
+    device_cookie::Device,
+    errors::AccountError,
+    hash_pool::HashError,
+    throttle::{self, Claim, Counter, Scope},
+};
+use crate::{audit, session::ClientMeta};
+
+/// Why a password check failed: for the audit log, never for the client.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Failure {
+    UnknownUser,
+    WrongPassword,
+    Disabled,
+    /// The password matched a hash that was replaced before the flow could
+    /// commit (a password change won the race).
+    Superseded,
+}
+
+impl Failure {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::UnknownUser => "unknown_user",
+            Self::WrongPassword => "wrong_password",
+            Self::Disabled => "disabled",
+            Self::Superseded => "password_changed",
+        }
+    }
+}
+
+/// A password check allowed to run, counted in advance.
+#[derive(Debug)]
+pub(super) struct Admitted {
+    pub claim: Claim,
+    /// Admitted on a device cookie for this account: its failures count
+    /// against the device, and its success leaves the account's counter alone.
+    pub trusted: bool,
+}
+
+impl Accounts {
+    /// Claims the attempt's counters or fails — audited — with 429.
+    /// `device` must already be known to belong to the account asked about.
+    pub(super) async fn admit(
+        &self,
+        account: Option<&str>,
+        client: &ClientMeta,
+        device: Option<&Device>,
+        caller: &audit::Actor,
+    ) -> Outcome<Admitted> {
+        let window = self.settings.throttle_window_secs;
+        if let Some(device) = device {
+            let own = Counter::new(
+                Scope::Device,
+                &device.id,
+                self.settings.max_failed_logins_per_device_per_hour,
+            );
+            // Past its own limit a known browser is just another browser.
+            if let Ok(claim) = throttle::claim(&self.db, &[own], window).await? {
+                return Ok(Admitted {
+                    claim,
+                    trusted: true,
+                });
+            }
+        }
+        let counters: Vec<Counter> = account
+            .map(|a| Counter::new(Scope::Account, a, self.settings.max_failed_logins_per_hour))
+            .into_iter()
+            .chain(client.ip.as_deref().map(|ip| {
+                Counter::new(
+                    Scope::Ip,
+                    ip,
+                    self.settings.max_failed_logins_per_ip_per_hour,
+                )
+            }))
+            .collect();
+        match throttle::claim(&self.db, &counters, window).await? {
+            Ok(claim) => Ok(Admitted {
+                claim,
+                trusted: false,
+            }),
+            Err(retry_after_secs) => {
+                let mut conn = self.db.acquire().await?;
+                audit::record(
+                    &mut conn,
+                    audit::Kind::LoginFailed,
+                    caller,
+                    account,
+                    serde_json::json!({ "reason": "throttled" }),
+                )
+                .await?;
+                Err(AccountError::TooManyAttempts { retry_after_secs })
+            }
+        }
+    }
+
+    /// Counts a registration from the client's IP, or fails with 429.
+    pub(super) async fn admit_registration(&self, client: &ClientMeta) -> Outcome<Claim> {
+        let counters: Vec<Counter> = client
+            .ip
+            .as_deref()
+            .map(|ip| {
+                Counter::new(
+                    Scope::Register,
+                    ip,
+                    self.settings.max_registrations_per_ip_per_hour,
+                )
+            })
+            .into_iter()
+            .collect();
+        throttle::claim(&self.db, &counters, self.settings.throttle_window_secs)
+            .await?
+            .map_err(|retry_after_secs| AccountError::TooManyAttempts { retry_after_secs })
+    }
+
+    /// Runs an admitted argon2 job; if it does not run to a result (the
+    /// queue is full, or it failed) the attempt is uncounted, as no
+    /// password was checked.
+    pub(super) async fn spend<T>(
+        &self,
+        claim: &Claim,
+        job: impl Future<Output = Result<T, HashError>>,
+    ) -> Outcome<T> {
+        match job.await {
+            Ok(done) => Ok(done),
+            Err(e) => {
+                let mut conn = self.db.acquire().await?;
+                throttle::release(&mut conn, claim).await?;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Audits a failed password check, already counted by its claim; the
+    /// failure is always `InvalidCredentials`.
+    pub(super) async fn reject<T>(
+        &self,
+        subject: Option<&str>,
+        caller: &audit::Actor,
+        failure: Failure,
+    ) -> Outcome<T> {
+        let mut conn = self.db.acquire().await?;
+        audit::record(
+            &mut conn,
+            audit::Kind::LoginFailed,
+            caller,
+            subject,
+            serde_json::json!({ "reason": failure.as_str() }),
+        )
+        .await?;
+        Err(AccountError::InvalidCredentials)
+    }
+}

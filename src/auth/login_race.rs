@@ -1,0 +1,124 @@
+//! Issue 11, item 4, stepped through deterministically: a login verifies
+//! the old password, a password change commits, and only then does the
+//! login try to commit. It must be refused, leave no live series for the
+//! old password, and its rehash must not write the old password back.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{AccountError, Accounts, NewAccount, create_user, password::Verdict};
+use crate::{
+    config::Settings,
+    session::{ClientMeta, Sessions},
+};
+
+const OLD: &str = "correct horse battery";
+const NEW: &str = "a brand new passphrase";
+
+fn settings(tweak: impl FnOnce(&mut Settings)) -> Settings {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/config");
+    let mut settings = Settings::from_figment(Settings::figment(dir, "test")).unwrap();
+    tweak(&mut settings);
+    settings
+}
+
+async fn user(db: &PgPool, settings: &Settings) -> Uuid {
+    let new = NewAccount {
+        username: "ada".into(),
+        email: None,
+        password: OLD.into(),
+        admin: false,
+    };
+    create_user(db, &settings.auth, new).await.unwrap().id
+}
+
+fn accounts(db: &PgPool, settings: &Settings) -> Accounts {
+    let sessions = Arc::new(Sessions::new(settings, db.clone()).unwrap());
+    Accounts::new(db.clone(), settings, sessions).unwrap()
+}
+
+async fn live_series(db: &PgPool, user_id: Uuid) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM session_series WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+/// Logs in as a fresh browser would, stopping after the password check;
+/// then the owner, in another browser, changes the password.
+async fn verified_then_changed(accounts: &Accounts, user_id: Uuid) -> super::login_flow::Verified {
+    let client = ClientMeta::default();
+    let owner = accounts
+        .sessions
+        .start(Some(user_id), &client)
+        .await
+        .unwrap()
+        .0;
+    let verified = accounts
+        .verify_login("ada", OLD, None, &client, None)
+        .await
+        .unwrap();
+    accounts
+        .change_password(user_id, OLD, NEW.into(), None, &client, &owner)
+        .await
+        .unwrap();
+    verified
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn a_login_that_verified_the_old_password_fails_after_a_password_change(db: PgPool) {
+    let settings = settings(|_| {});
+    let user_id = user(&db, &settings).await;
+    let accounts = accounts(&db, &settings);
+    let verified = verified_then_changed(&accounts, user_id).await;
+
+    let finished = accounts
+        .finish_login(verified, OLD, &ClientMeta::default(), None)
+        .await;
+    assert!(
+        matches!(finished, Err(AccountError::InvalidCredentials)),
+        "{finished:?}"
+    );
+    assert_eq!(
+        live_series(&db, user_id).await,
+        1,
+        "only the series the password change gave its browser"
+    );
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn an_outdated_hash_rehash_does_not_write_the_old_password_back(db: PgPool) {
+    // The account's hash predates stronger parameters, so the login rehashes.
+    let weak = settings(|_| {});
+    let user_id = user(&db, &weak).await;
+    let strong = settings(|s| s.auth.argon2_t = 2);
+    let accounts = accounts(&db, &strong);
+    let verified = verified_then_changed(&accounts, user_id).await;
+
+    let finished = accounts
+        .finish_login(verified, OLD, &ClientMeta::default(), None)
+        .await;
+    assert!(
+        matches!(finished, Err(AccountError::InvalidCredentials)),
+        "{finished:?}"
+    );
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts.hasher.verify(OLD, &stored).await.unwrap(),
+        Verdict::Wrong
+    );
+    assert!(matches!(
+        accounts.hasher.verify(NEW, &stored).await.unwrap(),
+        Verdict::Right { .. }
+    ));
+    assert_eq!(live_series(&db, user_id).await, 1);
+}

@@ -1,0 +1,80 @@
+//! `Accounts::change_password`: the current password is checked and
+//! throttled like a login (a device cookie for this account exempts it from
+//! the account's and IP's counters), and the new hash replaces only the
+//! hash that was checked, so two changes racing cannot both win.
+
+use uuid::Uuid;
+use validator::ValidationErrors;
+
+use super::{
+    accounts::{Accounts, Outcome, actor},
+    admission::Failure,
+    device_cookie::Device,
+    errors::AccountError,
+    password::{Password, Verdict},
+    throttle,
+    users::{self, Lookup},
+};
+use crate::{
+    audit,
+    session::{ClientMeta, Issued, Selector, SessionContext},
+};
+
+impl Accounts {
+    /// Changes a logged-in user's password, given the current one. Every
+    /// series of the user is revoked, the browser's own included, and the
+    /// browser gets a new pair: whoever else held a session, or the old
+    /// cookies, is out.
+    pub async fn change_password(
+        &self,
+        user_id: Uuid,
+        current_password: &str,
+        new_password: String,
+        device: Option<Device>,
+        client: &ClientMeta,
+        current: &SessionContext,
+    ) -> Outcome<(SessionContext, Issued)> {
+        let new = Password::parse(new_password).map_err(|e| {
+            let mut errors = ValidationErrors::new();
+            errors.add("new_password", e);
+            AccountError::Invalid(errors)
+        })?;
+        let account = users::credentials(&self.db, Lookup::Id(user_id))
+            .await?
+            .ok_or(AccountError::NotAuthenticated)?;
+        let name = Some(account.username.as_str());
+        let caller = actor(client, Some(current));
+        let device = device.filter(|d| d.user_id == user_id);
+        let admitted = self.admit(name, client, device.as_ref(), &caller).await?;
+        let check = self.hasher.verify(current_password, &account.password_hash);
+        if self.spend(&admitted.claim, check).await? == Verdict::Wrong {
+            return self.reject(name, &caller, Failure::WrongPassword).await;
+        }
+        let hash = self.spend(&admitted.claim, self.hasher.hash(&new)).await?;
+
+        let mut tx = self.db.begin().await?;
+        if !users::replace_password_hash(&mut *tx, user_id, &account.password_hash, &hash).await? {
+            tx.rollback().await?;
+            return self.reject(name, &caller, Failure::Superseded).await;
+        }
+        let every_series = Selector::all_of_user(user_id, None);
+        self.sessions
+            .revoke_in(&mut tx, every_series, "password_changed", &caller)
+            .await?;
+        let (ctx, issued) = self
+            .sessions
+            .start_in(&mut tx, Some(user_id), client)
+            .await?;
+        throttle::release(&mut tx, &admitted.claim).await?;
+        audit::record(
+            &mut tx,
+            audit::Kind::PasswordChanged,
+            &caller,
+            name,
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((ctx, issued))
+    }
+}
