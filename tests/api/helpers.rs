@@ -26,6 +26,8 @@ pub struct TestApp {
     pub base: Url,
     pub db: PgPool,
     pub settings: Settings,
+    /// The running instance's state, to look inside it (its session cache).
+    pub state: AppState,
     /// This app's own upload store, removed when the test ends.
     pub upload_dir: PathBuf,
 }
@@ -74,8 +76,9 @@ pub async fn spawn_app_with(db: PgPool, tweak: impl FnOnce(&mut Settings)) -> Te
         tweak(s);
     });
     let state = AppState::new(settings.clone(), db.clone()).unwrap();
-    tokio::spawn(app::serve(listener, state, std::future::pending()));
+    tokio::spawn(app::serve(listener, state.clone(), std::future::pending()));
     TestApp {
+        state,
         base: format!("http://{addr}").parse().unwrap(),
         db,
         settings,

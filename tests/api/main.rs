@@ -20,6 +20,7 @@ mod processing_queue;
 mod security_client_ip;
 mod security_limits;
 mod security_tokens;
+mod session_cache;
 mod session_cookies;
 mod session_csrf;
 mod session_list;
