@@ -73,6 +73,8 @@ pub struct SessionSettings {
     pub purge_interval_secs: u64,
     /// How long expired or revoked series stay visible (e.g. for audit) before deletion.
     pub revoked_retention_secs: u64,
+    /// Serve valid session records from memory (see `session::SessionCache`).
+    pub cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -6,6 +6,8 @@
 //! `start_session` on the routes that may start a series, `refresh` holds the
 //! rotation protocol.
 
+mod cache;
+mod cache_health;
 mod client_ip;
 mod cookie;
 pub mod errors;
@@ -26,6 +28,7 @@ use time::{Duration, OffsetDateTime};
 use tower_sessions::session::Id;
 use uuid::Uuid;
 
+pub use cache::SessionCache;
 pub use cookie::CookieNames;
 pub use manage_session::{CurrentSession, MaybeSession, SessionHandle, manage_session};
 pub use origin::{CSRF_HEADER, guard_origin};

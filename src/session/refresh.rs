@@ -101,6 +101,9 @@ impl Sessions {
             )
             .await?;
             tx.commit().await?;
+            // The superseded session ID leaves this instance's cache before
+            // the answer; other instances drop it on the rotation's NOTIFY.
+            self.forget(&[row.id], false);
             metrics::counter!("session_rotations_total").increment(1);
             let issued = Issued {
                 session_id,
@@ -131,12 +134,13 @@ impl Sessions {
             serde_json::json!({ "user_agent": client.user_agent }),
         )
         .await?;
-        session_series::revoke(
+        let revoked = session_series::revoke(
             &mut tx,
             session_series::Selector::series(row.id),
             "refresh_token_reused",
         )
         .await?;
+        self.forget(&revoked, true);
         tx.commit().await?;
         metrics::counter!("session_refresh_reuse_total").increment(1);
         tracing::warn!(series_id = %row.id, "superseded refresh token presented; series revoked");

@@ -1,5 +1,8 @@
-//! The session service held in `AppState`: loads a session ID record (one
-//! round trip), starts series, writes session records, revokes.
+//! The session service held in `AppState`: loads a session ID record (from
+//! the session cache, else one round trip), starts series, writes session
+//! records, revokes.
+
+use std::sync::Arc;
 
 use secrecy::ExposeSecret;
 use sqlx::{PgConnection, PgPool};
@@ -10,7 +13,8 @@ use uuid::Uuid;
 
 use super::{
     ClientMeta, Issued, RefreshPairExpiration, Selector, SessionContext, SessionExpiration,
-    cookie::CookieNames, refresh_token::Keys, secs, session_id, session_series,
+    cache::SessionCache, cache_health, cookie::CookieNames, refresh_token::Keys, secs, session_id,
+    session_series,
 };
 use crate::{audit, config::Settings};
 
@@ -24,6 +28,8 @@ pub struct Sessions {
     /// How long the previous refresh token still gets the pair already issued.
     pub(super) reuse_grace: Duration,
     pub cookies: CookieNames,
+    /// `None` when `session.cache` is off.
+    cache: Option<Arc<SessionCache>>,
 }
 
 impl Sessions {
@@ -33,7 +39,13 @@ impl Sessions {
             .secret
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("session.secret is not set"))?;
+        let cache = settings.session.cache.then(|| {
+            let cache = Arc::new(SessionCache::new());
+            cache_health::start(&cache, db.clone());
+            cache
+        });
         Ok(Self {
+            cache,
             store: PostgresStore::new(db.clone()),
             db,
             keys: Keys::derive(secret.expose_secret().as_bytes()),
@@ -44,11 +56,37 @@ impl Sessions {
         })
     }
 
-    /// Looks up a session ID cookie: one round trip. Unknown, expired, revoked
-    /// or malformed IDs all yield `None`.
-    #[tracing::instrument(skip_all, err)]
+    /// Looks up a session ID cookie: from memory when cached, else one round
+    /// trip. Unknown, expired, revoked or malformed IDs all yield `None`.
     pub async fn load(&self, cookie: &str) -> anyhow::Result<Option<SessionContext>> {
-        session_id::load(&self.store, cookie).await
+        let Ok(id) = cookie.parse::<Id>() else {
+            return Ok(None);
+        };
+        let Some(cache) = &self.cache else {
+            return session_id::load(&self.store, &id).await;
+        };
+        if let Some(ctx) = cache.get(id.0) {
+            return Ok(Some(ctx));
+        }
+        let ticket = cache.ticket();
+        let loaded = session_id::load(&self.store, &id).await?;
+        if let Some(ctx) = &loaded {
+            cache.insert(ticket, id.0, ctx);
+        }
+        Ok(loaded)
+    }
+
+    /// The session cache, when `session.cache` is on.
+    pub fn cache(&self) -> Option<&SessionCache> {
+        self.cache.as_deref()
+    }
+
+    /// Drops these series from this instance's cache; `block` while the
+    /// revocation has not committed yet (see `SessionCache::forget_series`).
+    pub(super) fn forget(&self, series: &[Uuid], block: bool) {
+        if let Some(cache) = &self.cache {
+            cache.forget_series(series, block);
+        }
     }
 
     /// Writes a fresh session ID record for a series in the caller's
@@ -161,6 +199,9 @@ impl Sessions {
         actor: &audit::Actor,
     ) -> anyhow::Result<Vec<Uuid>> {
         let revoked = session_series::revoke(conn, selector, reason).await?;
+        // Before the caller commits and answers; other instances drop them
+        // on the NOTIFY the revocation sends.
+        self.forget(&revoked, true);
         for id in &revoked {
             audit::record(
                 conn,

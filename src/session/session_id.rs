@@ -37,16 +37,10 @@ fn generate() -> Id {
     Id(i128::from_le_bytes(random()))
 }
 
-/// Looks up a session ID cookie. Unknown, expired, revoked or malformed IDs
-/// all yield `None` — a client-chosen ID is never adopted.
-pub(super) async fn load(
-    store: &PostgresStore,
-    cookie: &str,
-) -> anyhow::Result<Option<SessionContext>> {
-    let Ok(id) = cookie.parse::<Id>() else {
-        return Ok(None);
-    };
-    let Some(record) = store.load(&id).await? else {
+/// Looks up a session ID. Unknown, expired or revoked IDs all yield `None`
+/// — a client-chosen ID is never adopted.
+pub(super) async fn load(store: &PostgresStore, id: &Id) -> anyhow::Result<Option<SessionContext>> {
+    let Some(record) = store.load(id).await? else {
         return Ok(None);
     };
     let Some(data) = record.data.get(RECORD_KEY) else {

@@ -13,6 +13,10 @@ use super::{ClientMeta, refresh_pair_expiration::SeriesDeadlines};
 /// instance can close that series' WebSockets.
 pub const REVOKED_CHANNEL: &str = "session_revoked";
 
+/// `NOTIFY` channel carrying the id of each series that rotated, so every
+/// instance's session cache drops the superseded session ID.
+pub const SUPERSEDED_CHANNEL: &str = "session_superseded";
+
 #[derive(Debug)]
 pub struct SeriesRow {
     pub id: Uuid,
@@ -100,8 +104,9 @@ pub struct Rotation<'a> {
     pub client: &'a ClientMeta,
 }
 
-/// Moves the current hash to previous, installs the new pair and deletes the
-/// superseded session ID record.
+/// Moves the current hash to previous, installs the new pair, deletes the
+/// superseded session ID record and tells the other instances' caches, in
+/// one statement.
 #[tracing::instrument(skip_all, fields(series_id = %r.id), err)]
 pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::Result<()> {
     sqlx::query!(
@@ -120,8 +125,10 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
                    user_agent = $6,
                    ip = $7::text::inet
                WHERE id = $1
+           )           , deleted AS (
+               DELETE FROM tower_sessions.session WHERE id = (SELECT current_session_id FROM old)
            )
-           DELETE FROM tower_sessions.session WHERE id = (SELECT current_session_id FROM old)"#,
+           SELECT pg_notify($9, $1::text)"#,
         r.id,
         r.token_hash,
         r.token_sealed,
@@ -130,6 +137,7 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
         r.client.user_agent,
         r.client.ip,
         r.rotated_at,
+        SUPERSEDED_CHANNEL,
     )
     .execute(conn)
     .await?;

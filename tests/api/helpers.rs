@@ -26,7 +26,8 @@ pub struct TestApp {
     pub base: Url,
     pub db: PgPool,
     pub settings: Settings,
-    /// The running service's state, for counters a test reads directly.
+    /// The running instance's state, to look inside it (counters, its
+    /// session cache).
     pub state: AppState,
     /// This app's own upload store, removed when the test ends.
     pub upload_dir: PathBuf,

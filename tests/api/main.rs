@@ -28,6 +28,7 @@ mod security_login_throttle;
 mod security_sealed_token;
 mod security_sockets;
 mod security_tokens;
+mod session_cache;
 mod session_cookies;
 mod session_csrf;
 mod session_list;
