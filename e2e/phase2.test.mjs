@@ -58,6 +58,8 @@ test("sharing with edit: the grantee sees the task and edits it while the owner'
   // The owner did nothing: the new title arrives over the event socket.
   await o.getByRole("heading", { name: "Billing launch review" }).waitFor({ timeout: 10000 });
   await o.getByText(`${granteeName} just saved version 2; it is shown now.`).waitFor();
+  // What the README shows: one screen of the product at work (docs/screenshot.png).
+  await o.screenshot({ path: shotPath("task-live-update") });
   assert.deepEqual(o.errors, []);
   assert.deepEqual(g.errors, []);
 });
@@ -186,6 +188,23 @@ test("an admin disables a user, who is signed out and cannot log in", async () =
   } finally {
     await admin.context.close();
   }
+});
+
+test("the sharing dialog works from the keyboard and gives focus back", async () => {
+  const o = owner.page;
+  await o.goto(`/${taskHref}`);
+  const share = o.locator(".toolbar").getByRole("button", { name: "Share" });
+  await share.focus();
+  await o.keyboard.press("Enter");
+  const dialog = o.locator("dialog");
+  // Focus starts in the username field, and the focus ring shows.
+  assert.equal(await o.evaluate(() => document.activeElement?.getAttribute("name")), "username");
+  await o.keyboard.press("Tab");
+  const ring = await o.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(ring, "none", "the focused control shows a focus ring");
+  await o.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  assert.equal(await share.evaluate((el) => el === document.activeElement), true, "focus is back on Share");
 });
 
 test("at 360 px the editor, the sharing dialog and the admin page do not scroll sideways", async () => {

@@ -58,15 +58,15 @@ async function usersSection(el) {
   await load();
 }
 
-/** @param {import("../api.js").AdminUser} u @param {() => void} reload */
+/** @param {import("../api.js").AdminUser} u @param {() => Promise<void>} reload */
 function userItem(u, reload) {
   const admin = u.roles.includes("admin");
   const me = state.user && state.user.id === u.id;
   const act = async (fn, done) => {
     try {
       await fn();
+      await reload();
       notify(done);
-      reload();
     } catch (e) {
       notify(describeError(e), "error");
     }
