@@ -43,8 +43,11 @@ export async function person(browser, { locale = "en-US", width = 1100 } = {}) {
   return { context, page };
 }
 
+/** Where a screenshot called `name` goes. */
+export const shotPath = (name) => join(SHOTS, `${name}.png`);
+
 export async function shot(page, name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: shotPath(name), fullPage: true });
 }
 
 /** A transcript the built-in summarizer turns into minutes. */

@@ -6,7 +6,6 @@
 // Every endpoint the app calls is in ENDPOINTS, and requests are built only
 // from it: a Rust test (tests/api/web.rs) checks each entry against
 // `/api/openapi.json`, so a contract change that breaks the app fails a test.
-// Entries marked `phase2` are not in the document yet and are skipped.
 
 /**
  * @typedef {{id: string, username: string, email: string|null, roles: string[], created_at: string}} User
@@ -14,15 +13,19 @@
  * @typedef {{task_id: string, filename: string, content_type: string, size_bytes: number,
  *   status: "queued"|"processing"|"completed"|"failed", stage: string|null, progress: number,
  *   error: string|null, upload_timestamp: string, updated_at: string,
- *   access: "owner"|"edit"|"view", owner: {username: string}|null}} Task
+ *   access: "owner"|"admin"|"edit"|"view", owner: {username: string}|null}} Task
  * @typedef {{start: number|null, end: number|null, speaker: string|null, text: string}} Segment
  * @typedef {{text: string, segment: number}} Decision
  * @typedef {{text: string, segment: number, owner: string|null, due: string|null}} ActionItem
- * @typedef {{title: string, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[]}} Minutes
+ * @typedef {{title: string, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[], language: "en"|"ja"}} Minutes
+ * @typedef {{version: number, minutes: Minutes}} Saved  `PUT …/minutes`' answer, and a 412's `current`
  * @typedef {{id: string, created_at: string, last_seen_at: string, user_agent: string|null, ip: string|null, current: boolean}} SeriesInfo
  * @typedef {{username: string, permission: "view"|"edit", granted_by: string|null, created_at: string}} Share
- * @typedef {{version: number, author: string|null, device: string|null, created_at: string}} Revision
- * @typedef {{name: string, method: string, path: string, phase2?: boolean}} Endpoint
+ * @typedef {{user_agent: string|null, ip: string|null}} Device  as `GET /api/sessions` shows one
+ * @typedef {{version: number, author: string|null, device: Device|null, created_at: string}} Revision
+ * @typedef {User & {disabled: boolean, session_count: number}} AdminUser
+ * @typedef {{id: number, kind: string, actor: string|null, subject: string|null, ip: string|null, created_at: string, detail: Record<string, any>}} AuditEvent
+ * @typedef {{name: string, method: string, path: string}} Endpoint
  */
 
 // The table is JSON so that the Rust test can read it as it is.
@@ -45,9 +48,9 @@ export const ENDPOINTS = Object.freeze([
   {"name": "minutes", "method": "GET", "path": "/api/tasks/{task_id}/minutes"},
   {"name": "retry", "method": "POST", "path": "/api/tasks/{task_id}/retry"},
   {"name": "watchTask", "method": "GET", "path": "/ws/{task_id}"},
-  {"name": "saveMinutes", "method": "PUT", "path": "/api/tasks/{task_id}/minutes", "phase2": true},
-  {"name": "revisions", "method": "GET", "path": "/api/tasks/{task_id}/minutes/revisions", "phase2": true},
-  {"name": "events", "method": "GET", "path": "/ws", "phase2": true},
+  {"name": "saveMinutes", "method": "PUT", "path": "/api/tasks/{task_id}/minutes"},
+  {"name": "revisions", "method": "GET", "path": "/api/tasks/{task_id}/minutes/revisions"},
+  {"name": "events", "method": "GET", "path": "/ws"},
   {"name": "shares", "method": "GET", "path": "/api/tasks/{task_id}/shares"},
   {"name": "share", "method": "PUT", "path": "/api/tasks/{task_id}/shares/{username}"},
   {"name": "unshare", "method": "DELETE", "path": "/api/tasks/{task_id}/shares/{username}"},
@@ -77,8 +80,24 @@ export class ApiError extends Error {
     this.body = body;
     /** @type {number|null} seconds, from Retry-After */
     this.retryAfter = null;
+    /** @type {string|null} the answer's ETag (a 412 names the current version) */
+    this.etag = null;
+  }
+
+  /**
+   * What a 412 `version_conflict` says is current, with the ETag that
+   * overwrites it on purpose; null for any other error.
+   * @returns {{version: number, minutes: Minutes, etag: string}|null}
+   */
+  get conflict() {
+    const current = this.status === 412 && this.body && this.body.current;
+    if (!current) return null;
+    return { version: current.version, minutes: current.minutes, etag: this.etag || etagOf(current.version) };
   }
 }
+
+/** The strong validator the server gives version `n` (README "Editing minutes"). */
+export const etagOf = (n) => `"v${n}"`;
 
 /** Where the API is: the page's own origin unless configured. */
 let base = "";
@@ -158,6 +177,7 @@ async function toError(res) {
   const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, e.fields || null, body);
   const retry = Number(res.headers.get("Retry-After"));
   if (retry > 0) err.retryAfter = retry;
+  err.etag = res.headers.get("ETag");
   return err;
 }
 
@@ -225,26 +245,29 @@ export const mediaUrl = (task_id) => url("media", { task_id });
 export const minutesUrl = (task_id, format) => url("minutes", { task_id }, { format });
 
 /**
- * The minutes as JSON with the ETag a save must send back.
+ * The minutes as JSON with the ETag a save must send back (`"vN"`).
  * @param {string} task_id
- * @param {number} [version] an older revision
- * @returns {Promise<{minutes: Minutes, etag: string|null}>}
+ * @param {number} [version] an older revision; the newest by default
+ * @returns {Promise<{minutes: Minutes, etag: string, version: number}>}
  */
 export async function minutes(task_id, version) {
   const res = await call("minutes", { params: { task_id }, query: { format: "json", version }, raw: true });
-  return { minutes: await res.json(), etag: res.headers.get("ETag") };
+  const etag = res.headers.get("ETag") || "";
+  const named = /^"v(\d+)"$/.exec(etag);
+  return { minutes: await res.json(), etag, version: named ? Number(named[1]) : version || 0 };
 }
 
 /**
- * Saves edited minutes; 412 `version_conflict` when `etag` is stale.
- * @param {string} task_id @param {Minutes} body @param {string|null} etag
- * @returns {Promise<{etag: string|null, body: any}>}
+ * Saves edited minutes as the next version. A stale `etag` is a 412
+ * `version_conflict` whose `ApiError.conflict` holds the current version.
+ * @param {string} task_id @param {Minutes} body @param {string} etag
+ * @returns {Promise<Saved & {etag: string}>}
  */
 export async function saveMinutes(task_id, body, etag) {
-  const headers = etag ? { "If-Match": etag } : {};
-  const res = await call("saveMinutes", { params: { task_id }, body, headers, raw: true });
-  const type = res.headers.get("Content-Type") || "";
-  return { etag: res.headers.get("ETag"), body: type.startsWith("application/json") ? await res.json() : null };
+  const res = await call("saveMinutes", { params: { task_id }, body, headers: { "If-Match": etag }, raw: true });
+  /** @type {Saved} */
+  const saved = await res.json();
+  return { ...saved, etag: res.headers.get("ETag") || etagOf(saved.version) };
 }
 
 /** @returns {Promise<Revision[]>} */
@@ -295,12 +318,17 @@ export function upload(file, onProgress) {
 
 // ---- admin ------------------------------------------------------------------
 
-export const adminUsers = (cursor) => call("adminUsers", { query: { cursor } });
+/** One page, by username. @returns {Promise<{users: AdminUser[], next_cursor: string|null}>} */
+export const adminUsers = (cursor) => call("adminUsers", { query: { limit: 100, cursor } });
 /** @param {{roles?: string[], disabled?: boolean}} patch */
 export const adminUpdateUser = (user_id, patch) => call("adminUpdateUser", { params: { user_id }, body: patch });
 export const adminRevokeSessions = (user_id) => call("adminRevokeSessions", { params: { user_id } });
-export const adminTasks = (owner, cursor) => call("adminTasks", { query: { owner, cursor } });
-/** @param {{kind?: string, user?: string, cursor?: string, limit?: number}} filters */
+/** Every task, newest first; `owner` a username. @returns {Promise<{tasks: Task[], next_cursor: string|null}>} */
+export const adminTasks = (owner, cursor) => call("adminTasks", { query: { owner, cursor, limit: 50 } });
+/**
+ * Newest first. @param {{kind?: string, user?: string, cursor?: string|null, limit?: number}} filters
+ * @returns {Promise<{events: AuditEvent[], next_cursor: string|null}>}
+ */
 export const adminAudit = (filters) => call("adminAudit", { query: filters });
 
 // ---- WebSockets ---------------------------------------------------------------

@@ -48,13 +48,24 @@ export function navigate(hash, message = null, kind = "info") {
   }
 }
 
-/** The session was revoked elsewhere: a clean anonymous page and one line saying why. */
+/**
+ * The series was revoked: a clean anonymous page and one line saying why.
+ * A revocation this browser caused itself (a password change, a login
+ * replacing the anonymous series) already left it a new session: then the
+ * socket is only reopened.
+ */
 export async function sessionLost() {
-  if (!state.user && !localStorage.getItem(SIGNED_IN_KEY)) return;
-  localStorage.removeItem(SIGNED_IN_KEY);
+  const wasUser = Boolean(state.user || localStorage.getItem(SIGNED_IN_KEY));
+  let session = null;
   try {
-    setSession(await api.session());
+    session = await api.session();
   } catch {
+    /* unreachable: shown as anonymous below */
+  }
+  if (session && (session.authenticated || !wasUser)) return setSession(session);
+  localStorage.removeItem(SIGNED_IN_KEY);
+  if (session) setSession(session);
+  else {
     state.user = null;
     renderNav();
   }

@@ -1,23 +1,22 @@
-// Live events. One socket per browser on `GET /ws` (everything the caller
-// can see) when the server has it; otherwise one `GET /ws/{task_id}` socket
-// per unfinished task being watched. Either way listeners get the same
-// events: `progress`, `minutes_updated`, `task_shared`, `access_lost`,
-// `task_deleted`, and `session_revoked` (close code 4001).
+// Live events. One event socket per browser, `GET /ws`, carries every event
+// of every task in the caller's list: `progress`, `minutes_updated`,
+// `task_shared`, `access_lost`, `task_deleted`. An admin looking at someone
+// else's task is not sent its events there, so that page watches it on its
+// own `GET /ws/{task_id}`. Listeners also get `session_revoked` (close code
+// 4001) and `resync` after a reconnect, since the socket sends no snapshot
+// and events may have been missed while it was down.
 
 import { wsUrl } from "./api.js";
 
 /** @type {Set<(event: any) => void>} */
 const listeners = new Set();
-/** "unknown" until the first try, then "hub" or "per-task". */
-let mode = "unknown";
 /** @type {WebSocket|null} */
 let hub = null;
 /** @type {Map<string, WebSocket>} */
 const perTask = new Map();
-/** Tasks asked for while the mode is still being found out. */
-const pending = new Set();
 let generation = 0;
 let retryTimer = 0;
+let retryDelay = 1000;
 
 /** @param {(event: any) => void} fn @returns {() => void} unsubscribe */
 export function subscribe(fn) {
@@ -35,41 +34,39 @@ function emit(event) {
   }
 }
 
-/** Opens the event socket (or learns it is absent). Call after every session change. */
+function onMessage(m) {
+  let event;
+  try {
+    event = JSON.parse(m.data);
+  } catch {
+    return;
+  }
+  emit(event);
+}
+
+/** Opens the event socket. Call after every session change: the socket belongs to one series. */
 export function start() {
   stop();
-  const gen = ++generation;
-  let opened = false;
+  const gen = generation;
   const ws = new WebSocket(wsUrl("events"));
   hub = ws;
   ws.onopen = () => {
-    opened = true;
-    mode = "hub";
-    pending.clear();
+    // A longer delay means this is a reconnect: what was missed is unknown.
+    if (retryDelay > 1000) emit({ type: "resync" });
+    retryDelay = 1000;
   };
-  ws.onmessage = (m) => {
-    try {
-      emit(JSON.parse(m.data));
-    } catch {
-      /* not an event */
-    }
-  };
+  ws.onmessage = onMessage;
   ws.onclose = (e) => {
     if (gen !== generation) return;
     hub = null;
     if (e.code === 4001) return emit({ type: "session_revoked" });
-    if (!opened && mode !== "hub") {
-      // No `/ws` on this server: watch tasks one by one instead.
-      mode = "per-task";
-      for (const id of pending) watchTask(id);
-      pending.clear();
-      return;
-    }
-    retryTimer = window.setTimeout(() => gen === generation && start(), 2000);
+    // Dropped (a restart, the network): come back, a little later each time.
+    retryTimer = window.setTimeout(() => gen === generation && start(), retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000) + 1;
   };
 }
 
-/** Closes every socket (before a login, logout or on leaving). */
+/** Closes every socket (before a session change, or when leaving). */
 export function stop() {
   generation += 1;
   window.clearTimeout(retryTimer);
@@ -79,30 +76,27 @@ export function stop() {
   perTask.clear();
 }
 
-/** Asks for this task's events; a no-op on the event socket, which sends everything. */
+/**
+ * Watches one task the event socket does not cover (an admin's view of
+ * someone else's task). Closes when the task finishes.
+ * @returns {() => void} stop watching
+ */
 export function watchTask(taskId) {
-  if (mode === "hub") return;
-  if (mode === "unknown") {
-    pending.add(taskId);
-    return;
-  }
-  if (perTask.has(taskId)) return;
+  if (perTask.has(taskId)) return () => unwatch(taskId);
   const ws = new WebSocket(wsUrl("watchTask", { task_id: taskId }));
   perTask.set(taskId, ws);
-  ws.onmessage = (m) => {
-    try {
-      emit(JSON.parse(m.data));
-    } catch {
-      /* not an event */
-    }
-  };
+  ws.onmessage = onMessage;
   ws.onclose = (e) => {
     if (perTask.get(taskId) !== ws) return;
     perTask.delete(taskId);
     if (e.code === 4001) emit({ type: "session_revoked" });
     else if (e.code === 4004) emit({ type: "access_lost", task_id: taskId });
   };
+  return () => unwatch(taskId);
 }
 
-/** Whether the one event socket is in use (minutes edits arrive live only there). */
-export const hasHub = () => mode === "hub";
+function unwatch(taskId) {
+  const ws = perTask.get(taskId);
+  perTask.delete(taskId);
+  if (ws) ws.close(1000);
+}

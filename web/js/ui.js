@@ -87,6 +87,7 @@ export function formatTime(secs) {
  */
 export function confirmDialog(message, confirmLabel) {
   return new Promise((resolve) => {
+    const back = returnFocus();
     const dialog = h(
       "dialog",
       { class: "confirm", "aria-label": message },
@@ -100,11 +101,26 @@ export function confirmDialog(message, confirmLabel) {
     );
     dialog.addEventListener("close", () => {
       dialog.remove();
+      back();
       resolve(dialog.returnValue === "ok");
     });
     document.body.append(dialog);
     dialog.showModal();
   });
+}
+
+/**
+ * Remembers what has focus, for a dialog to give it back on closing; when
+ * that element went away meanwhile (its list was redrawn), the page's
+ * main region gets it, never the document's start.
+ * @returns {() => void}
+ */
+export function returnFocus() {
+  const was = document.activeElement;
+  return () => {
+    if (was instanceof HTMLElement && was.isConnected) was.focus();
+    else document.getElementById("main")?.focus();
+  };
 }
 
 /** A form field: label, control and a slot for its error. */

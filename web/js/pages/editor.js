@@ -1,6 +1,8 @@
 // The minutes editor: title, summary, decisions, action items, speaker
-// names. Saves with If-Match; a 412 shows what the other save changed and
-// lets the person load it or overwrite it on purpose.
+// names, the meeting's language. Saves with If-Match; a 412 shows, field by
+// field, where the person's draft and the version now saved differ, and
+// lets them load that version or overwrite it on purpose (a PUT with the
+// current ETag, which the 412 carries).
 
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
@@ -9,27 +11,33 @@ import { h, mount, field } from "../ui.js";
 const lines = (text) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 
 /**
- * @param {{taskId: string, base: import("../api.js").Minutes, etag: string|null,
- *   onSaved: (etag: string|null) => void, onCancel: () => void, onReload: () => void}} opts
+ * @param {{save: (minutes: import("../api.js").Minutes, etag: string) => Promise<import("../api.js").Saved & {etag: string}>,
+ *   base: import("../api.js").Minutes, etag: string,
+ *   onSaved: (saved: import("../api.js").Saved & {etag: string}) => void, onCancel: () => void,
+ *   onReload: (current: {version: number, minutes: import("../api.js").Minutes, etag: string}) => void}} opts
  */
-export function editor({ taskId, base, etag, onSaved, onCancel, onReload }) {
+export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onReload }) {
   const title = h("input", { name: "title", value: base.title, required: true, maxlength: 200 });
   const summary = h("textarea", { name: "summary", rows: 5 });
   summary.value = base.summary.join("\n");
   const decisions = h("textarea", { name: "decisions", rows: 4 });
   decisions.value = base.decisions.map((d) => d.text).join("\n");
+  const language = h("select", { name: "language" }, h("option", { value: "en" }, "English"), h("option", { value: "ja" }, "日本語"));
+  language.value = base.language === "ja" ? "ja" : "en";
 
   const actionRows = h("ul", { class: "edit-actions" });
   const addAction = (a = { text: "", owner: null, due: null, segment: 0 }) => {
+    const n = actionRows.children.length + 1;
     const row = h(
       "li",
       { class: "edit-action", dataset: { segment: String(a.segment || 0) } },
       field(t("edit.actionText"), h("input", { class: "a-text", value: a.text })),
       field(t("edit.actionOwner"), h("input", { class: "a-owner", value: a.owner || "" })),
       field(t("edit.actionDue"), h("input", { class: "a-due", value: a.due || "" })),
-      h("button", { type: "button", class: "secondary small", onclick: () => row.remove() }, t("edit.removeAction")),
+      h("button", { type: "button", class: "secondary small", "aria-label": t("edit.removeActionNamed", { n }), onclick: () => row.remove() }, t("edit.removeAction")),
     );
     actionRows.append(row);
+    return row;
   };
   base.action_items.forEach(addAction);
 
@@ -37,7 +45,7 @@ export function editor({ taskId, base, etag, onSaved, onCancel, onReload }) {
   const speakerInputs = speakers.map((name) => h("input", { class: "speaker-name", value: name, dataset: { original: name } }));
 
   const conflict = h("div", { class: "conflict", hidden: true, role: "alert" });
-  const status = h("p", { class: "error-text", role: "alert", hidden: true });
+  const status = h("p", { class: "error-text", role: "alert", tabindex: "-1", hidden: true });
 
   /** The edited minutes: the base with the form's values. */
   function collect() {
@@ -45,6 +53,7 @@ export function editor({ taskId, base, etag, onSaved, onCancel, onReload }) {
     const segmentFor = (i) => (base.decisions[i] ? base.decisions[i].segment : 0);
     return {
       ...base,
+      language: language.value,
       title: title.value.trim(),
       summary: lines(summary.value),
       decisions: lines(decisions.value).map((text, i) => ({ text, segment: segmentFor(i) })),
@@ -62,42 +71,40 @@ export function editor({ taskId, base, etag, onSaved, onCancel, onReload }) {
 
   async function save(withEtag) {
     status.hidden = true;
+    const draft = collect();
     try {
-      const res = await api.saveMinutes(taskId, collect(), withEtag);
-      onSaved(res.etag);
+      onSaved(await saveMinutes(draft, withEtag));
     } catch (e) {
-      if (e instanceof api.ApiError && e.status === 412) return showConflict();
+      const current = e instanceof api.ApiError ? e.conflict : null;
+      if (current) return showConflict(draft, current);
       status.textContent = describeError(e);
       status.hidden = false;
+      status.focus();
     }
   }
 
-  async function showConflict() {
-    let theirs;
-    try {
-      theirs = await api.minutes(taskId);
-    } catch (e) {
-      status.textContent = describeError(e);
-      status.hidden = false;
-      return;
-    }
-    const changed = diff(base, theirs.minutes);
+  /** The 412's current version against the draft; the form keeps the draft. */
+  function showConflict(draft, current) {
+    const changed = diff(draft, current.minutes);
     conflict.hidden = false;
     mount(
       conflict,
-      h("h2", null, t("conflict.title")),
-      h("p", null, t("conflict.explain")),
+      h("h2", { tabindex: "-1" }, t("conflict.title")),
+      h("p", null, t("conflict.explain", { n: current.version })),
       changed.length
-        ? h("ul", null, changed.map(([label, value]) => h("li", null, h("strong", null, label), value ? `: ${value}` : "")))
+        ? h("dl", { class: "diff" }, changed.map(([label, mine, theirs]) => [
+          h("dt", null, label),
+          h("dd", { class: "mine" }, h("span", { class: "diff-tag" }, t("conflict.yours")), mine || t("minutes.none")),
+          h("dd", { class: "theirs" }, h("span", { class: "diff-tag" }, t("conflict.theirs", { n: current.version })), theirs || t("minutes.none")),
+        ]))
         : h("p", null, t("conflict.noVisible")),
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "button", class: "secondary", onclick: onReload }, t("conflict.reload")),
-        h("button", { type: "button", class: "danger", onclick: () => save(theirs.etag) }, t("conflict.overwrite")),
+        h("button", { type: "button", class: "secondary", onclick: () => onReload(current) }, t("conflict.reload", { n: current.version })),
+        h("button", { type: "button", class: "danger", onclick: () => save(current.etag) }, t("conflict.overwrite", { n: current.version })),
       ),
     );
-    conflict.querySelector("h2").setAttribute("tabindex", "-1");
     conflict.querySelector("h2").focus();
   }
 
@@ -110,6 +117,7 @@ export function editor({ taskId, base, etag, onSaved, onCancel, onReload }) {
     h("h2", null, t("edit.title")),
     conflict,
     field(t("edit.fieldTitle"), title),
+    field(t("edit.fieldLanguage"), language, t("edit.languageHint")),
     field(t("edit.fieldSummary"), summary, t("edit.onePerLine")),
     field(t("edit.fieldDecisions"), decisions, t("edit.onePerLine")),
     h("fieldset", null, h("legend", null, t("edit.fieldActions")), actionRows, h("button", { type: "button", class: "secondary small", onclick: () => addAction() }, t("edit.addAction"))),
@@ -120,15 +128,20 @@ export function editor({ taskId, base, etag, onSaved, onCancel, onReload }) {
   return form;
 }
 
-/** What differs between the version editing started from and the saved one. */
-function diff(a, b) {
-  const out = [];
-  if (a.title !== b.title) out.push([t("edit.fieldTitle"), b.title]);
-  if (a.summary.join("\n") !== b.summary.join("\n")) out.push([t("edit.fieldSummary"), b.summary.join(" / ")]);
-  if (a.decisions.map((d) => d.text).join("\n") !== b.decisions.map((d) => d.text).join("\n")) out.push([t("edit.fieldDecisions"), b.decisions.map((d) => d.text).join(" / ")]);
-  const act = (m) => m.action_items.map((x) => `${x.text}|${x.owner || ""}|${x.due || ""}`).join("\n");
-  if (act(a) !== act(b)) out.push([t("edit.fieldActions"), b.action_items.map((x) => x.text).join(" / ")]);
-  const spk = (m) => m.transcript.map((s) => s.speaker || "").join("\n");
-  if (spk(a) !== spk(b)) out.push([t("edit.fieldSpeakers"), null]);
-  return out;
+/** Where the draft and the saved version differ: [label, draft's, saved's]. */
+function diff(mine, theirs) {
+  const join = (xs) => xs.join(" / ");
+  const fields = [
+    [t("edit.fieldTitle"), (m) => m.title],
+    [t("edit.fieldLanguage"), (m) => (m.language === "ja" ? "日本語" : "English")],
+    [t("edit.fieldSummary"), (m) => join(m.summary)],
+    [t("edit.fieldDecisions"), (m) => join(m.decisions.map((d) => d.text))],
+    [t("edit.fieldActions"), (m) => join(m.action_items.map((a) => [a.text, a.owner, a.due].filter(Boolean).join(", ")))],
+    [t("edit.fieldSpeakers"), (m) => join([...new Set(m.transcript.map((s) => s.speaker).filter(Boolean))])],
+    [t("minutes.transcript"), (m) => join(m.transcript.map((s) => s.text))],
+  ];
+  return fields
+    .map(([label, pick]) => [label, pick(mine), pick(theirs)])
+    .filter(([, a, b]) => a !== b)
+    .map(([label, a, b]) => (label === t("minutes.transcript") ? [label, t("conflict.transcriptMine"), t("conflict.transcriptTheirs")] : [label, a, b]));
 }

@@ -13,8 +13,8 @@ export async function sessionsPage(main) {
     if (!(await confirmDialog(t("sessions.confirmOthers"), t("sessions.revokeOthers")))) return;
     try {
       await api.revokeOthers();
+      await load();
       notify(t("sessions.othersRevoked"));
-      load();
     } catch (e) {
       notify(describeError(e), "error");
     }
@@ -49,8 +49,9 @@ export async function sessionsPage(main) {
             await api.revokeSession(s.id);
             if (s.current && state.user) return sessionLost();
             if (s.current) setSession(await api.session());
+            // The list first, then the sentence: what it says is already shown.
+            await load();
             notify(t("sessions.revoked", { name }));
-            load();
           } catch (e) {
             notify(describeError(e), "error");
           }

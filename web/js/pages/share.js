@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, field, formatDate } from "../ui.js";
+import { h, mount, field, formatDate, returnFocus } from "../ui.js";
 
 /** @param {import("../api.js").Task} task */
 export function openShareDialog(task) {
@@ -64,7 +64,11 @@ export function openShareDialog(task) {
     list,
     h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, t("common.close"))),
   );
-  dialog.addEventListener("close", () => dialog.remove());
+  const back = returnFocus();
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    back();
+  });
   document.body.append(dialog);
   dialog.showModal();
   username.focus();

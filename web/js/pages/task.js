@@ -1,23 +1,16 @@
 // One task: status while it runs, then the minutes, downloads, the original
-// media, editing (owner and `edit` grantees) with conflict handling, live
-// updates from others, and the revision history.
+// media, editing (owner, admin and `edit` grantees) with conflict handling,
+// saves by others shown live, and the revision history.
 
 import * as api from "../api.js";
 import * as live from "../live.js";
 import { state } from "../app.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, notify, formatDate, formatTime } from "../ui.js";
-import { statusView } from "./tasks.js";
+import { h, mount, notify, formatTime } from "../ui.js";
+import { statusView, mayManage, ownerLine } from "./tasks.js";
 import { openShareDialog } from "./share.js";
 import { editor } from "./editor.js";
-
-const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
-
-/** The meeting's language, for the minutes' own headings. */
-function meetingLang(minutes) {
-  const sample = [minutes.title, ...minutes.summary, ...minutes.transcript.slice(0, 20).map((s) => s.text)].join(" ");
-  return JAPANESE.test(sample) ? "ja" : "en";
-}
+import { historySection } from "./history.js";
 
 /** @param {HTMLElement} main @param {string} taskId */
 export async function taskPage(main, taskId) {
@@ -31,146 +24,140 @@ export async function taskPage(main, taskId) {
   const page = {
     task,
     /** @type {import("../api.js").Minutes|null} */ minutes: null,
-    /** @type {string|null} */ etag: null,
+    etag: "",
+    version: 0,
     editing: false,
+    /** @type {Promise<unknown>|null} a save on its way: its own event must not read as someone else's */
+    saving: null,
   };
+
+  /** Every save of this page goes through here. */
+  function save(minutes, etag) {
+    const request = api.saveMinutes(taskId, minutes, etag);
+    page.saving = request.catch(() => null);
+    return request;
+  }
+  const canEdit = task.access !== "view";
   const heading = h("h1", { class: "task-title" }, task.filename);
   const statusBox = h("div", { class: "status-box" });
   const body = h("div", { class: "minutes-body" });
   const banner = h("div", { class: "banner", hidden: true, role: "status" });
   const toolbar = h("div", { class: "toolbar" });
-  const history = h("details", { class: "card history" });
+  const history = historySection({ taskId, canEdit, onView: viewVersion, onRestore: restore });
   mount(
     main,
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, `← ${t("nav.backToTasks")}`)),
     heading,
-    h("p", { class: "muted small" }, task.owner ? t("tasks.sharedBy", { owner: task.owner.username, access: t(`access.${task.access}`) }) : null),
+    task.owner || task.access === "admin" ? h("p", { class: "muted small" }, ownerLine(task)) : null,
     statusBox,
     banner,
     toolbar,
     body,
     mediaSection(task),
   );
-  const canEdit = task.access === "owner" || task.access === "edit";
 
   function showStatus() {
     mount(statusBox, page.task.status === "completed" ? null : statusView(page.task));
   }
 
+  function showBanner(...content) {
+    banner.hidden = content.length === 0;
+    mount(banner, ...content);
+  }
+
+  /** Reads the newest version (or another one, without making it the page's). */
   async function loadMinutes(version) {
     try {
-      const { minutes, etag } = await api.minutes(taskId, version);
-      if (version === undefined) {
-        page.minutes = minutes;
-        page.etag = etag;
-      }
-      return minutes;
+      const read = await api.minutes(taskId, version);
+      if (version === undefined) Object.assign(page, { minutes: read.minutes, etag: read.etag, version: read.version });
+      return read.minutes;
     } catch (e) {
       notify(describeError(e), "error");
       return null;
     }
   }
 
-  function showMinutes(minutes = page.minutes, oldVersion = null) {
+  /** Shows minutes: the current version, or an old one being looked at (no editing then). */
+  function showMinutes(minutes = page.minutes, old = false) {
     if (!minutes) return;
     heading.textContent = minutes.title || task.filename;
     document.title = `${heading.textContent} · minutes`;
     mount(body, minutesView(minutes));
-    const buttons = [
-      h("a", { class: "button secondary small", href: api.minutesUrl(taskId, "md"), download: "" }, t("task.downloadMd")),
-      h("a", { class: "button secondary small", href: api.minutesUrl(taskId, "txt"), download: "" }, t("task.downloadTxt")),
-      h("a", { class: "button secondary small", href: api.minutesUrl(taskId, "json"), download: "" }, t("task.downloadJson")),
-    ];
-    // Without an ETag this server cannot take edits (no versioned minutes).
-    if (canEdit && page.etag && oldVersion === null) buttons.unshift(h("button", { type: "button", class: "primary small", onclick: startEditing }, t("edit.button")));
-    if (task.access === "owner" && state.user) buttons.push(h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")));
-    mount(toolbar, buttons);
-    if (page.etag && !history.isConnected) body.after(history);
+    const link = (format, key) => h("a", { class: "button secondary small", href: api.minutesUrl(taskId, format), download: "" }, t(key));
+    mount(
+      toolbar,
+      canEdit && !old ? h("button", { type: "button", class: "primary small", onclick: startEditing }, t("edit.button")) : null,
+      link("md", "task.downloadMd"),
+      link("txt", "task.downloadTxt"),
+      link("json", "task.downloadJson"),
+      mayManage(task) && state.user ? h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")) : null,
+    );
+    if (!history.el.isConnected) body.after(history.el);
+  }
+
+  function showCurrent() {
+    showBanner();
+    showMinutes();
   }
 
   function startEditing() {
     page.editing = true;
-    banner.hidden = true;
+    showBanner();
     mount(toolbar);
     mount(body, editor({
-      taskId,
+      save,
       base: page.minutes,
       etag: page.etag,
-      onSaved: async (etag) => {
-        page.editing = false;
-        await loadMinutes();
-        if (etag) page.etag = etag;
-        showMinutes();
-        refreshHistory();
-        notify(t("edit.saved"));
+      onSaved: (saved) => {
+        Object.assign(page, { editing: false, minutes: saved.minutes, etag: saved.etag, version: saved.version });
+        showCurrent();
+        history.refresh();
+        notify(t("edit.saved", { n: saved.version }));
       },
       onCancel: () => {
         page.editing = false;
-        showMinutes();
+        showCurrent();
       },
-      onReload: async () => {
-        page.editing = false;
-        await loadMinutes();
-        showMinutes();
+      onReload: (current) => {
+        Object.assign(page, { editing: false, minutes: current.minutes, etag: current.etag, version: current.version });
+        showCurrent();
+        history.refresh();
       },
     }));
+    body.querySelector("input")?.focus();
   }
 
-  // Revision history: loaded when opened.
-  async function refreshHistory() {
-    if (!history.open) {
-      mount(history, h("summary", null, t("history.title")));
-      return;
-    }
-    mount(history, h("summary", null, t("history.title")), h("p", { class: "muted" }, t("common.loading")));
-    let revisions;
-    try {
-      revisions = await api.revisions(taskId);
-    } catch (e) {
-      mount(history, h("summary", null, t("history.title")), h("p", null, describeError(e)));
-      return;
-    }
-    mount(
-      history,
-      h("summary", null, t("history.title")),
-      h("ol", { class: "revisions" }, revisions.map((r, i) => h(
-        "li",
-        null,
-        h("span", null, t("history.version", { n: r.version }), " · ", formatDate(r.created_at), r.author ? ` · ${r.author}` : "", i === 0 ? ` (${t("history.current")})` : ""),
-        h("span", { class: "row" },
-          h("button", { type: "button", class: "secondary small", onclick: async () => {
-            const m = await loadMinutes(r.version);
-            if (!m) return;
-            showMinutes(m, r.version);
-            banner.hidden = false;
-            mount(banner, t("history.viewing", { n: r.version }), " ", h("button", { type: "button", class: "link", onclick: () => {
-              banner.hidden = true;
-              showMinutes();
-            } }, t("history.backToCurrent")));
-          } }, t("history.view")),
-          canEdit && i > 0 ? h("button", { type: "button", class: "secondary small", onclick: () => restore(r.version) }, t("history.restore")) : null,
-        ),
-      ))),
-    );
+  async function viewVersion(version) {
+    const old = await loadMinutes(version);
+    if (!old || page.editing) return;
+    showMinutes(old, true);
+    showBanner(t("history.viewing", { n: version }), " ", h("button", { type: "button", class: "link-text", onclick: showCurrent }, t("history.backToCurrent")));
+    heading.scrollIntoView({ block: "nearest" });
   }
-  history.addEventListener("toggle", refreshHistory);
 
   async function restore(version) {
     const old = await loadMinutes(version);
     if (!old) return;
     try {
-      await api.saveMinutes(taskId, old, page.etag);
-      await loadMinutes();
-      banner.hidden = true;
-      showMinutes();
-      refreshHistory();
-      notify(t("history.restored", { n: version }));
+      const saved = await save(old, page.etag);
+      Object.assign(page, { minutes: saved.minutes, etag: saved.etag, version: saved.version });
+      if (!page.editing) showCurrent();
+      history.refresh();
+      notify(t("history.restored", { n: version, v: saved.version }));
     } catch (e) {
+      if (e instanceof api.ApiError && e.conflict) {
+        // Someone saved meanwhile: show what is current; restoring again is one click.
+        const { minutes, etag, version: v } = e.conflict;
+        Object.assign(page, { minutes, etag, version: v });
+        if (!page.editing) showCurrent();
+        history.refresh();
+      }
       notify(describeError(e), "error");
     }
   }
 
   const unsubscribe = live.subscribe(async (e) => {
+    if (e.type === "resync") return refresh();
     if (e.task_id !== taskId) return;
     if (e.type === "progress") {
       const wasDone = page.task.status === "completed";
@@ -178,33 +165,55 @@ export async function taskPage(main, taskId) {
       showStatus();
       if (!wasDone && e.status === "completed" && (await loadMinutes())) showMinutes();
     } else if (e.type === "minutes_updated") {
-      if (e.version !== undefined && page.etag && page.etag.includes(String(e.version))) return;
+      // The event of our own save may come before its answer: wait for it.
+      if (page.saving) await page.saving;
+      if (e.version <= page.version) return;
+      const author = e.author || t("live.someone");
+      history.refresh();
       if (page.editing) {
-        banner.hidden = false;
-        mount(banner, t("live.updatedWhileEditing", { author: e.author || t("live.someone") }));
+        // Not pulled in under the person's hands: saving will show the conflict.
+        showBanner(t("live.updatedWhileEditing", { author, n: e.version }));
       } else if (await loadMinutes()) {
-        showMinutes();
-        refreshHistory();
-        notify(t("live.updated", { author: e.author || t("live.someone") }));
+        showCurrent();
+        notify(t("live.updated", { author, n: e.version }));
       }
     } else if (e.type === "access_lost" || e.type === "task_deleted") {
-      mount(main, h("h1", null, t("task.goneTitle")), h("p", null, t(e.type === "task_deleted" ? "task.deleted" : "task.accessLost")), h("p", null, h("a", { href: "#/" }, t("nav.backToTasks"))));
+      gone(e.type);
     }
   });
 
-  showStatus();
-  refreshHistory();
-  if (task.status === "completed") {
-    if (await loadMinutes()) showMinutes();
-  } else {
-    live.watchTask(taskId);
+  function gone(type) {
+    unsubscribe();
+    stopWatching();
+    mount(main, h("h1", null, t("task.goneTitle")), h("p", null, t(type === "task_deleted" ? "task.deleted" : "task.accessLost")), h("p", null, h("a", { href: "#/" }, t("nav.backToTasks"))));
   }
-  return unsubscribe;
+
+  /** After the event socket reconnects: whatever was missed. */
+  async function refresh() {
+    try {
+      page.task = await api.task(taskId);
+    } catch (e) {
+      if (e instanceof api.ApiError && e.status === 404) gone("access_lost");
+      return;
+    }
+    showStatus();
+    if (page.task.status === "completed" && !page.editing && (await loadMinutes())) showCurrent();
+  }
+
+  // The event socket covers the caller's own and shared tasks; an admin's
+  // view of anyone else's is watched on its own socket until it finishes.
+  const stopWatching = task.access === "admin" && task.status !== "completed" && task.status !== "failed" ? live.watchTask(taskId) : () => {};
+  showStatus();
+  if (task.status === "completed" && (await loadMinutes())) showMinutes();
+  return () => {
+    unsubscribe();
+    stopWatching();
+  };
 }
 
-/** The rendered minutes, headed in the meeting's own language. */
+/** The rendered minutes, headed in the meeting's own language (`minutes.language`), as the downloads are. */
 export function minutesView(minutes) {
-  const ml = meetingLang(minutes);
+  const ml = minutes.language === "ja" ? "ja" : "en";
   const tm = (key) => t(key, {}, ml);
   const section = (key, content, empty) => h("section", { class: "card minutes-section", lang: ml }, h("h2", null, tm(key)), empty ? h("p", { class: "muted" }, tm("minutes.none")) : content);
   return h(

@@ -36,7 +36,6 @@ export async function tasksPage(main) {
     if (old) old.el.replaceWith(el);
     items.set(task.task_id, { task, el });
     if (!old) list.append(el);
-    if (!isFinal(task)) live.watchTask(task.task_id);
     empty.hidden = items.size > 0;
   }
 
@@ -67,13 +66,16 @@ export async function tasksPage(main) {
     }
   }
 
+  // The event socket sends no snapshot: the list is read once, then kept
+  // current by events, and read again when they may have been missed.
   const unsubscribe = live.subscribe((e) => {
     const item = e.task_id && items.get(e.task_id);
     if (e.type === "progress" && item) {
       render({ ...item.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error });
     } else if ((e.type === "access_lost" || e.type === "task_deleted") && item) {
       remove(e.task_id);
-    } else if (e.type === "task_shared") {
+    } else if (e.type === "task_shared" || e.type === "resync" || (e.type === "progress" && !item)) {
+      // A task shared with us, or uploaded from another tab: its row comes from the list.
       load();
     }
   });
@@ -85,7 +87,7 @@ export async function tasksPage(main) {
 function taskItem(task, { onDelete, onChanged }) {
   const open = h("a", { href: `#/tasks/${task.task_id}`, class: "task-name" }, task.filename);
   const meta = [formatDate(task.upload_timestamp), formatBytes(task.size_bytes)];
-  const shared = task.owner ? h("span", { class: "badge shared" }, t("tasks.sharedBy", { owner: task.owner.username, access: t(`access.${task.access}`) })) : null;
+  const shared = task.owner ? h("span", { class: "badge shared" }, ownerLine(task)) : null;
   const actions = h("div", { class: "task-actions" });
   if (task.status === "failed" && task.access !== "view") {
     actions.append(h("button", { type: "button", class: "secondary small", onclick: async () => {
@@ -96,10 +98,10 @@ function taskItem(task, { onDelete, onChanged }) {
       }
     } }, t("tasks.retry")));
   }
-  if (task.access === "owner" && state.user) {
-    actions.append(h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")));
+  if (mayManage(task) && state.user) {
+    actions.append(h("button", { type: "button", class: "secondary small", "aria-label": t("share.buttonNamed", { name: task.filename }), onclick: () => openShareDialog(task) }, t("share.button")));
   }
-  if (task.access === "owner") {
+  if (mayManage(task)) {
     actions.append(h("button", { type: "button", class: "danger small", "aria-label": t("tasks.deleteNamed", { name: task.filename }), onclick: async () => {
       if (!(await confirmDialog(t("tasks.confirmDelete", { name: task.filename }), t("tasks.delete")))) return;
       try {
@@ -118,6 +120,15 @@ function taskItem(task, { onDelete, onChanged }) {
     statusView(task),
     actions,
   );
+}
+
+/** Owner and admin delete and share (README "Sharing and roles"). */
+export const mayManage = (task) => task.access === "owner" || task.access === "admin";
+
+/** Whose task this is and what the viewer may do, for a task not their own. */
+export function ownerLine(task) {
+  const owner = task.owner ? task.owner.username : t("admin.anonymousOwner");
+  return task.access === "admin" ? t("tasks.ownedBy", { owner }) : t("tasks.sharedBy", { owner, access: t(`access.${task.access}`) });
 }
 
 /** Status words and, while it runs, the progress bar. */
