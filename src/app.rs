@@ -30,8 +30,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    admin, auth, config::Settings, error, headers, openapi, ops, session, sharing, storage, tasks,
-    web,
+    admin, auth, config::Settings, error, headers, openapi, ops, ratelimit, session, sharing,
+    storage, tasks, web,
 };
 
 /// JSON bodies are small: credentials, a share, a role change.
@@ -47,6 +47,8 @@ pub struct AppState {
     pub sessions: Arc<session::Sessions>,
     pub accounts: Arc<auth::Accounts>,
     pub uploads: Arc<storage::Uploads>,
+    /// Anonymous uploads per client (`storage.max_anonymous_uploads_per_ip_per_hour`).
+    pub anonymous_uploads: Arc<ratelimit::PerClient>,
     pub hub: Arc<tasks::Hub>,
     pub sockets: Arc<tasks::Slots>,
 }
@@ -64,6 +66,10 @@ impl AppState {
             uploads: storage::Uploads::from_settings(&settings.storage)?,
             metrics: ops::Metrics::install()?,
             hub: tasks::Hub::start(db.clone()),
+            anonymous_uploads: Arc::new(ratelimit::PerClient::new(
+                settings.storage.max_anonymous_uploads_per_ip_per_hour,
+                Duration::from_secs(3600),
+            )),
             sockets: tasks::Slots::new(
                 settings.server.max_sockets_per_session,
                 settings.server.max_sockets,

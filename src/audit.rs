@@ -87,3 +87,20 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// Deletes up to `limit` events older than `before`; the purge repeats it.
+pub async fn purge(
+    db: &sqlx::PgPool,
+    before: time::OffsetDateTime,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "DELETE FROM audit_events WHERE id = ANY(ARRAY(
+             SELECT id FROM audit_events WHERE created_at < $1 LIMIT $2))",
+        before,
+        limit,
+    )
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}

@@ -15,6 +15,7 @@ pub mod minutes;
 pub mod openapi;
 pub mod ops;
 pub mod queue;
+pub mod ratelimit;
 pub mod retention;
 pub mod run;
 pub mod session;

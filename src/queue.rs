@@ -4,7 +4,9 @@
 //! crashed worker's job is claimed again once its lease lapses. Every write
 //! after the claim is conditioned on still holding the lease: a job completes
 //! at most once. Claims are fair across owners: the owner with the fewest
-//! running jobs goes first, then the oldest job. A leaf: tasks enqueue in
+//! running jobs goes first, then the oldest job. An owner is a user, or for
+//! anonymous tasks the client address that started their series (the SQL
+//! function `task_fair_share_key`). A leaf: tasks enqueue in
 //! their own transactions, the job runtime claims.
 
 use std::time::Duration;
@@ -58,7 +60,7 @@ pub async fn claim(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<O
     sqlx::query_as!(
         Claimed,
         r#"WITH busy AS (
-               SELECT coalesce(t.user_id, t.series_id) AS owner, count(*) AS running
+               SELECT task_fair_share_key(t) AS owner, count(*) AS running
                FROM jobs j JOIN tasks t ON t.id = j.task_id
                WHERE j.locked_by IS NOT NULL AND j.lease_expires_at > now()
                GROUP BY 1
@@ -67,7 +69,7 @@ pub async fn claim(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<O
                           ORDER BY coalesce(b.running, 0), j.run_at, j.id) AS pos
                FROM jobs j
                JOIN tasks t ON t.id = j.task_id
-               LEFT JOIN busy b ON b.owner = coalesce(t.user_id, t.series_id)
+               LEFT JOIN busy b ON b.owner = task_fair_share_key(t)
                WHERE j.run_at <= now()
                  AND (j.locked_by IS NULL OR j.lease_expires_at <= now())
                ORDER BY pos

@@ -1,7 +1,8 @@
 //! Retention: what the service stops keeping, and when. One purge asks each
 //! feature to delete what it no longer needs — session ID records, expired
 //! or revoked series with their anonymous tasks, spent sealed refresh tokens
-//! (session), failed-login records past their throttle window (auth) — and
+//! (session), failed-login records past their throttle window (auth), audit
+//! events past `audit.retention_days` — and
 //! removes the files of those tasks from the upload store, then sweeps the
 //! store for orphaned files and unfinished uploads (`orphans`). Run
 //! periodically by `serve` and once by `minutes sessions purge`.
@@ -20,7 +21,7 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::{
-    auth,
+    audit, auth,
     config::Settings,
     session,
     storage::{StorageKey, UploadStore, Uploads},
@@ -38,6 +39,8 @@ pub struct PurgeReport {
     pub task_files: u64,
     /// Failed-login records past their throttle window.
     pub login_attempts: u64,
+    /// Audit events older than `audit.retention_days`.
+    pub audit_events: u64,
     /// Stored files no task row names, older than `storage.orphan_grace_secs`.
     pub orphan_files: u64,
     /// Leftovers of uploads never finished (the file store's `.part` files).
@@ -82,6 +85,9 @@ pub async fn purge(db: &PgPool, all: &Settings, uploads: &Uploads) -> sqlx::Resu
 
     let login_attempts = in_batches(|| auth::purge_login_attempts(db, now, BATCH)).await?;
 
+    let audit_before = now - time::Duration::days(i64::from(all.audit.retention_days));
+    let audit_events = in_batches(|| audit::purge(db, audit_before, BATCH)).await?;
+
     let grace = Duration::from_secs(all.storage.orphan_grace_secs);
     let swept = orphans::sweep(db, uploads, grace).await?;
 
@@ -91,6 +97,7 @@ pub async fn purge(db: &PgPool, all: &Settings, uploads: &Uploads) -> sqlx::Resu
         sealed_tokens,
         task_files: task_files.into_inner(),
         login_attempts,
+        audit_events,
         orphan_files: swept.orphans,
         unfinished_uploads: swept.unfinished,
     };

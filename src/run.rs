@@ -67,12 +67,13 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let report = retention::purge(&pool, &settings, &uploads).await?;
             println!(
                 "purged {} session IDs, {} series ({} task files), {} sealed tokens, \
-                 {} login attempts, {} orphaned files, {} unfinished uploads",
+                 {} login attempts, {} audit events, {} orphaned files, {} unfinished uploads",
                 report.session_ids,
                 report.series,
                 report.task_files,
                 report.sealed_tokens,
                 report.login_attempts,
+                report.audit_events,
                 report.orphan_files,
                 report.unfinished_uploads
             );

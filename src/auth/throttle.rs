@@ -46,7 +46,7 @@ pub struct Counter {
 impl Counter {
     pub fn new(scope: Scope, key: &str, limit: u32) -> Self {
         let key = match scope {
-            Scope::Ip | Scope::Register => ip_key(key),
+            Scope::Ip | Scope::Register => crate::ratelimit::client_key(key),
             Scope::Account => key.to_lowercase(),
             Scope::Device => key.to_owned(),
         };
@@ -59,19 +59,6 @@ impl Counter {
 #[derive(Debug, Default)]
 pub struct Claim {
     ids: Vec<i64>,
-}
-
-/// An IPv6 client is counted by its /64: one host usually has a whole /64
-/// to pick addresses from, so a per-address count would not limit it.
-fn ip_key(ip: &str) -> String {
-    match ip.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
-            ipnet::Ipv6Net::new(v6, 64)
-                .map(|net| net.trunc().to_string())
-                .unwrap_or_else(|_| ip.to_owned())
-        }
-        _ => ip.to_owned(),
-    }
 }
 
 /// Counts an attempt against every counter, or — when any counter is at its
@@ -176,18 +163,4 @@ pub async fn purge(db: &PgPool, now: OffsetDateTime, limit: i64) -> sqlx::Result
     .execute(db)
     .await
     .map(|r| r.rows_affected())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ip_key;
-
-    #[test]
-    fn ipv6_clients_are_counted_by_their_64() {
-        assert_eq!(ip_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-        assert_eq!(ip_key("2001:db8:1:2:bbbb::9"), ip_key("2001:db8:1:2::1"));
-        assert_ne!(ip_key("2001:db8:1:3::1"), ip_key("2001:db8:1:2::1"));
-        assert_eq!(ip_key("203.0.113.9"), "203.0.113.9");
-        assert_eq!(ip_key("::ffff:203.0.113.9"), "::ffff:203.0.113.9");
-    }
 }

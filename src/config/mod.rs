@@ -35,6 +35,15 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub processing: ProcessingSettings,
     pub ops: OpsSettings,
+    pub audit: AuditSettings,
+}
+
+/// How long security events are kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// The purge deletes audit events older than this many days.
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -75,6 +84,8 @@ pub struct SessionSettings {
     pub revoked_retention_secs: u64,
     /// Serve valid session records from memory (see `session::SessionCache`).
     pub cache: bool,
+    /// New anonymous sessions one client may start per minute.
+    pub max_starts_per_ip_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -114,6 +125,10 @@ pub struct StorageSettings {
     /// this are removed by the purge; younger ones may be an upload between
     /// its file and its row.
     pub orphan_grace_secs: u64,
+    /// Uploads one client may make per hour without logging in.
+    pub max_anonymous_uploads_per_ip_per_hour: u32,
+    /// Bytes an anonymous session's uploads may take in all.
+    pub max_anonymous_bytes: u64,
     pub s3: S3Settings,
 }
 

@@ -16,7 +16,7 @@ use super::{
     cache::SessionCache, cache_health, cookie::CookieNames, refresh_token::Keys, secs, session_id,
     session_series,
 };
-use crate::{audit, config::Settings};
+use crate::{audit, config::Settings, ratelimit::PerClient};
 
 /// The session service held in `AppState`.
 pub struct Sessions {
@@ -30,6 +30,9 @@ pub struct Sessions {
     pub cookies: CookieNames,
     /// `None` when `session.cache` is off.
     cache: Option<Arc<SessionCache>>,
+    /// New anonymous sessions per client: each writes a series, a session
+    /// record and an audit row.
+    pub(super) starts: PerClient,
 }
 
 impl Sessions {
@@ -53,6 +56,10 @@ impl Sessions {
             refresh_pair_expiration: RefreshPairExpiration::from_settings(&settings.session),
             reuse_grace: secs(settings.session.reuse_grace_secs),
             cookies: CookieNames::new(settings.session.cookie_secure),
+            starts: PerClient::new(
+                settings.session.max_starts_per_ip_per_minute,
+                std::time::Duration::from_secs(60),
+            ),
         })
     }
 

@@ -107,6 +107,17 @@ pub(super) fn too_large(max_bytes: u64) -> ApiError {
     )
 }
 
+pub(super) fn anonymous_quota(cap_bytes: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "anonymous_quota_exceeded",
+        format!(
+            "without an account, uploads may take {cap_bytes} bytes in all; \
+             log in or create an account to upload more"
+        ),
+    )
+}
+
 pub(super) fn unsupported_media_type() -> ApiError {
     ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -105,18 +105,48 @@ pub(super) async fn list(
     .await
 }
 
+/// Bytes the tasks of an anonymous series take.
+pub(super) async fn anonymous_bytes(
+    db: impl sqlx::PgExecutor<'_>,
+    series_id: Uuid,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(size_bytes), 0)::bigint AS "bytes!"
+           FROM tasks WHERE series_id = $1 AND user_id IS NULL"#,
+        series_id,
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Inserts the task and its processing job in one transaction: a task is
-/// never left without the job that will process it.
+/// never left without the job that will process it. An anonymous viewer's
+/// task is refused (`None`) when it would take their series past
+/// `anonymous_cap` bytes; the series row is locked for the check, so
+/// concurrent uploads cannot all squeeze under it.
 #[tracing::instrument(skip_all, fields(task_id = %new.id), err)]
 pub(super) async fn insert(
     db: &PgPool,
     viewer: &Viewer,
     new: NewTask<'_>,
-) -> sqlx::Result<TaskRow> {
+    anonymous_cap: i64,
+) -> sqlx::Result<Option<TaskRow>> {
     // A user's task must not hang off a series: the series' cascade would
     // delete it with the series.
     let series_id = viewer.user_id.is_none().then_some(viewer.series_id);
     let mut tx = db.begin().await?;
+    if let Some(series_id) = series_id {
+        sqlx::query!(
+            "SELECT id FROM session_series WHERE id = $1 FOR UPDATE",
+            series_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let used = anonymous_bytes(&mut *tx, series_id).await?;
+        if used.saturating_add(new.size_bytes) > anonymous_cap {
+            return Ok(None);
+        }
+    }
     let row = sqlx::query_as!(
         TaskRow,
         r#"INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key)
@@ -140,7 +170,7 @@ pub(super) async fn insert(
     // happens to it (even its deletion).
     super::hub::notify(&mut tx, row.id).await?;
     tx.commit().await?;
-    Ok(row)
+    Ok(Some(row))
 }
 
 /// Deletes a task the caller has locked and may manage (its jobs and shares

@@ -87,7 +87,7 @@ async fn upload(
     };
     let filename = filename::sanitize(field.file_name());
     let client_type = field.content_type().map(str::to_owned);
-    let mut size = Size::new(state.settings.storage.max_upload_bytes);
+    let mut size = Size::new(limit(&state, &session).await?);
 
     let head = read_head(&mut field, &mut size).await?;
     let accepted = sniff::classify(&filename, client_type.as_deref(), &head)
@@ -146,7 +146,10 @@ async fn keep(state: AppState, session: SessionHandle, upload: Received) -> Resu
             size_bytes: i64::try_from(upload.size).context("upload size")?,
             storage_key: &key.to_string(),
         };
-        Ok(queries::insert(&state.db, &Viewer::from(&ctx), new).await?)
+        let cap = i64::try_from(state.settings.storage.max_anonymous_bytes).unwrap_or(i64::MAX);
+        queries::insert(&state.db, &Viewer::from(&ctx), new, cap)
+            .await?
+            .ok_or_else(|| errors::anonymous_quota(state.settings.storage.max_anonymous_bytes))
     }
     .await;
     if recorded.is_err() {
@@ -157,21 +160,78 @@ async fn keep(state: AppState, session: SessionHandle, upload: Received) -> Resu
     recorded
 }
 
+/// The most an upload may be, and what passing it means.
+#[derive(Debug, Clone, Copy)]
+enum Limit {
+    /// `storage.max_upload_bytes`.
+    File(u64),
+    /// What is left of an anonymous session's `storage.max_anonymous_bytes`.
+    Anonymous { left: u64, cap: u64 },
+}
+
+impl Limit {
+    fn bytes(self) -> u64 {
+        match self {
+            Self::File(max) => max,
+            Self::Anonymous { left, .. } => left,
+        }
+    }
+
+    fn exceeded(self) -> ApiError {
+        match self {
+            Self::File(max) => errors::too_large(max),
+            Self::Anonymous { cap, .. } => errors::anonymous_quota(cap),
+        }
+    }
+}
+
+/// What this caller may upload. Anonymous callers are limited per client
+/// (`storage.max_anonymous_uploads_per_ip_per_hour`, 429) and by what their
+/// session's uploads already take (`storage.max_anonymous_bytes`, 413): an
+/// anonymous flood stays bounded, and logging in lifts both.
+async fn limit(state: &AppState, session: &SessionHandle) -> Result<Limit> {
+    let storage = &state.settings.storage;
+    let file = Limit::File(storage.max_upload_bytes);
+    let current = session.current();
+    if current.as_ref().is_some_and(|ctx| ctx.user_id.is_some()) {
+        return Ok(file);
+    }
+    state
+        .anonymous_uploads
+        .check(session.client().ip.as_deref())
+        .map_err(|retry_after_secs| ApiError::Throttled { retry_after_secs })?;
+    let used = match current {
+        Some(ctx) => queries::anonymous_bytes(&state.db, ctx.series_id).await?,
+        None => 0,
+    };
+    let left = storage
+        .max_anonymous_bytes
+        .saturating_sub(u64::try_from(used).unwrap_or(0));
+    Ok(if left < storage.max_upload_bytes {
+        Limit::Anonymous {
+            left,
+            cap: storage.max_anonymous_bytes,
+        }
+    } else {
+        file
+    })
+}
+
 /// Bytes received so far against the limit.
 struct Size {
     total: u64,
-    max: u64,
+    limit: Limit,
 }
 
 impl Size {
-    fn new(max: u64) -> Self {
-        Self { total: 0, max }
+    fn new(limit: Limit) -> Self {
+        Self { total: 0, limit }
     }
 
     fn add(&mut self, n: usize) -> Result<()> {
         self.total = self.total.saturating_add(n as u64);
-        if self.total > self.max {
-            return Err(errors::too_large(self.max));
+        if self.total > self.limit.bytes() {
+            return Err(self.limit.exceeded());
         }
         Ok(())
     }
