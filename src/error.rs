@@ -62,8 +62,35 @@ impl ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            _ if self.database_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// Whether this failure is the database being out of reach (down,
+    /// restarting, the pool unable to connect) rather than a fault of ours:
+    /// answered 503 so clients and load balancers retry instead of giving up.
+    fn database_unavailable(&self) -> bool {
+        match self {
+            Self::Database(e) => db_unavailable(e),
+            Self::Internal(e) => e
+                .chain()
+                .filter_map(|c| c.downcast_ref::<sqlx::Error>())
+                .any(db_unavailable),
+            _ => false,
+        }
+    }
+}
+
+fn db_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        // Class 08: connection exceptions; 57P01-57P03: the server shutting
+        // down, crashed or not yet accepting connections.
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 
@@ -120,6 +147,13 @@ pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if self.database_unavailable() {
+            tracing::warn!(error = format!("{self:#}"), "database unavailable");
+            return unavailable(
+                "database_unavailable",
+                "the database is unavailable; try again shortly",
+            );
+        }
         match &self {
             Self::Client {
                 status,
@@ -166,6 +200,14 @@ impl IntoResponse for ApiError {
             }
         }
     }
+}
+
+/// 503 with a `Retry-After`, for a dependency that is away (database, upload store).
+pub fn unavailable(code: &str, message: &str) -> Response {
+    let mut res = error_response(StatusCode::SERVICE_UNAVAILABLE, code, message);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    res
 }
 
 fn internal() -> Response {

@@ -8,7 +8,6 @@ use secrecy::ExposeSecret;
 use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 use tower_sessions::session::Id;
-use tower_sessions_sqlx_store::PostgresStore;
 use uuid::Uuid;
 
 use super::{
@@ -21,7 +20,6 @@ use crate::{audit, config::Settings, ratelimit::PerClient};
 /// The session service held in `AppState`.
 pub struct Sessions {
     pub(super) db: PgPool,
-    store: PostgresStore,
     pub(super) keys: Keys,
     pub(super) session_expiration: SessionExpiration,
     pub(super) refresh_pair_expiration: RefreshPairExpiration,
@@ -49,7 +47,6 @@ impl Sessions {
         });
         Ok(Self {
             cache,
-            store: PostgresStore::new(db.clone()),
             db,
             keys: Keys::derive(secret.expose_secret().as_bytes()),
             session_expiration: SessionExpiration::from_settings(&settings.session),
@@ -70,13 +67,13 @@ impl Sessions {
             return Ok(None);
         };
         let Some(cache) = &self.cache else {
-            return session_id::load(&self.store, &id).await;
+            return session_id::load(&self.db, &id).await;
         };
         if let Some(ctx) = cache.get(id.0) {
             return Ok(Some(ctx));
         }
         let ticket = cache.ticket();
-        let loaded = session_id::load(&self.store, &id).await?;
+        let loaded = session_id::load(&self.db, &id).await?;
         if let Some(ctx) = &loaded {
             cache.insert(ticket, id.0, ctx);
         }

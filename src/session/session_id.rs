@@ -3,18 +3,16 @@
 //! touching `session_series`, so a valid ID costs one round trip. Records are
 //! written on the caller's connection, so a new session ID commits atomically
 //! with its series row. The row format is the Postgres store's own
-//! (MessagePack of `Record`), which `PostgresStore::load` reads; the store's
-//! `save` cannot join a transaction, and calling it while a series row is
-//! locked would need a second pooled connection — a deadlock under load.
+//! (MessagePack of `Record`), read and written here with our own statements:
+//! the store's `save` cannot join a transaction, and calling it while a
+//! series row is locked would need a second pooled connection — a deadlock
+//! under load; and its `load` turns a database error into text, so a
+//! database outage could not be told from a fault of ours (503 vs 500).
 
 use serde::{Deserialize, Serialize};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
-use tower_sessions::{
-    SessionStore as _,
-    session::{Id, Record},
-};
-use tower_sessions_sqlx_store::PostgresStore;
+use tower_sessions::session::{Id, Record};
 use uuid::Uuid;
 
 use super::{SessionContext, refresh_token::random};
@@ -39,10 +37,17 @@ fn generate() -> Id {
 
 /// Looks up a session ID. Unknown, expired or revoked IDs all yield `None`
 /// — a client-chosen ID is never adopted.
-pub(super) async fn load(store: &PostgresStore, id: &Id) -> anyhow::Result<Option<SessionContext>> {
-    let Some(record) = store.load(id).await? else {
+pub(super) async fn load(db: &PgPool, id: &Id) -> anyhow::Result<Option<SessionContext>> {
+    let row = sqlx::query_scalar!(
+        "SELECT data FROM tower_sessions.session WHERE id = $1 AND expiry_date > now()",
+        id.to_string(),
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(bytes) = row else {
         return Ok(None);
     };
+    let record: Record = rmp_serde::from_slice(&bytes)?;
     let Some(data) = record.data.get(RECORD_KEY) else {
         return Ok(None);
     };

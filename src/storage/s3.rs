@@ -18,8 +18,8 @@ use anyhow::Context as _;
 use axum::body::Bytes;
 use futures::{StreamExt as _, TryStreamExt as _, stream::BoxStream};
 use object_store::{
-    ClientOptions, ObjectStore, ObjectStoreExt as _, aws::AmazonS3Builder, buffered::BufWriter,
-    path::Path,
+    ClientOptions, ObjectStore, ObjectStoreExt as _, RetryConfig, aws::AmazonS3Builder,
+    buffered::BufWriter, path::Path,
 };
 use secrecy::ExposeSecret as _;
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
@@ -54,7 +54,15 @@ impl S3Store {
             .with_bucket_name(bucket)
             .with_region(&settings.region)
             .with_virtual_hosted_style_request(!settings.path_style)
-            .with_client_options(client);
+            .with_client_options(client)
+            // object_store retries for up to 3 minutes by default: an upload
+            // would hang that long while the S3 server is away. A few quick
+            // retries ride out a blip; beyond that the upload answers 503.
+            .with_retry(RetryConfig {
+                max_retries: 3,
+                retry_timeout: Duration::from_secs(10),
+                ..RetryConfig::default()
+            });
         if let Some(endpoint) = &settings.endpoint {
             builder = builder
                 .with_endpoint(endpoint)

@@ -125,3 +125,17 @@ pub(super) fn unsupported_media_type() -> ApiError {
         "upload audio, video, or a .txt, .md, .srt, .vtt or Whisper verbose_json transcript",
     )
 }
+
+/// The upload store failed (an S3 server away, a full disk): 503, so the
+/// client may try again; the cause is logged. The partial upload is removed
+/// by its caller.
+pub(super) fn store_failed(what: &'static str) -> impl FnOnce(std::io::Error) -> ApiError {
+    move |e| {
+        tracing::error!(error = %e, "{what} failed");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "the upload store is unavailable; try again shortly",
+        )
+    }
+}

@@ -70,6 +70,7 @@ pub(super) fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 413, description = "`too_large`: over `storage.max_upload_bytes`", body = ErrorResponse),
         (status = 415, description = "`unsupported_media_type`", body = ErrorResponse),
+        (status = 503, description = "`storage_unavailable` or `database_unavailable`: try again later", body = ErrorResponse),
     ),
 )]
 #[tracing::instrument(skip_all)]
@@ -97,7 +98,7 @@ async fn upload(
         .uploads
         .create(key)
         .await
-        .context("creating an upload file")?;
+        .map_err(errors::store_failed("creating an upload"))?;
     // An early return drops `pending`, which removes the partial file.
     write_all(&mut pending, &head).await?;
     stream_rest(&mut field, &mut pending, &mut size, &accepted, &head).await?;
@@ -136,7 +137,7 @@ async fn keep(state: AppState, session: SessionHandle, upload: Received) -> Resu
         .uploads
         .finish(upload.pending)
         .await
-        .context("storing an upload")?;
+        .map_err(errors::store_failed("storing an upload"))?;
     let recorded = async {
         let ctx = crate::session::start_session(&state.sessions, &session).await?;
         let new = NewTask {
@@ -278,8 +279,7 @@ async fn stream_rest<W: tokio::io::AsyncWrite + Unpin>(
 async fn write_all<W: tokio::io::AsyncWrite + Unpin>(out: &mut W, bytes: &[u8]) -> Result<()> {
     out.write_all(bytes)
         .await
-        .context("writing an upload")
-        .map_err(ApiError::from)
+        .map_err(errors::store_failed("writing an upload"))
 }
 
 /// Looks for `SEGMENTS_KEY` across chunk boundaries, keeping only a short tail.

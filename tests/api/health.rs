@@ -119,3 +119,19 @@ async fn responses_carry_a_request_id(db: PgPool) {
     let res = app.browser().get("/healthz").await;
     assert!(res.headers().contains_key("x-request-id"));
 }
+
+/// A database outage is the service being unavailable, not a fault: 503
+/// with `Retry-After`, also on the session lookup every request starts with.
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn with_the_database_gone_requests_with_a_session_answer_503(db: PgPool) {
+    let app = crate::helpers::spawn_app_with(db, |s| s.session.cache = false).await;
+    let browser = app.browser();
+    browser.session().await;
+    app.db.close().await;
+    for path in ["/api/tasks", "/api/session"] {
+        let res = browser.get(path).await;
+        assert_eq!(res.status(), 503, "{path}");
+        assert!(res.headers().contains_key("retry-after"), "{path}");
+        assert_eq!(error_code(res).await, "database_unavailable", "{path}");
+    }
+}
