@@ -9,11 +9,12 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{extract::RequireAdmin, page, queries};
+use super::{extract::RequireAdmin, queries};
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
     tasks,
+    tasks::page,
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

@@ -8,7 +8,6 @@ mod accounts;
 mod audit_log;
 mod errors;
 mod extract;
-mod page;
 mod queries;
 mod tasks;
 mod users;

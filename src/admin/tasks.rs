@@ -13,11 +13,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{extract::RequireAdmin, page, queries};
+use super::{extract::RequireAdmin, queries};
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
     sharing::{self, Permission, Share},
+    tasks::page,
     tasks::{self, Cursor, Task},
 };
 

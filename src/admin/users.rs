@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{accounts, extract::RequireAdmin, page, queries};
+use super::{accounts, extract::RequireAdmin, queries};
 use crate::{
     app::AppState,
     audit,
@@ -19,6 +19,7 @@ use crate::{
     error::{ErrorResponse, Result},
     session::Selector,
     sharing,
+    tasks::page,
 };
 
 pub(super) fn router() -> OpenApiRouter<AppState> {

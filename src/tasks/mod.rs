@@ -12,6 +12,7 @@ mod filename;
 mod hub;
 mod minutes;
 mod model;
+pub(crate) mod page;
 pub(crate) mod queries;
 mod retry;
 mod revisions;
@@ -34,7 +35,7 @@ pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
 pub use sockets::Slots;
 // For the features built on task access (sharing, admin).
-pub(crate) use errors::{invalid_cursor, invalid_limit};
+pub(crate) use errors::invalid_cursor;
 pub(crate) use model::{Access, Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
 pub use revisions::insert_processed as store_processed_minutes;

@@ -19,7 +19,7 @@ use super::{
     cursor::Cursor,
     errors, filename,
     model::{Right, Task},
-    queries,
+    page, queries,
 };
 use crate::{
     app::AppState,
@@ -34,9 +34,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, delete))
         .routes(routes!(media))
 }
-
-const DEFAULT_LIMIT: usize = 50;
-const MAX_LIMIT: usize = 100;
 
 /// Taken as text so a bad value gets our error code, not the extractor's.
 #[derive(Deserialize, IntoParams)]
@@ -76,11 +73,7 @@ async fn list(
     viewer: Option<Viewer>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<TaskList>> {
-    let limit = match params.limit.as_deref().map(str::parse::<usize>) {
-        None => DEFAULT_LIMIT,
-        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => return Err(errors::invalid_limit(MAX_LIMIT)),
-    };
+    let limit = page::limit(params.limit.as_deref())?;
     let after = match params.cursor.as_deref() {
         None => None,
         Some(c) => Some(Cursor::decode(c).ok_or_else(errors::invalid_cursor)?),
@@ -91,21 +84,14 @@ async fn list(
             next_cursor: None,
         }));
     };
-    // One row more than asked says whether another page exists.
-    let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
-    let mut rows = queries::list(&state.db, &viewer, after, fetch).await?;
-    let next_cursor = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(|r| {
-            Cursor {
-                upload_timestamp: r.upload_timestamp,
-                id: r.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
+    let mut rows = queries::list(&state.db, &viewer, after, page::fetch(limit)).await?;
+    let next_cursor = page::finish(&mut rows, limit, |r| {
+        Cursor {
+            upload_timestamp: r.upload_timestamp,
+            id: r.id,
+        }
+        .encode()
+    });
     Ok(Json(TaskList {
         tasks: rows.into_iter().map(Task::from).collect(),
         next_cursor,
