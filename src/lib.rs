@@ -10,6 +10,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod headers;
 pub mod jobs;
+pub mod json_body;
 pub mod listen;
 pub mod minutes;
 pub mod openapi;

@@ -17,7 +17,8 @@ use utoipa::{
     Modify, OpenApi,
     openapi::{
         Ref, RefOr, Response,
-        security::{ApiKey, ApiKeyValue, SecurityScheme},
+        path::ParameterIn,
+        security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme},
     },
 };
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -95,10 +96,16 @@ impl Modify for CookieAuth {
     }
 }
 
-/// Answers that come from the layers every request passes, not from one
-/// handler: the generic 500, the body limit's 413, and the transparent
-/// refresh's 401 on any request that carries a superseded refresh token.
-/// Added to each operation here so no handler has to remember them.
+/// Answers that come from the layers and extractors every request passes,
+/// not from one handler: the generic 500, the body limit's 413, the
+/// transparent refresh's 401 on any request that carries a superseded refresh
+/// token, the path and query extractors' 400 for a value they cannot parse
+/// (a `task_id` that is no UUID, a query parameter the operation does not
+/// have), and the JSON extractor's 400 (not JSON), 415 (no `Content-Type:
+/// application/json`) and 422 (JSON of the wrong shape). Added to each
+/// operation here so no handler has to remember them; where a handler
+/// documents the same status for its own reasons, the shared cause is
+/// appended to its description.
 struct SharedResponses;
 
 impl SharedResponses {
@@ -111,7 +118,23 @@ impl SharedResponses {
             .content("application/json", content)
             .into()
     }
+
+    /// Documents `status` with `description`, or appends the description to
+    /// the handler's own for that status.
+    fn add(responses: &mut ResponseMap, status: &str, code: &str, description: &str) {
+        match responses.get_mut(status) {
+            Some(RefOr::T(response)) if !response.description.contains(code) => {
+                response.description = format!("{}; or {description}", response.description);
+            }
+            Some(_) => {}
+            None => {
+                responses.insert(status.into(), Self::error(description));
+            }
+        }
+    }
 }
+
+type ResponseMap = std::collections::BTreeMap<String, RefOr<Response>>;
 
 impl Modify for SharedResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -125,25 +148,104 @@ impl Modify for SharedResponses {
                 &mut item.patch,
             ];
             for op in operations.into_iter().flatten() {
-                let responses = &mut op.responses.responses;
-                responses.entry("500".into()).or_insert_with(|| {
-                    Self::error("`internal_error`: a server-side failure, logged with its cause")
+                let parameters = op.parameters.as_ref().is_some_and(|p| {
+                    p.iter()
+                        .any(|p| matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
                 });
+                let json_body = op
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|body| body.content.contains_key("application/json"));
+                if let Some(security) = op.security.as_mut() {
+                    refresh_alternatives(security);
+                }
+                let responses = &mut op.responses.responses;
+                Self::add(
+                    responses,
+                    "500",
+                    "internal_error",
+                    "`internal_error`: a server-side failure, logged with its cause",
+                );
                 if op.request_body.is_some() {
-                    responses.entry("413".into()).or_insert_with(|| {
-                        Self::error("`too_large`: the request body is over its limit")
-                    });
+                    Self::add(
+                        responses,
+                        "413",
+                        "too_large",
+                        "`too_large`: the request body is over its limit",
+                    );
+                }
+                if parameters || json_body {
+                    Self::add(
+                        responses,
+                        "400",
+                        "bad_request",
+                        "`bad_request`: a path or query parameter that does not parse (or \
+                         one the operation does not have), or a body that is not JSON",
+                    );
+                }
+                if json_body {
+                    Self::add(
+                        responses,
+                        "415",
+                        "unsupported_media_type",
+                        "`unsupported_media_type`: the body is not sent as \
+                         `Content-Type: application/json`",
+                    );
+                    Self::add(
+                        responses,
+                        "422",
+                        "validation_failed",
+                        "`validation_failed`: JSON of the wrong shape (a missing field, \
+                         a value of the wrong type)",
+                    );
                 }
                 if behind_session {
-                    responses.entry("401".into()).or_insert_with(|| {
-                        Self::error(
-                            "`refresh_token_reused`: the request carried a refresh token that \
-                             was superseded; the whole series is revoked",
-                        )
-                    });
+                    Self::add(
+                        responses,
+                        "401",
+                        "refresh_token_reused",
+                        "`refresh_token_reused`: the request carried a refresh token that \
+                         was superseded; the whole series is revoked",
+                    );
                 }
             }
         }
+    }
+}
+
+/// The refresh token authenticates wherever the session ID does: a request
+/// with only a valid `rt` cookie is rotated transparently and served. So each
+/// requirement that names `session` gets its alternative with `refresh` in
+/// its place (`csrf` stays required alongside).
+fn refresh_alternatives(security: &mut Vec<SecurityRequirement>) {
+    let names = |r: &SecurityRequirement| match serde_json::to_value(r) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    let existing: Vec<Vec<String>> = security.iter().map(names).collect();
+    for names in &existing {
+        if !names.iter().any(|n| n == SESSION) {
+            continue;
+        }
+        let mut alternative: Vec<String> = names
+            .iter()
+            .map(|n| {
+                if n == SESSION {
+                    REFRESH.into()
+                } else {
+                    n.clone()
+                }
+            })
+            .collect();
+        alternative.sort();
+        if existing.contains(&alternative) {
+            continue;
+        }
+        let mut requirement = SecurityRequirement::default();
+        for name in alternative {
+            requirement = requirement.add(name, Vec::<String>::new());
+        }
+        security.push(requirement);
     }
 }
 

@@ -23,6 +23,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 struct AuditParams {
     /// Only events of this kind, e.g. `share_granted`.
     kind: Option<String>,

@@ -17,6 +17,7 @@ use super::{extract::RequireAdmin, queries};
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
+    json_body::JsonObject,
     sharing::{self, Permission, Share},
     tasks::page,
     tasks::{self, Cursor, Task},
@@ -30,6 +31,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 struct ListParams {
     /// Only this user's tasks.
     owner: Option<String>,
@@ -121,7 +123,7 @@ async fn put_share(
     RequireAdmin(admin): RequireAdmin,
     State(state): State<AppState>,
     Path((task_id, username)): Path<(Uuid, String)>,
-    Json(body): Json<AdminPutShare>,
+    JsonObject(body): JsonObject<AdminPutShare>,
 ) -> Result<Json<Share>> {
     let share = sharing::grant(&state.db, &admin, task_id, &username, body.permission).await?;
     Ok(Json(share))

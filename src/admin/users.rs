@@ -17,6 +17,7 @@ use crate::{
     audit,
     auth::{Role, User},
     error::{ErrorResponse, Result},
+    json_body::JsonObject,
     session::Selector,
     sharing,
     tasks::page,
@@ -65,6 +66,7 @@ struct UserList {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 struct ListParams {
     /// Page size, 1–100; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
@@ -137,7 +139,7 @@ async fn patch(
     RequireAdmin(admin): RequireAdmin,
     State(state): State<AppState>,
     Path(user_id): Path<Uuid>,
-    Json(body): Json<PatchUser>,
+    JsonObject(body): JsonObject<PatchUser>,
 ) -> Result<Json<AdminUser>> {
     let mut tx = state.db.begin().await?;
     let target = accounts::lock(&mut tx, user_id).await?;

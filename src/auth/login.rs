@@ -11,6 +11,7 @@ use super::{device_cookie::SetDeviceCookie, users::User};
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
+    json_body::JsonObject,
     session::SessionHandle,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -46,7 +47,7 @@ async fn login(
     State(state): State<AppState>,
     handle: SessionHandle,
     headers: HeaderMap,
-    Json(body): Json<LoginBody>,
+    JsonObject(body): JsonObject<LoginBody>,
 ) -> Result<(SetDeviceCookie, Json<User>)> {
     let devices = state.accounts.devices();
     let (user, ctx, issued) = state

@@ -22,6 +22,7 @@ use crate::{
     audit,
     config::AuthSettings,
     error::{ErrorResponse, Result},
+    json_body::JsonObject,
     session::SessionHandle,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -97,10 +98,12 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 struct RegisterBody {
     /// 3–32 characters of `[a-z0-9_.-]`.
+    #[schema(min_length = 3, max_length = 32, pattern = "^[a-z0-9_.-]*$")]
     username: String,
-    #[schema(required = false)]
+    #[schema(required = false, format = Email, max_length = 254)]
     email: Option<String>,
     /// 12–128 characters.
+    #[schema(min_length = 12, max_length = 128)]
     password: String,
 }
 
@@ -125,7 +128,7 @@ struct RegisterBody {
 async fn register(
     State(state): State<AppState>,
     handle: SessionHandle,
-    Json(body): Json<RegisterBody>,
+    JsonObject(body): JsonObject<RegisterBody>,
 ) -> Result<(StatusCode, SetDeviceCookie, Json<User>)> {
     let (user, ctx, issued) = state
         .accounts

@@ -16,6 +16,7 @@ use super::{current_user, extract::CurrentUser, login, register, session_routes,
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
+    json_body::JsonObject,
     session::{MaybeSession, SessionHandle},
 };
 
@@ -73,6 +74,8 @@ async fn logout(
 #[derive(Deserialize, ToSchema)]
 struct PasswordChange {
     current_password: String,
+    /// 12–128 characters.
+    #[schema(min_length = 12, max_length = 128)]
     new_password: String,
 }
 
@@ -102,7 +105,7 @@ async fn change_password(
     handle: SessionHandle,
     user: CurrentUser,
     headers: HeaderMap,
-    Json(body): Json<PasswordChange>,
+    JsonObject(body): JsonObject<PasswordChange>,
 ) -> Result<StatusCode> {
     let (ctx, issued) = state
         .accounts

@@ -19,6 +19,7 @@ use super::{
 use crate::{
     app::AppState,
     error::{ErrorResponse, Result},
+    json_body::JsonObject,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -45,7 +46,7 @@ pub(crate) struct PutShare {
     operation_id = "list_shares",
     tag = "sharing",
     params(("task_id" = Uuid, Path, description = "The task")),
-    security(("session" = [])),
+    security((), ("session" = [])),
     responses(
         (status = 200, description = "The task's shares", body = ShareList),
         (status = 401, description = "`login_required`", body = ErrorResponse),
@@ -75,7 +76,7 @@ async fn list(
         ("username" = String, Path, description = "The grantee"),
     ),
     request_body = PutShare,
-    security(("session" = [], "csrf" = [])),
+    security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "The share as it now is", body = Share),
         (status = 401, description = "`login_required`", body = ErrorResponse),
@@ -90,7 +91,7 @@ async fn put(
     State(state): State<AppState>,
     by: LoggedIn,
     Path((task_id, username)): Path<(Uuid, String)>,
-    Json(body): Json<PutShare>,
+    JsonObject(body): JsonObject<PutShare>,
 ) -> Result<Json<Share>> {
     let share = service::grant(&state.db, &by, task_id, &username, body.permission).await?;
     Ok(Json(share))
@@ -106,7 +107,7 @@ async fn put(
         ("task_id" = Uuid, Path, description = "The task"),
         ("username" = String, Path, description = "The grantee"),
     ),
-    security(("session" = [], "csrf" = [])),
+    security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "`login_required`", body = ErrorResponse),

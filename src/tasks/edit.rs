@@ -32,6 +32,7 @@ pub(super) fn parse(current: &Minutes, mut body: Value) -> Result<Minutes, ApiEr
             object.insert("language".into(), language);
         }
     }
+    integral_floats_as_integers(&mut body);
     let mut edited: Minutes = serde_path_to_error::deserialize(body).map_err(shape_error)?;
     let mut fields = Fields::new();
     check(&mut fields, current, &edited);
@@ -44,6 +45,23 @@ pub(super) fn parse(current: &Minutes, mut body: Value) -> Result<Minutes, ApiEr
         (new.start, new.end) = (old.start, old.end);
     }
     Ok(edited)
+}
+
+/// JSON does not tell `3` from `3.0` (JSON Schema's `integer` admits both),
+/// but serde reads only the first into an integer: each float that is a
+/// whole number in the range where floats are exact becomes that integer.
+fn integral_floats_as_integers(value: &mut Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// A body that is not the minutes' shape: the field serde stopped at.
@@ -310,5 +328,16 @@ mod tests {
             fields(parse(&current(), json!("minutes")))["body"],
             ["invalid"]
         );
+    }
+
+    #[test]
+    fn a_whole_float_is_read_as_the_integer_it_is() {
+        let mut value = serde_json::json!({"a": [179.0, 1.5, -2.0], "b": {"c": 3}});
+        integral_floats_as_integers(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({"a": [179, 1.5, -2], "b": {"c": 3}})
+        );
+        assert!(value["a"][0].is_i64());
     }
 }

@@ -27,6 +27,15 @@ pub(crate) fn forbidden(access: Access) -> ApiError {
     )
 }
 
+/// The upload form has one part, `file`.
+pub(super) fn unexpected_part() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "unexpected_part",
+        "the form must have only the part `file`",
+    )
+}
+
 pub(crate) fn invalid_limit(max: usize) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,

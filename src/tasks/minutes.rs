@@ -26,6 +26,7 @@ use crate::{
     app::AppState,
     audit,
     error::{ErrorResponse, Result},
+    json_body::JsonObject,
     minutes::{Minutes, MinutesFormat},
     session::SessionHandle,
 };
@@ -40,13 +41,26 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 struct MinutesParams {
     /// `md` (default), `json` or `txt`; `markdown` and `text` are accepted too.
-    #[param(example = "md")]
+    #[param(inline, value_type = Option<FormatName>, example = "md")]
     format: Option<String>,
     /// A version from the revision history; the newest by default.
     #[param(minimum = 1)]
     version: Option<i32>,
+}
+
+/// The values `format` takes, for the OpenAPI document only.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[expect(dead_code, reason = "describes a parameter; never built")]
+enum FormatName {
+    Md,
+    Markdown,
+    Json,
+    Txt,
+    Text,
 }
 
 /// A version of the minutes: `PUT`'s answer, and 412's `current`.
@@ -84,7 +98,7 @@ fn stored(revision: Revision) -> Result<Saved> {
     operation_id = "get_minutes",
     tag = "tasks",
     params(("task_id" = Uuid, Path, description = "The task"), MinutesParams),
-    security(("session" = [])),
+    security((), ("session" = [])),
     responses(
         (status = 200, description = "The minutes in the format asked for; the headings of `md` and \
 `txt` follow the meeting's `language`",
@@ -145,7 +159,7 @@ async fn read(
 (`\"v3\"`); `*` saves over whatever is current"),
     ),
     request_body(content = Minutes, description = "The whole minutes; without `language` the current one is kept"),
-    security(("session" = [], "csrf" = [])),
+    security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Saved as the next version", body = Saved,
             headers(("ETag" = String, description = "The new version's"))),
@@ -168,7 +182,7 @@ async fn save(
     viewer: Viewer,
     session: SessionHandle,
     headers: HeaderMap,
-    Json(body): Json<serde_json::Value>,
+    JsonObject(body): JsonObject<serde_json::Value>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
     viewer
@@ -240,7 +254,7 @@ fn conflict(current: Saved) -> Response {
     operation_id = "list_minutes_revisions",
     tag = "tasks",
     params(("task_id" = Uuid, Path, description = "The task")),
-    security(("session" = [])),
+    security((), ("session" = [])),
     responses(
         (status = 200, description = "The revision history, newest first; empty before the task completes", body = Revisions),
         (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),

@@ -28,7 +28,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     operation_id = "retry_task",
     tag = "tasks",
     params(("task_id" = Uuid, Path, description = "The task")),
-    security(("session" = [], "csrf" = [])),
+    security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Queued again", body = Task),
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),

@@ -38,6 +38,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// Taken as text so a bad value gets our error code, not the extractor's.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 struct ListParams {
     /// Page size, 1–100; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
@@ -104,7 +105,7 @@ async fn list(
     operation_id = "get_task",
     tag = "tasks",
     params(("task_id" = Uuid, Path, description = "The task")),
-    security(("session" = [])),
+    security((), ("session" = [])),
     responses(
         (status = 200, description = "The task", body = Task),
         (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
@@ -127,7 +128,7 @@ async fn get_one(
     operation_id = "delete_task",
     tag = "tasks",
     params(("task_id" = Uuid, Path, description = "The task")),
-    security(("session" = [], "csrf" = [])),
+    security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 204, description = "The task and its file are gone"),
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
@@ -158,7 +159,7 @@ async fn delete(
     operation_id = "get_task_media",
     tag = "tasks",
     params(("task_id" = Uuid, Path, description = "The task")),
-    security(("session" = [])),
+    security((), ("session" = [])),
     responses(
         (status = 200, description = "The uploaded file as stored, as an attachment, with the content type derived at upload",
             content_type = "*/*", body = inline(crate::openapi::Binary),

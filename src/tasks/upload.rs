@@ -33,12 +33,14 @@ use crate::{
 const SEGMENTS_KEY: &[u8] = b"\"segments\"";
 
 /// The multipart form `upload` reads, for the OpenAPI document only: the
-/// handler streams the parts itself.
+/// handler streams the parts itself. `file` is its only part.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "describes the form; never built")]
 struct UploadForm {
     /// Audio, video, or a .txt, .md, .srt, .vtt or Whisper `verbose_json`
-    /// transcript. Other parts are ignored.
+    /// transcript. A form with any other part is refused (400
+    /// `unexpected_part`).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }
@@ -66,7 +68,7 @@ pub(super) fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Stored and queued; starts a session if there was none", body = Task),
-        (status = 400, description = "`missing_file` or `bad_request` (malformed multipart)", body = ErrorResponse),
+        (status = 400, description = "`missing_file`, `unexpected_part` (a part other than `file`) or `bad_request` (malformed multipart)", body = ErrorResponse),
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 413, description = "`too_large`: over `storage.max_upload_bytes`", body = ErrorResponse),
         (status = 415, description = "`unsupported_media_type`", body = ErrorResponse),
@@ -79,12 +81,11 @@ async fn upload(
     session: SessionHandle,
     mut multipart: Multipart,
 ) -> Result<(StatusCode, Json<Task>)> {
-    let mut field = loop {
-        match multipart.next_field().await.map_err(multipart_error)? {
-            Some(field) if field.name() == Some("file") => break field,
-            Some(_) => continue,
-            None => return Err(errors::missing_file()),
-        }
+    // `file` is the form's only part: any other, before or after it, is refused.
+    let mut field = match multipart.next_field().await.map_err(multipart_error)? {
+        Some(field) if field.name() == Some("file") => field,
+        Some(_) => return Err(errors::unexpected_part()),
+        None => return Err(errors::missing_file()),
     };
     let filename = filename::sanitize(field.file_name());
     let client_type = field.content_type().map(str::to_owned);
@@ -102,6 +103,15 @@ async fn upload(
     // An early return drops `pending`, which removes the partial file.
     write_all(&mut pending, &head).await?;
     stream_rest(&mut field, &mut pending, &mut size, &accepted, &head).await?;
+    drop(field);
+    if multipart
+        .next_field()
+        .await
+        .map_err(multipart_error)?
+        .is_some()
+    {
+        return Err(errors::unexpected_part());
+    }
 
     // The client may go away at any point; from here on the work runs to its
     // end regardless, so no file is left without its task nor a task without

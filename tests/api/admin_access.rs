@@ -187,13 +187,7 @@ async fn the_last_enabled_admin_cannot_lose_the_role_or_be_disabled(db: PgPool) 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn the_document_shows_permission_and_roles_as_enums(db: PgPool) {
     let app = spawn_app(db).await;
-    let doc: Value = app
-        .browser()
-        .get("/api/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = app.openapi().await;
     let schemas = &doc["components"]["schemas"];
     assert_eq!(schemas["Permission"]["enum"], json!(["view", "edit"]));
     assert_eq!(schemas["Role"]["enum"], json!(["admin", "member"]));

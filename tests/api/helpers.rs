@@ -115,6 +115,16 @@ impl TestApp {
         b
     }
 
+    /// The served OpenAPI document.
+    pub async fn openapi(&self) -> Value {
+        self.browser()
+            .get("/api/openapi.json")
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> Url {
         self.base.join(path).unwrap()
     }

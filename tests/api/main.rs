@@ -5,6 +5,7 @@ mod access_matrix;
 mod admin_access;
 mod admin_audit;
 mod admin_users;
+mod api_schema;
 mod auth_account;
 mod auth_login;
 mod auth_register;

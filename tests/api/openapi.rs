@@ -80,13 +80,7 @@ async fn openapi_document_is_3_1_and_describes_every_endpoint(db: PgPool) {
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn every_documented_operation_is_served(db: PgPool) {
     let app = spawn_app(db).await;
-    let doc: Value = app
-        .browser()
-        .get("/api/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = app.openapi().await;
     let browser = app.browser();
     browser.session().await;
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -165,13 +159,7 @@ async fn docs_page_is_served_by_the_binary_under_a_strict_csp(db: PgPool) {
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn task_status_and_stage_are_enums_in_the_document(db: PgPool) {
     let app = spawn_app(db).await;
-    let doc: Value = app
-        .browser()
-        .get("/api/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = app.openapi().await;
     let schemas = &doc["components"]["schemas"];
     assert_eq!(
         schemas["Status"]["enum"],

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use serde_json::Value;
 use sqlx::PgPool;
 use tokio_tungstenite::tungstenite::{self, Message};
 
@@ -105,13 +104,7 @@ async fn a_series_kept_alive_by_the_browser_keeps_its_event_socket_open(db: PgPo
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn the_event_messages_are_documented_with_their_types_as_enums(db: PgPool) {
     let app = spawn_app(db).await;
-    let doc: Value = app
-        .browser()
-        .get("/api/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = app.openapi().await;
     let schemas = &doc["components"]["schemas"];
     for name in ["ProgressEvent", "MinutesUpdatedEvent", "VisibilityEvent"] {
         assert!(schemas[name].is_object(), "{name} is a component");

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::helpers::spawn_app;
@@ -139,13 +138,7 @@ fn js_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn web_client_calls_only_documented_endpoints(db: PgPool) {
     let app = spawn_app(db).await;
-    let doc: Value = app
-        .browser()
-        .get("/api/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = app.openapi().await;
     let paths = doc["paths"].as_object().unwrap();
     let table = client_endpoints();
     assert!(table.len() > 10, "the table is read");

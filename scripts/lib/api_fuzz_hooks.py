@@ -1,0 +1,195 @@
+"""schemathesis hooks for scripts/test-api-fuzz (loaded via SCHEMATHESIS_HOOKS).
+
+Every generated request is sent as a logged-in admin: at the first request
+the hook starts a session (`GET /api/session`), registers an account through
+the API, grants it the admin role with `minutes user set-admin` (so the admin
+endpoints are fuzzed past their 403), logs in through the API, and from then
+on an auth provider adds that session's cookies and its `X-CSRF-Token` to
+every request. No
+`Origin` header is sent: the service accepts a request without one.
+
+Generated requests may rotate that session or end it (logout, revoking
+sessions, a generated register or login that replaces it): after an answer
+that sets cookies, or a 401, the hook asks `GET /api/session` whether the
+cookies are still the account's session (taking its new CSRF token), and
+logs in again before the next request if not.
+
+Environment: FUZZ_BASE_URL (the service), FUZZ_MINUTES_BIN (its binary, with
+the service's DATABASE_URL and MINUTES_ENV in the environment).
+"""
+
+import os
+import secrets
+import subprocess
+import threading
+
+import requests
+import schemathesis
+
+BASE = os.environ["FUZZ_BASE_URL"].rstrip("/")
+MINUTES_BIN = os.environ["FUZZ_MINUTES_BIN"]
+
+_lock = threading.Lock()
+_state = {"cookies": None, "csrf": None, "account": None, "device": None}
+
+
+def _register(http, csrf):
+    """A new admin account: its login body. The first is registered through
+    the API; a replacement (a generated request may disable the account) is
+    created with `minutes user create`, as registration is throttled per
+    address and the generated registrations may have used it up."""
+    username = f"fuzz-{secrets.token_hex(6)}"
+    body = {"username": username, "password": secrets.token_urlsafe(18)}
+    if _state.get("registered"):
+        subprocess.run(
+            [MINUTES_BIN, "user", "create", "--username", username, "--admin"],
+            input=body["password"] + "\n", text=True, check=True, stdout=subprocess.DEVNULL,
+        )
+        return body
+    r = http.post(f"{BASE}/api/auth/register", json=body, headers={"X-CSRF-Token": csrf}, timeout=60)
+    if r.status_code != 201:
+        raise RuntimeError(f"register answered {r.status_code}: {r.text}")
+    _state["registered"] = True
+    subprocess.run([MINUTES_BIN, "user", "set-admin", username], check=True, stdout=subprocess.DEVNULL)
+    return body
+
+
+def _log_in():
+    """A logged-in session: (cookies, csrf token). The account is registered
+    once; later logins reuse it (registration is throttled per address, and
+    the device cookie the first login gave keeps the login throttle away),
+    unless it no longer logs in (a generated request may disable it)."""
+    http = requests.Session()
+    if _state.get("device"):
+        http.cookies.update(_state["device"])
+    csrf = http.get(f"{BASE}/api/session", timeout=30).json()["csrf_token"]
+    for attempt in range(2):
+        if _state.get("account") is None:
+            _state["account"] = _register(http, csrf)
+            csrf = http.get(f"{BASE}/api/session", timeout=30).json()["csrf_token"]
+        r = http.post(f"{BASE}/api/auth/login", json=_state["account"], headers={"X-CSRF-Token": csrf}, timeout=60)
+        if r.status_code == 200:
+            break
+        if attempt or r.status_code != 401:
+            raise RuntimeError(f"login answered {r.status_code}: {r.text}")
+        _state["account"] = None
+    session = http.get(f"{BASE}/api/session", timeout=30).json()
+    if not session["authenticated"]:
+        raise RuntimeError("the session is not authenticated after login")
+    if not _state.get("uploaded"):
+        # One task of the account's own, so the task operations (reached
+        # through the list's ids) find something besides 404.
+        files = {"file": ("notes.txt", b"Alice: we ship on Friday.\nBob: agreed.\n", "text/plain")}
+        r = http.post(f"{BASE}/api/upload", files=files, headers={"X-CSRF-Token": session["csrf_token"]}, timeout=60)
+        if r.status_code != 201:
+            raise RuntimeError(f"upload answered {r.status_code}: {r.text}")
+        _state["uploaded"] = True
+    cookies = http.cookies.get_dict()
+    _state["device"] = {k: v for k, v in cookies.items() if k not in ("sid", "rt")}
+    return cookies, session["csrf_token"]
+
+
+def _recheck(cookies):
+    """(cookies, csrf token) if these cookies are still our account's
+    session (its CSRF token changes with a rotation), else None."""
+    http = requests.Session()
+    http.cookies.update(cookies)
+    r = http.get(f"{BASE}/api/session", timeout=30)
+    if r.status_code != 200:
+        return None
+    session = r.json()
+    user = session.get("user") or {}
+    if user.get("username") != (_state["account"] or {}).get("username"):
+        return None
+    return http.cookies.get_dict(), session["csrf_token"]
+
+
+def _session():
+    with _lock:
+        if _state["cookies"] is None:
+            _state["cookies"], _state["csrf"] = _log_in()
+        return dict(_state["cookies"]), _state["csrf"]
+
+
+@schemathesis.auth(refresh_interval=None, retry_on=[])
+class LoggedIn:
+    """The session as explicit credentials, so the auth checks know them
+    (`ignored_auth` probes each operation without them, and with others)."""
+
+    def get(self, case, context):
+        return _session()
+
+    def set(self, case, data, context):
+        cookies, csrf = data
+        # The session's cookies replace any the case generated for the
+        # security schemes (`sid`, `rt`); the CSRF header likewise.
+        case.cookies = {**(case.cookies or {}), **cookies}
+        case.headers = {**(case.headers or {}), "X-CSRF-Token": csrf}
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    with _lock:
+        current = _state["cookies"]
+        # Only an answer to the current session's cookies says anything about it.
+        if current is None or (case.cookies or {}).get("sid") != current.get("sid"):
+            return
+        changed = response.status_code == 401
+        # Headers have lowercase names and list values.
+        for value in response.headers.get("set-cookie", []):
+            name, _, rest = value.partition("=")
+            name, cookie_value = name.strip(), rest.split(";", 1)[0]
+            changed = True
+            if "max-age=0" in value.lower() or not cookie_value:
+                current.pop(name, None)
+            else:
+                current[name] = cookie_value
+        if not changed:
+            return
+        # Rotated (new CSRF token), logged out, revoked, or logged in as a
+        # generated account (a register or login): keep the session if it is
+        # still ours, else log in again before the next request.
+        checked = _recheck(current)
+        if checked is None:
+            _state["cookies"] = None
+        else:
+            _state["cookies"], _state["csrf"] = checked
+
+
+@schemathesis.hook
+def filter_failure(context, failure, case, response):
+    """Keeps every failure but two refusals of schema-valid data, where the
+    service checks what no OpenAPI schema can state, and answers with the
+    status documented for it:
+    - `400 invalid_cursor`: a cursor is an opaque token the service issued
+      (`next_cursor`); any other string is schema-valid and still no cursor.
+    - `415 unsupported_media_type` on `POST /api/upload`: the file is sniffed
+      (audio, video or a transcript, by its bytes); random bytes are a
+      schema-valid `format: binary` and still no recording.
+    - `412 version_conflict` for an `If-Match` that names no current version:
+      an entity tag is state, not shape; and the precondition is evaluated
+      before the body (RFC 9110, 13.2.1), so a bad body with a stale tag is
+      refused with 412 too, and nothing is saved.
+    - `422 is_owner` for a share granted to the task's own owner: a valid
+      username, and still not one a task can be shared with.
+    And one refusal the missing-header check expects as 400 or 422: `428
+    precondition_required` for an edit without `If-Match`, the status RFC 6585
+    defines for exactly that (documented on the operation)."""
+    kind = type(failure).__name__
+    try:
+        code = response.json()["error"]["code"]
+    except Exception:
+        return True
+    if response.status_code == 428 and code == "precondition_required":
+        return kind != "MissingHeaderNotRejected"
+    if response.status_code == 412 and code == "version_conflict" and "If-Match" in (case.headers or {}):
+        return False
+    if kind != "RejectedPositiveData":
+        return True
+    if response.status_code == 422 and "is_owner" in str(response.json()["error"].get("fields")):
+        return False
+    if response.status_code == 400 and code == "invalid_cursor" and "cursor" in (case.query or {}):
+        return False
+    if response.status_code == 415 and code == "unsupported_media_type" and case.operation.path == "/api/upload":
+        return False
+    return True
