@@ -18,6 +18,9 @@ use crate::{
     ops, retention, session, storage,
 };
 
+/// How long a stopping process waits for cut-off uploads to be cleaned up.
+const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     let pool = db::pool(&settings)?;
     match command {
@@ -38,19 +41,22 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
             let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
             let purger = retention::spawn_purger(pool, &state.settings, state.uploads.clone());
+            let uploads = state.uploads.clone();
             let served = app::serve(listener, state, app::shutdown_signal()).await;
             purger.abort();
             sealed_sweep.abort();
             metrics.abort();
             workers.stop().await;
+            uploads.settle(SETTLE_LIMIT).await;
             served
         }
         Command::Worker => {
             db::migrate(&pool).await?;
             let uploads = storage::Uploads::from_settings(&settings.storage)?;
-            let workers = Workers::start(&settings, pool, uploads);
+            let workers = Workers::start(&settings, pool, uploads.clone());
             app::shutdown_signal().await;
             workers.stop().await;
+            uploads.settle(SETTLE_LIMIT).await;
             Ok(())
         }
         // main prints the settings before anything connects to the database.

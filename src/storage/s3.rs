@@ -23,7 +23,7 @@ use object_store::{
 };
 use secrecy::ExposeSecret as _;
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
-use tokio_util::io::StreamReader;
+use tokio_util::{io::StreamReader, task::TaskTracker};
 
 use super::{StorageKey, UploadStore};
 use crate::config::S3Settings;
@@ -36,6 +36,9 @@ const MAX_PARTS_IN_FLIGHT: usize = 2;
 pub struct S3Store {
     store: Arc<dyn ObjectStore>,
     prefix: Path,
+    /// Aborts of dropped uploads still under way; `settle` waits for them,
+    /// so a stopping process leaves no multipart upload behind.
+    aborts: TaskTracker,
 }
 
 impl S3Store {
@@ -80,7 +83,22 @@ impl S3Store {
         Ok(Self {
             store: Arc::new(store),
             prefix: Path::from(settings.prefix.as_str()),
+            aborts: TaskTracker::new(),
         })
+    }
+
+    /// Waits (up to `limit`) for the aborts of dropped uploads to finish.
+    pub async fn settle(&self, limit: Duration) {
+        self.aborts.close();
+        if tokio::time::timeout(limit, self.aborts.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                left = self.aborts.len(),
+                "stopping with multipart upload aborts unfinished"
+            );
+        }
     }
 
     fn path(&self, key: StorageKey) -> Path {
@@ -93,6 +111,7 @@ impl S3Store {
 /// cannot wait), so the bucket keeps no parts of it.
 pub struct S3Pending {
     writer: Option<BufWriter>,
+    aborts: TaskTracker,
 }
 
 impl Drop for S3Pending {
@@ -102,11 +121,14 @@ impl Drop for S3Pending {
         };
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
-                runtime.spawn(async move {
-                    if let Err(e) = writer.abort().await {
-                        tracing::warn!(error = %e, "unfinished multipart upload not aborted");
-                    }
-                });
+                self.aborts.spawn_on(
+                    async move {
+                        if let Err(e) = writer.abort().await {
+                            tracing::warn!(error = %e, "unfinished multipart upload not aborted");
+                        }
+                    },
+                    &runtime,
+                );
             }
             Err(_) => tracing::warn!("unfinished upload dropped outside the runtime"),
         }
@@ -148,6 +170,7 @@ impl UploadStore for S3Store {
             .with_max_concurrency(MAX_PARTS_IN_FLIGHT);
         Ok(S3Pending {
             writer: Some(writer),
+            aborts: self.aborts.clone(),
         })
     }
 

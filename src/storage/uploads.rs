@@ -32,6 +32,15 @@ impl Uploads {
         };
         Ok(Arc::new(store))
     }
+
+    /// Before the process exits: lets the clean-up of uploads cut off by the
+    /// shutdown finish (the S3 store's multipart aborts run in the
+    /// background), for at most `limit`.
+    pub async fn settle(&self, limit: std::time::Duration) {
+        if let Self::S3(store) = self {
+            store.settle(limit).await;
+        }
+    }
 }
 
 pub enum Pending {
