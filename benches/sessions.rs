@@ -303,6 +303,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             &format!("{} ({clients} clients)", scenario.label()),
             &result,
         );
+        if let (Scenario::Read, Some(x)) = (scenario, xacts) {
+            report.judged(
+                &format!("{}: statements per request", scenario.label()),
+                x.round(),
+                "",
+                &format!("{x:.3} transactions/request measured"),
+                "<= 0",
+            );
+        }
         let (mode, ratio, goal) = scenario.baseline();
         if let Some(tps) = args.baseline.tps_of(mode, clients, window).await? {
             report.figure(
