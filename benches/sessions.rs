@@ -9,21 +9,27 @@
 //!     [--pgbench-url postgres://.../pgbench_db]
 //! ```
 //!
+//! S = `GET /api/session` req/s next to P = `pgbench -S -M prepared` TPS;
+//! R = `POST /api/session/refresh` req/s next to W = `pgbench -N -M
+//! prepared` TPS, all at the same concurrency. With `--second-url` (a
+//! second instance on the same database): how long after the revoking
+//! answer on the first the second refuses the session, polled without pause.
+//!
 //! Every client task has its own `reqwest::Client`, hence its own cookie jar
 //! and its own session series, and always sends its newest cookies.
 
 mod common;
 mod load;
 mod pgbench;
+mod stats;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
-use common::Report;
+use common::{Latencies, Report};
 use load::{Hit, Service};
 use reqwest::{Client, Response};
 use serde_json::Value;
-use sqlx::{Connection, PgConnection};
 
 #[derive(Debug, Parser)]
 #[command(about = "Requests/s and database transactions per request of the session endpoints")]
@@ -32,16 +38,15 @@ struct Args {
     service: Service,
     #[command(flatten)]
     baseline: pgbench::Baseline,
-    /// A URL of the service's PostgreSQL server, preferably of a database other
-    /// than the service's; enables the transactions-per-request measurement.
+    #[command(flatten)]
+    stats: stats::Stats,
+    /// A second instance of the service on the same database: enables the
+    /// revocation delay.
     #[arg(long)]
-    stats_url: Option<String>,
-    /// The service's database, as named in pg_stat_database.
-    #[arg(long, default_value = "minutes_bench")]
-    stats_db: String,
-    /// Sequential requests per transactions-per-request measurement.
-    #[arg(long, default_value_t = 1000)]
-    requests: u64,
+    second_url: Option<String>,
+    /// Revocations timed.
+    #[arg(long, default_value_t = 200)]
+    revocations: usize,
     #[command(flatten)]
     output: common::Output,
 }
@@ -62,11 +67,11 @@ impl Scenario {
         }
     }
 
-    /// The ratio to pgbench's TPS this scenario should reach.
-    fn goal(self) -> &'static str {
+    /// The yardstick, its letter and the ratio to it this scenario should reach.
+    fn baseline(self) -> (pgbench::Mode, &'static str, &'static str) {
         match self {
-            Self::Read => ">= 0.7",
-            Self::Refresh => ">= 0.3",
+            Self::Read => (pgbench::Mode::Select, "S / P", ">= 1.0"),
+            Self::Refresh => (pgbench::Mode::Write, "R / W", ">= 0.5"),
         }
     }
 }
@@ -148,70 +153,107 @@ impl Hit for SessionClient {
     }
 }
 
-/// An idle backend flushes its pending statistics within PGSTAT_IDLE_INTERVAL
-/// (10 s) and a busy one at most once a second, so the counters are read 11 s
-/// after the last request, then until two reads a second apart agree.
-const STATS_SETTLE: Duration = Duration::from_secs(11);
+/// The session ID cookie (`...sid`) a response set, as `name=value`.
+fn sid_cookie(resp: &Response) -> Option<String> {
+    resp.cookies()
+        .find(|c| c.name().ends_with("sid"))
+        .map(|c| format!("{}={}", c.name(), c.value()))
+}
 
-async fn xacts(conn: &mut PgConnection, db: &str) -> Result<i64, String> {
-    sqlx::query("SELECT pg_stat_clear_snapshot()")
-        .execute(&mut *conn)
+/// `GET /api/session` with nothing but `cookie`: whether the session ID was
+/// accepted (no cookie set in the answer).
+async fn accepted(client: &Client, base: &str, cookie: &str) -> Result<bool, String> {
+    let resp = client
+        .get(format!("{base}/api/session"))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
         .await
         .map_err(|e| e.to_string())?;
-    sqlx::query_scalar(
-        "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1",
-    )
-    .bind(db)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(|e| e.to_string())?
-    .ok_or_else(|| format!("no database {db} in pg_stat_database"))
+    let fresh = resp.headers().contains_key(reqwest::header::SET_COOKIE);
+    load::body(resp).await?;
+    Ok(!fresh)
 }
 
-async fn settled_xacts(conn: &mut PgConnection, db: &str) -> Result<i64, String> {
-    tokio::time::sleep(STATS_SETTLE).await;
-    let mut last = xacts(conn, db).await?;
-    for _ in 0..30 {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let now = xacts(conn, db).await?;
-        if now == last {
-            return Ok(now);
+/// One revocation: a series started on `a` and cached on `b`, revoked on
+/// `a`; the time from `a`'s answer to `b`'s first refusal, polled without
+/// pause, and the polls it took.
+async fn revocation(a: &str, b: &str) -> Result<(Duration, u64), String> {
+    let browser = load::client(false)?;
+    let resp = browser
+        .get(format!("{a}/api/session"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let sid = sid_cookie(&resp).ok_or("no sid cookie")?;
+    let body: Value = serde_json::from_str(&load::body(resp).await?).map_err(|e| e.to_string())?;
+    let csrf = body["csrf_token"]
+        .as_str()
+        .ok_or("no csrf_token")?
+        .to_owned();
+    let resp = browser
+        .get(format!("{a}/api/sessions"))
+        .header(reqwest::header::COOKIE, &sid)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let list: Value = serde_json::from_str(&load::body(resp).await?).map_err(|e| e.to_string())?;
+    let series = list["sessions"][0]["id"]
+        .as_str()
+        .ok_or("no series id")?
+        .to_owned();
+    // Cached on b: the revocation must reach b's cache, not just its database.
+    let probe = load::client(false)?;
+    for _ in 0..2 {
+        if !accepted(&probe, b, &sid).await? {
+            return Err("the other instance refused a valid session".into());
         }
-        last = now;
     }
-    println!("    warning: {db}'s transaction count did not settle; the figure is approximate");
-    Ok(last)
+    let resp = browser
+        .delete(format!("{a}/api/sessions/{series}"))
+        .header(reqwest::header::COOKIE, &sid)
+        .header("x-csrf-token", csrf)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    load::body(resp).await?;
+    let answered = Instant::now();
+    let mut polls = 0;
+    loop {
+        polls += 1;
+        if !accepted(&probe, b, &sid).await? {
+            return Ok((answered.elapsed(), polls));
+        }
+        if answered.elapsed() > Duration::from_secs(10) {
+            return Err("the other instance still accepts a session revoked 10 s ago".into());
+        }
+    }
 }
 
-/// Database transactions per request over `args.requests` sequential requests of one client.
-async fn xacts_per_request(
-    args: &Args,
-    conn: &mut PgConnection,
-    base: &str,
-    scenario: Scenario,
-) -> Result<f64, String> {
-    let session = Session::start(base).await?;
-    let before = settled_xacts(conn, &args.stats_db).await?;
-    let mut errors = 0u64;
-    let mut first_error = None;
-    for _ in 0..args.requests {
-        if let Err(e) = session.hit(scenario).await {
-            errors += 1;
-            first_error.get_or_insert(e);
-        }
+/// The revocation delay between two instances, `n` times.
+async fn revocations(a: &str, b: &str, n: usize, report: &mut Report) -> Result<(), String> {
+    let mut delays = Latencies::default();
+    let mut polls = 0;
+    for _ in 0..n {
+        let (d, p) = revocation(a, b).await?;
+        delays.push(d);
+        polls += p;
     }
-    let after = settled_xacts(conn, &args.stats_db).await?;
-    let per_request = (after - before) as f64 / args.requests as f64;
+    let delays = delays.sorted();
+    let label = "revocation on A seen by B (A's 204 to B's first refusal)";
     println!(
-        "{:<44} {per_request:.3} transactions/request  ({} transactions, {} requests, {errors} errors)",
-        scenario.label(),
-        after - before,
-        args.requests,
+        "{label:<44} {}, max {:.2} ms  ({n} revocations, {:.1} polls each)",
+        delays.p50_p99(),
+        delays.ms(1.0),
+        polls as f64 / n as f64
     );
-    if let Some(e) = first_error {
-        println!("    first error: {e}");
-    }
-    Ok(per_request)
+    report.judged(
+        &format!("{label}, p99 of {n}"),
+        delays.ms(0.99),
+        " ms",
+        &format!("p50 {:.2} ms, max {:.2} ms", delays.ms(0.5), delays.ms(1.0)),
+        "<= 5",
+    );
+    Ok(())
 }
 
 #[tokio::main]
@@ -223,9 +265,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let Some(base) = args.service.base("sessions")? else {
         return Ok(());
     };
-    if args.requests == 0 {
-        return Err("--requests must be positive".into());
-    }
     let window = args.service.window();
     let clients = args.service.concurrency;
     println!(
@@ -238,20 +277,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut xacts = [None, None];
     // First, while the database is quiet: background work there (autovacuum
     // after the load, the purger) would count too.
-    if let Some(url) = &args.stats_url {
-        println!(
-            "transactions per request in {} over {} sequential requests of one client \
-             (waits for the statistics to settle)",
-            args.stats_db, args.requests
-        );
-        let mut conn = PgConnection::connect(url).await?;
-        for (slot, scenario) in xacts.iter_mut().zip([Scenario::Read, Scenario::Refresh]) {
-            *slot = Some(xacts_per_request(&args, &mut conn, &base, scenario).await?);
-        }
-        conn.close().await?;
+    for (slot, scenario) in xacts.iter_mut().zip([Scenario::Read, Scenario::Refresh]) {
+        let session = Session::start(&base).await?;
+        *slot = args
+            .stats
+            .per_request(scenario.label(), || session.hit(scenario))
+            .await?;
     }
 
-    let mut rates = Vec::new();
     for (scenario, xacts) in [Scenario::Read, Scenario::Refresh].into_iter().zip(xacts) {
         let load = (0..clients)
             .map(|_| SessionClient {
@@ -270,22 +303,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             &format!("{} ({clients} clients)", scenario.label()),
             &result,
         );
-        rates.push((scenario, f.rps));
-    }
-    if let Some(tps) = args.baseline.tps(clients, window).await? {
-        report.figure(
-            &format!("pgbench -S -M prepared ({clients} clients)"),
-            &format!("{tps:.1} TPS"),
-        );
-        for (scenario, rps) in rates {
+        if let (Scenario::Read, Some(x)) = (scenario, xacts) {
             report.judged(
-                &format!("ratio {} / pgbench", scenario.label()),
-                rps / tps,
+                &format!("{}: statements per request", scenario.label()),
+                x.round(),
                 "",
-                "",
-                scenario.goal(),
+                &format!("{x:.3} transactions/request measured"),
+                "<= 0",
             );
         }
+        let (mode, ratio, goal) = scenario.baseline();
+        if let Some(tps) = args.baseline.tps_of(mode, clients, window).await? {
+            report.figure(
+                &format!("{} ({clients} clients)", mode.label()),
+                &format!("{tps:.1} TPS"),
+            );
+            report.judged(ratio, f.rps / tps, "", "", goal);
+        }
+    }
+    match &args.second_url {
+        Some(b) => {
+            revocations(
+                &base,
+                b.trim_end_matches('/'),
+                args.revocations,
+                &mut report,
+            )
+            .await?
+        }
+        None => println!("no --second-url: the revocation delay is skipped"),
     }
     report.write(args.output.summary.as_deref())?;
     Ok(())

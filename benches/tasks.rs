@@ -1,8 +1,12 @@
 //! The task endpoints under load. Prints figures, asserts nothing.
 //!
 //! - `GET /api/tasks` for one session that owns `--tasks` uploads, from
-//!   `--concurrency` clients sharing that session, next to
-//!   `pgbench -S -M prepared` at the same concurrency (`--pgbench-url`);
+//!   `--concurrency` clients sharing that session (T), next to
+//!   `pgbench -S -M prepared` at the same concurrency (P, `--pgbench-url`)
+//!   and to the same load on seed 001's FastAPI design (F, `--peer-url`:
+//!   the same number of uploads through it first);
+//! - the database transactions `GET /api/tasks` and `GET /api/tasks/{id}`
+//!   cost per request (`--stats-url`);
 //! - one upload of a `--big-bytes` WAV file streamed from disk, next to `dd`
 //!   writing as much to the service's `--storage-dir` (same disk, fdatasync
 //!   at the end like the upload store's `sync_all`), with the server's
@@ -21,6 +25,7 @@ mod api;
 mod common;
 mod load;
 mod pgbench;
+mod stats;
 
 use std::{
     collections::BTreeMap,
@@ -47,6 +52,11 @@ struct Args {
     service: Service,
     #[command(flatten)]
     baseline: pgbench::Baseline,
+    #[command(flatten)]
+    stats: stats::Stats,
+    /// Seed 001's FastAPI design, running: loaded like the service for T / F.
+    #[arg(long)]
+    peer_url: Option<String>,
     /// Tasks the listing session owns.
     #[arg(long, default_value_t = 20)]
     tasks: usize,
@@ -201,18 +211,97 @@ async fn listing(
     let f = load::measure(load, window, None).await;
     f.print(&label, "req/s");
     report.figure(&label, &f.result("req/s"));
-    if let Some(tps) = args.baseline.tps(clients, window).await? {
+    if let Some(tps) = args
+        .baseline
+        .tps_of(pgbench::Mode::Select, clients, window)
+        .await?
+    {
         report.figure(
             &format!("pgbench -S -M prepared ({clients} clients)"),
             &format!("{tps:.1} TPS"),
         );
-        report.judged(
-            "ratio GET /api/tasks / pgbench",
-            f.rps / tps,
-            "",
-            "",
-            ">= 0.5",
-        );
+        report.judged("T / P", f.rps / tps, "", "", ">= 0.5");
+    }
+    match &args.peer_url {
+        Some(peer) => {
+            let peer = peer.trim_end_matches('/');
+            let lister = peer_tasks(peer, args.tasks).await?;
+            let load = (0..clients).map(|_| lister.clone()).collect();
+            let p = load::measure(load, window, None).await;
+            let label = format!(
+                "F: FastAPI seed 001, GET /api/tasks ({} tasks, {clients} clients)",
+                args.tasks
+            );
+            p.print(&label, "req/s");
+            report.figure(&label, &p.result("req/s"));
+            report.judged("T / F", f.rps / p.rps, "", "", ">= 10");
+        }
+        None => println!("no --peer-url: T / F is skipped"),
+    }
+    Ok(())
+}
+
+/// Uploads `n` transcripts to seed 001's FastAPI design (its signed cookie
+/// carries the session) and returns a lister of its `GET /api/tasks`.
+async fn peer_tasks(peer: &str, n: usize) -> Result<api::TaskLister, String> {
+    let client = load::client(true)?;
+    for i in 0..n {
+        let part = Part::bytes(format!("Alice: Meeting {i}.\n").into_bytes())
+            .file_name(format!("meeting-{i}.txt"))
+            .mime_str("text/plain")
+            .map_err(|e| e.to_string())?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let resp = client
+            .post(format!("{peer}/api/upload"))
+            .multipart(form)
+            .send()
+            .await
+            .map_err(|e| format!("peer upload: {e}"))?;
+        load::body(resp).await?;
+    }
+    let lister = api::TaskLister::new(client, format!("{peer}/api/tasks"));
+    let listed: serde_json::Value = serde_json::from_str(&lister.get().await?)
+        .map_err(|e| format!("peer GET /api/tasks: {e}"))?;
+    let count = listed["tasks"].as_array().map_or(0, Vec::len);
+    if count != n {
+        return Err(format!("the peer lists {count} tasks, not {n}"));
+    }
+    Ok(lister)
+}
+
+/// Database transactions per request of the common reads, one client.
+async fn statements(
+    args: &Args,
+    browser: &Browser,
+    report: &mut Report,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let tasks = browser.tasks().await?;
+    let id = tasks
+        .first()
+        .and_then(|t| t["task_id"].as_str())
+        .ok_or("no task to read")?
+        .to_owned();
+    let list = browser.lister();
+    let one = api::TaskLister::new(browser.client.clone(), format!("{}/{id}", list.url()));
+    for (label, lister) in [
+        ("GET /api/tasks (cached session)", &list),
+        ("GET /api/tasks/{id} (cached session)", &one),
+    ] {
+        if let Some(x) = args
+            .stats
+            .per_request(label, || async { lister.get().await.map(drop) })
+            .await?
+        {
+            // A count of statements: the residue of the background
+            // subtraction is not a statement.
+            report.judged(
+                &format!("{label}: statements per request"),
+                x.round(),
+                "",
+                &format!("{x:.3} transactions/request measured"),
+                "<= 1",
+            );
+        }
     }
     Ok(())
 }
@@ -317,6 +406,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut report = Report::new("tasks");
     let mut browser = Browser::new(&base)?;
     browser.upload_transcripts(args.tasks).await?;
+    // First, while the database is quiet.
+    statements(&args, &browser, &mut report).await?;
     listing(&args, &browser, &mut report).await?;
     match &args.storage_dir {
         Some(storage) => big_upload(&args, storage, &browser, &mut report).await?,

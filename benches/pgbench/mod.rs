@@ -1,6 +1,9 @@
-//! The yardstick for request rates: `pgbench -S -M prepared` (one primary-key
-//! SELECT per transaction) on the service's PostgreSQL server, at the same
-//! concurrency, measured right after the requests it is compared with.
+//! The yardsticks for request rates, on the service's PostgreSQL server at
+//! the same concurrency, measured right after the requests they are
+//! compared with: `pgbench -S -M prepared` (one primary-key SELECT per
+//! transaction) for reads, `pgbench -N -M prepared` (a simple write
+//! transaction: three updates and an insert without the contended
+//! branch and teller rows) for writes.
 
 use tokio::process::Command;
 
@@ -9,15 +12,44 @@ use crate::load::Window;
 #[derive(Debug, clap::Args)]
 pub struct Baseline {
     /// A database on the service's PostgreSQL server initialised with
-    /// `pgbench -i`; enables the comparison with `pgbench -S -M prepared`.
+    /// `pgbench -i`; enables the comparison with pgbench.
     #[arg(long)]
     pgbench_url: Option<String>,
 }
 
+/// Which pgbench script.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode {
+    /// `-S`: select only.
+    Select,
+    /// `-N`: simple update.
+    #[allow(dead_code)] // only the sessions bench compares writes
+    Write,
+}
+
+impl Mode {
+    fn flag(self) -> &'static str {
+        match self {
+            Self::Select => "-S",
+            Self::Write => "-N",
+        }
+    }
+
+    /// "pgbench -S -M prepared".
+    pub fn label(self) -> String {
+        format!("pgbench {} -M prepared", self.flag())
+    }
+}
+
 impl Baseline {
-    /// TPS at `clients` connections over `window` (its warm-up run first),
-    /// or `None` without `--pgbench-url`.
-    pub async fn tps(&self, clients: usize, window: Window) -> Result<Option<f64>, String> {
+    /// TPS of `mode` at `clients` connections over `window` (its warm-up
+    /// run first), or `None` without `--pgbench-url`.
+    pub async fn tps_of(
+        &self,
+        mode: Mode,
+        clients: usize,
+        window: Window,
+    ) -> Result<Option<f64>, String> {
         let Some(url) = &self.pgbench_url else {
             return Ok(None);
         };
@@ -25,7 +57,7 @@ impl Baseline {
         let threads = clients.min(cpus).max(1);
         let run = |secs: u64| {
             let mut cmd = Command::new("pgbench");
-            cmd.args(["-S", "-M", "prepared", "-n"])
+            cmd.args([mode.flag(), "-M", "prepared", "-n"])
                 .args(["-c", &clients.to_string(), "-j", &threads.to_string()])
                 .args(["-T", &secs.max(1).to_string(), url]);
             cmd
@@ -56,7 +88,7 @@ impl Baseline {
             })?;
         println!(
             "{:<44} {tps:.1} TPS  (-c {clients} -j {threads})",
-            "pgbench -S -M prepared"
+            mode.label()
         );
         Ok(Some(tps))
     }

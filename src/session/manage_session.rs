@@ -126,10 +126,9 @@ pub async fn manage_session(
     {
         let mut slot = handle.lock();
         slot.client = client_meta(&req, &state.settings.server.trusted_proxies);
-        slot.refresh_token = rt.and_then(|rt| state.sessions.keys.parse(rt));
     }
 
-    if let Err(response) = resolve(&state, &handle, sid, rt.is_some()).await {
+    if let Err(response) = resolve(&state, &handle, sid, rt).await {
         return finish(&state, &handle, response);
     }
 
@@ -137,6 +136,15 @@ pub async fn manage_session(
         *req.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     );
+    // Verifying the refresh token costs an HMAC, so a request whose session
+    // ID resolved pays it only when a handler may use the token (an explicit
+    // refresh, a logout): never on a safe method.
+    if unsafe_method && rt.is_some() {
+        let mut slot = handle.lock();
+        if slot.refresh_token.is_none() {
+            slot.refresh_token = rt.and_then(|rt| state.sessions.keys.parse(rt));
+        }
+    }
     if unsafe_method && carries_session {
         if let Some(ctx) = handle.current() {
             if !csrf_ok(req.headers(), &ctx) {
@@ -160,7 +168,7 @@ async fn resolve(
     state: &AppState,
     handle: &SessionHandle,
     sid: Option<&str>,
-    has_rt: bool,
+    rt: Option<&str>,
 ) -> std::result::Result<(), Response> {
     let sessions = &state.sessions;
     if let Some(sid) = sid {
@@ -173,13 +181,15 @@ async fn resolve(
             Err(e) => return Err(ApiError::Internal(e).into_response()),
         }
     }
-    if !has_rt {
+    let Some(rt) = rt else {
         if sid.is_some() {
             handle.clear();
         }
         return Ok(());
-    }
-    let Some(token) = handle.refresh_token() else {
+    };
+    let parsed = sessions.keys.parse(rt);
+    handle.lock().refresh_token = parsed.clone();
+    let Some(token) = parsed else {
         handle.lock().refresh_failure = Some(RefreshFailure::Unknown);
         handle.clear();
         return Ok(());

@@ -11,7 +11,9 @@
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 
-use super::{ClientMeta, Issued, RefreshToken, SessionContext, Sessions, errors, session_series};
+use super::{
+    ClientMeta, Issued, RefreshToken, SessionContext, Sessions, errors, session_id, session_series,
+};
 use crate::{audit, error::ApiError};
 
 /// Why a refresh token did not yield a pair; each maps to its 401 code.
@@ -68,25 +70,28 @@ impl Sessions {
         let in_grace = row
             .rotated_at
             .is_some_and(|at| now - at <= self.reuse_grace);
+        let expired = row.expires_at() <= now || row.user_disabled;
+        let rotates = !expired && token.matches(row.current_token_hash.as_deref());
         // Whatever this refresh comes to, a sealed token past its window goes
-        // now rather than at the next sweep.
-        if row.pending_token_sealed.is_some() && !in_grace {
+        // now rather than at the next sweep; a rotation overwrites it anyway.
+        if row.pending_token_sealed.is_some() && !in_grace && !rotates {
             session_series::clear_sealed(&mut tx, row.id).await?;
         }
         // A disabled account's series is over, as if it had expired.
-        if row.expires_at() <= now || row.user_disabled {
+        if expired {
             tx.commit().await?;
             return Ok(Refreshed::Failed(RefreshFailure::Expired));
         }
 
-        if token.matches(row.current_token_hash.as_deref()) {
+        if rotates {
             let refresh = self.keys.issue(row.id);
             let idle_expires_at =
                 self.refresh_pair_expiration
                     .slide(now, row.user_id, row.absolute_expires_at);
-            let (session_id, ctx) = self
-                .new_record(&mut tx, row.id, row.user_id, idle_expires_at)
-                .await?;
+            let ctx = self.new_context(row.id, row.user_id, idle_expires_at);
+            let (session_id, record) = session_id::encode(&ctx)?;
+            // The new session ID record is written by the rotation's own
+            // statement: lock, rotate, commit.
             session_series::record_rotation(
                 &mut tx,
                 session_series::Rotation {
@@ -94,6 +99,8 @@ impl Sessions {
                     token_hash: &refresh.hash(),
                     token_sealed: &self.keys.seal(&refresh),
                     session_id: &session_id.to_string(),
+                    record: &record,
+                    session_expires_at: ctx.session_expires_at,
                     idle_expires_at,
                     rotated_at: now,
                     client,

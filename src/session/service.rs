@@ -93,6 +93,24 @@ impl Sessions {
         }
     }
 
+    /// The context of a fresh session ID for a series, expiring by
+    /// `SessionExpiration`.
+    pub(super) fn new_context(
+        &self,
+        series_id: Uuid,
+        user_id: Option<Uuid>,
+        refresh_expires_at: OffsetDateTime,
+    ) -> SessionContext {
+        let now = OffsetDateTime::now_utc();
+        SessionContext {
+            series_id,
+            user_id,
+            csrf_token: self.keys.csrf_token(series_id),
+            session_expires_at: self.session_expiration.at(now, refresh_expires_at),
+            refresh_expires_at,
+        }
+    }
+
     /// Writes a fresh session ID record for a series in the caller's
     /// transaction, expiring by `SessionExpiration`.
     pub(super) async fn new_record(
@@ -102,14 +120,7 @@ impl Sessions {
         user_id: Option<Uuid>,
         refresh_expires_at: OffsetDateTime,
     ) -> anyhow::Result<(Id, SessionContext)> {
-        let now = OffsetDateTime::now_utc();
-        let ctx = SessionContext {
-            series_id,
-            user_id,
-            csrf_token: self.keys.csrf_token(series_id),
-            session_expires_at: self.session_expiration.at(now, refresh_expires_at),
-            refresh_expires_at,
-        };
+        let ctx = self.new_context(series_id, user_id, refresh_expires_at);
         let id = session_id::insert(conn, &ctx).await?;
         Ok((id, ctx))
     }

@@ -61,9 +61,9 @@ pub(super) async fn load(db: &PgPool, id: &Id) -> anyhow::Result<Option<SessionC
     }))
 }
 
-/// Writes a new session ID record for `ctx`, expiring with it, in the
-/// caller's transaction.
-pub(super) async fn insert(conn: &mut PgConnection, ctx: &SessionContext) -> anyhow::Result<Id> {
+/// A new session ID record for `ctx`, expiring with it: its ID and the row's
+/// `data` in the store's format, for the caller to write.
+pub(super) fn encode(ctx: &SessionContext) -> anyhow::Result<(Id, Vec<u8>)> {
     let data = RecordData {
         series_id: ctx.series_id,
         user_id: ctx.user_id,
@@ -75,13 +75,20 @@ pub(super) async fn insert(conn: &mut PgConnection, ctx: &SessionContext) -> any
         data: [(RECORD_KEY.to_owned(), serde_json::to_value(data)?)].into(),
         expiry_date: ctx.session_expires_at,
     };
+    Ok((record.id, rmp_serde::to_vec(&record)?))
+}
+
+/// Writes a new session ID record for `ctx`, expiring with it, in the
+/// caller's transaction.
+pub(super) async fn insert(conn: &mut PgConnection, ctx: &SessionContext) -> anyhow::Result<Id> {
+    let (id, data) = encode(ctx)?;
     sqlx::query!(
         "INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES ($1, $2, $3)",
-        record.id.to_string(),
-        rmp_serde::to_vec(&record)?,
-        record.expiry_date,
+        id.to_string(),
+        data,
+        ctx.session_expires_at,
     )
     .execute(conn)
     .await?;
-    Ok(record.id)
+    Ok(id)
 }

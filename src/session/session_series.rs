@@ -99,14 +99,17 @@ pub struct Rotation<'a> {
     pub token_hash: &'a [u8],
     pub token_sealed: &'a [u8],
     pub session_id: &'a str,
+    /// The new session ID record's `data` (`session_id::encode`).
+    pub record: &'a [u8],
+    pub session_expires_at: OffsetDateTime,
     pub idle_expires_at: OffsetDateTime,
     pub rotated_at: OffsetDateTime,
     pub client: &'a ClientMeta,
 }
 
-/// Moves the current hash to previous, installs the new pair, deletes the
-/// superseded session ID record and tells the other instances' caches, in
-/// one statement.
+/// Moves the current hash to previous, installs the new pair, replaces the
+/// superseded session ID record with the new one and tells the other
+/// instances' caches, in one statement.
 #[tracing::instrument(skip_all, fields(series_id = %r.id), err)]
 pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::Result<()> {
     sqlx::query!(
@@ -125,8 +128,10 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
                    user_agent = $6,
                    ip = $7::text::inet
                WHERE id = $1
-           )           , deleted AS (
+           ), deleted AS (
                DELETE FROM tower_sessions.session WHERE id = (SELECT current_session_id FROM old)
+           ), inserted AS (
+               INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES ($4, $10, $11)
            )
            SELECT pg_notify($9, $1::text)"#,
         r.id,
@@ -138,6 +143,8 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
         r.client.ip,
         r.rotated_at,
         SUPERSEDED_CHANNEL,
+        r.record,
+        r.session_expires_at,
     )
     .execute(conn)
     .await?;
