@@ -72,7 +72,10 @@ pub(crate) async fn lock(
 
 /// The viewer's own tasks and those shared with them (not every task an
 /// admin could open: that list is the admin's), newest first, `limit` rows
-/// after `after` (exclusive).
+/// after `after` (exclusive). Each kind of candidate is its own branch, so
+/// each walks its index (`tasks_user_id_idx`, `tasks_series_id_idx`, the
+/// grantee's shares) and stops at `limit`; an `OR` across them made
+/// PostgreSQL scan every task. `task_access` still decides what is shown.
 #[tracing::instrument(skip(db, viewer), err)]
 pub(super) async fn list(
     db: &PgPool,
@@ -82,17 +85,31 @@ pub(super) async fn list(
 ) -> sqlx::Result<Vec<TaskRow>> {
     sqlx::query_as!(
         TaskRow,
-        r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
+        r#"WITH candidates AS (
+               (SELECT id FROM tasks
+                WHERE user_id = $2
+                  AND (upload_timestamp, id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
+                ORDER BY upload_timestamp DESC, id DESC LIMIT $5)
+               UNION
+               (SELECT id FROM tasks
+                WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
+                  AND (upload_timestamp, id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
+                ORDER BY upload_timestamp DESC, id DESC LIMIT $5)
+               UNION
+               (SELECT t.id FROM task_shares s JOIN tasks t ON t.id = s.task_id
+                WHERE s.grantee_user_id = $2
+                  AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
+                ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
+           )
+           SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
-         FROM tasks t
+         FROM candidates c
+         JOIN tasks t ON t.id = c.id
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
          LEFT JOIN users u ON u.id = t.user_id
-         WHERE (task_visible(t, $1, $2)
-                OR t.id IN (SELECT task_id FROM task_shares WHERE grantee_user_id = $2))
-           AND a.access IS NOT NULL
-           AND ($3::timestamptz IS NULL OR (t.upload_timestamp, t.id) < ($3::timestamptz, $4::uuid))
+         WHERE a.access IS NOT NULL
          ORDER BY t.upload_timestamp DESC, t.id DESC
          LIMIT $5"#,
         viewer.series_id,
@@ -100,6 +117,7 @@ pub(super) async fn list(
         after.map(|c| c.upload_timestamp),
         after.map(|c| c.id),
         limit,
+        Uuid::max(),
     )
     .fetch_all(db)
     .await
