@@ -21,7 +21,7 @@ use super::{
     Viewer,
     hub::Notice,
     queries,
-    sockets::{Close, Deadline, MAX_CLIENT_MESSAGE, REVOKED, SERVER_ERROR},
+    sockets::{self, Close, Deadline, REVOKED, SERVER_ERROR},
     watchlist::{Step, Watchlist},
     ws,
 };
@@ -125,27 +125,24 @@ async fn events(
     MaybeSession(ctx): MaybeSession,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    upgrade
-        .max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |mut socket| async move {
-            let close = match ctx {
-                Some(ctx) => match state.sockets.acquire(ctx.series_id) {
-                    Ok(_slot) => stream(&state, &ctx, &mut socket).await,
-                    Err(close) => Some(close),
-                },
-                // A browser cannot read an HTTP refusal of an upgrade, only
-                // a close code: upgrade, then say why.
-                None => Some(NO_SESSION),
+    sockets::small(upgrade).on_upgrade(move |mut socket| async move {
+        let close = match ctx {
+            Some(ctx) => match state.sockets.acquire(ctx.series_id) {
+                Ok(_slot) => stream(&state, &ctx, &mut socket).await,
+                Err(close) => Some(close),
+            },
+            // A browser cannot read an HTTP refusal of an upgrade, only
+            // a close code: upgrade, then say why.
+            None => Some(NO_SESSION),
+        };
+        if let Some((code, reason)) = close {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
             };
-            if let Some((code, reason)) = close {
-                let frame = CloseFrame {
-                    code,
-                    reason: reason.into(),
-                };
-                let _ = socket.send(Message::Close(Some(frame))).await;
-            }
-        })
+            let _ = socket.send(Message::Close(Some(frame))).await;
+        }
+    })
 }
 
 /// Sends events until the session ends or the client leaves; returns the

@@ -9,6 +9,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use axum::extract::ws::WebSocketUpgrade;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -26,7 +27,19 @@ pub(super) const TOO_MANY: Close = (1013, "Too many sockets; try again later");
 pub(super) const SERVER_ERROR: Close = (1011, "Internal error");
 
 /// Client messages are ignored; a socket accepts only small ones.
-pub(super) const MAX_CLIENT_MESSAGE: usize = 4096;
+const MAX_CLIENT_MESSAGE: usize = 4096;
+
+/// Both sockets' buffers: client messages are small and ignored, server
+/// messages small and sent one at a time. tungstenite's defaults (a 128 KiB
+/// read buffer, 128 KiB of write buffering, 64 MiB messages) cost every idle
+/// socket over 128 KiB of memory.
+pub(super) fn small(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(MAX_CLIENT_MESSAGE)
+        .write_buffer_size(0)
+}
 
 /// Open sockets per session series, and in all.
 pub struct Slots {

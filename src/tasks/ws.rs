@@ -21,7 +21,7 @@ use super::{
     hub::{Change, TaskState},
     model::TaskRow,
     queries,
-    sockets::{Close, Deadline, MAX_CLIENT_MESSAGE, REVOKED, SERVER_ERROR},
+    sockets::{self, Close, Deadline, REVOKED, SERVER_ERROR},
 };
 use crate::{app::AppState, error::ErrorResponse};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -92,25 +92,22 @@ async fn watch(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let task_id = task_id.parse::<Uuid>().ok();
-    upgrade
-        .max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |mut socket| async move {
-            let close = match (viewer, task_id) {
-                (Some(viewer), Some(task_id)) => match state.sockets.acquire(viewer.series_id) {
-                    Ok(_slot) => stream(&state, viewer, task_id, &mut socket).await,
-                    Err(close) => Some(close),
-                },
-                _ => Some(NOT_FOUND),
+    sockets::small(upgrade).on_upgrade(move |mut socket| async move {
+        let close = match (viewer, task_id) {
+            (Some(viewer), Some(task_id)) => match state.sockets.acquire(viewer.series_id) {
+                Ok(_slot) => stream(&state, viewer, task_id, &mut socket).await,
+                Err(close) => Some(close),
+            },
+            _ => Some(NOT_FOUND),
+        };
+        if let Some((code, reason)) = close {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
             };
-            if let Some((code, reason)) = close {
-                let frame = CloseFrame {
-                    code,
-                    reason: reason.into(),
-                };
-                let _ = socket.send(Message::Close(Some(frame))).await;
-            }
-        })
+            let _ = socket.send(Message::Close(Some(frame))).await;
+        }
+    })
 }
 
 /// Sends events until the task ends or disappears, the session is revoked, or
