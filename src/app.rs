@@ -78,6 +78,19 @@ impl AppState {
             db,
         })
     }
+
+    /// What the task feature uses.
+    fn tasks(&self) -> tasks::TasksState {
+        tasks::TasksState {
+            db: self.db.clone(),
+            storage: Arc::new(self.settings.storage.clone()),
+            sessions: self.sessions.clone(),
+            uploads: self.uploads.clone(),
+            anonymous_uploads: self.anonymous_uploads.clone(),
+            hub: self.hub.clone(),
+            sockets: self.sockets.clone(),
+        }
+    }
 }
 
 /// The whole service. Layers, outermost first (a request passes them in
@@ -115,34 +128,40 @@ pub fn build_app(state: AppState) -> Router {
         tracing::info_span!("request", method = %req.method(), route, request_id = id)
     });
 
-    // Every route is registered once, in its feature's `router()`; the
-    // OpenAPI document is a by-product of that registration.
+    // Every route is registered once, in its feature's `router()`, which is
+    // handed what the feature uses; the OpenAPI document is a by-product of
+    // that registration.
     let json_api = OpenApiRouter::new()
-        .merge(session::router())
-        .merge(auth::router())
-        .merge(sharing::router())
-        .merge(admin::router())
+        .merge(session::router(state.sessions.clone()))
+        .merge(auth::router(state.accounts.clone()))
+        .merge(sharing::router(state.db.clone()))
+        .merge(admin::router(admin::AdminState {
+            db: state.db.clone(),
+            sessions: state.sessions.clone(),
+        }))
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT));
+    let tasks = state.tasks();
     // A minutes edit carries the whole transcript's text.
-    let minutes_api = tasks::minutes_router().layer(RequestBodyLimitLayer::new(MINUTES_BODY_LIMIT));
+    let minutes_api =
+        tasks::minutes_router(tasks.clone()).layer(RequestBodyLimitLayer::new(MINUTES_BODY_LIMIT));
     let (routes, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(ops::router())
+        .merge(ops::router(state.db.clone()))
         .merge(json_api)
         .merge(minutes_api)
-        .merge(tasks::router(&state.settings.storage))
+        .merge(tasks::router(tasks))
         .split_for_parts();
 
     routes
         .merge(openapi::router(doc))
-        .merge(web::router())
+        .merge(web::router(state.settings.storage.max_upload_bytes))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(
-                    state.clone(),
+                    state.sessions.clone(),
                     session::guard_origin,
                 ))
                 .layer(middleware::from_fn_with_state(
-                    state.clone(),
+                    state.sessions.clone(),
                     session::manage_session,
                 )),
         )
@@ -169,7 +188,6 @@ pub fn build_app(state: AppState) -> Router {
                     state.settings.server.limits().body_idle_timeout,
                 )),
         )
-        .with_state(state)
 }
 
 /// Credentialed CORS, for the configured external frontends only.

@@ -23,8 +23,6 @@ use utoipa::{
 };
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::app::AppState;
-
 /// Security scheme names the handlers' `security(...)` lists refer to.
 pub(crate) const SESSION: &str = "session";
 pub(crate) const REFRESH: &str = "refresh";
@@ -258,10 +256,10 @@ pub(crate) struct Binary(Vec<u8>);
 /// `GET /api/openapi.json` and `GET /docs` over the document the features'
 /// routers built; the shared responses are added and the JSON serialized once,
 /// here.
-pub fn router(mut doc: utoipa::openapi::OpenApi) -> Router<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>(mut doc: utoipa::openapi::OpenApi) -> Router<S> {
     SharedResponses.modify(&mut doc);
     let json = Bytes::from(doc.to_json().expect("the OpenAPI document serializes"));
-    let docs: Router<AppState> = SwaggerUi::new("/docs")
+    let docs: Router<S> = SwaggerUi::new("/docs")
         .config(Config::new([DOCUMENT_PATH]).validator_url("none"))
         .into();
     Router::new()

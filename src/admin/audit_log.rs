@@ -9,15 +9,14 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{extract::RequireAdmin, queries};
+use super::{AdminState, extract::RequireAdmin, queries};
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
     tasks,
     tasks::page,
 };
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AdminState> {
     OpenApiRouter::new().routes(routes!(list))
 }
 
@@ -80,7 +79,7 @@ struct AuditLog {
 #[tracing::instrument(skip_all)]
 async fn list(
     _admin: RequireAdmin,
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Query(params): Query<AuditParams>,
 ) -> Result<Json<AuditLog>> {
     let limit = page::limit(params.limit.as_deref())?;

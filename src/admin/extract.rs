@@ -3,27 +3,31 @@
 //! 403 `forbidden`. The role is read from the database on every request, so
 //! removing it takes effect at once.
 
-use axum::{extract::FromRequestParts, http::request::Parts};
+use axum::{
+    extract::{FromRef, FromRequestParts},
+    http::request::Parts,
+};
+use sqlx::PgPool;
 
 use super::{errors, queries};
 use crate::{
-    app::AppState, auth::errors::not_authenticated, error::ApiError, session::SessionHandle,
-    sharing::LoggedIn,
+    auth::errors::not_authenticated, error::ApiError, session::SessionHandle, sharing::LoggedIn,
 };
 
 /// An enabled admin, as the sharing flows' caller.
 pub(super) struct RequireAdmin(pub LoggedIn);
 
-impl FromRequestParts<AppState> for RequireAdmin {
+impl<S> FromRequestParts<S> for RequireAdmin
+where
+    S: Send + Sync,
+    PgPool: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Ok(handle) = SessionHandle::from_request_parts(parts, state).await;
         let caller = LoggedIn::of(&handle).ok_or_else(not_authenticated)?;
-        if queries::is_admin(&state.db, caller.user_id).await? {
+        if queries::is_admin(&PgPool::from_ref(state), caller.user_id).await? {
             Ok(Self(caller))
         } else {
             Err(errors::forbidden())

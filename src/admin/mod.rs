@@ -12,15 +12,27 @@ mod queries;
 mod tasks;
 mod users;
 
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
+use crate::session::Sessions;
 
 pub use accounts::set_admin;
 
-pub fn router() -> OpenApiRouter<AppState> {
+/// What the admin endpoints use: the database, and the sessions they revoke.
+#[derive(Clone, FromRef)]
+pub struct AdminState {
+    pub db: PgPool,
+    pub sessions: Arc<Sessions>,
+}
+
+pub fn router<S: Clone + Send + Sync + 'static>(state: AdminState) -> OpenApiRouter<S> {
     OpenApiRouter::new()
         .merge(users::router())
         .merge(tasks::router())
         .merge(audit_log::router())
+        .with_state(state)
 }

@@ -13,9 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{extract::RequireAdmin, queries};
+use super::{AdminState, extract::RequireAdmin, queries};
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
     json_body::JsonObject,
     sharing::{self, Permission, Share},
@@ -23,7 +22,7 @@ use crate::{
     tasks::{self, Cursor, Task},
 };
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AdminState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(put_share, delete_share))
@@ -68,7 +67,7 @@ struct AdminTaskList {
 #[tracing::instrument(skip_all)]
 async fn list(
     RequireAdmin(admin): RequireAdmin,
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<AdminTaskList>> {
     let limit = page::limit(params.limit.as_deref())?;
@@ -121,7 +120,7 @@ struct AdminPutShare {
 #[tracing::instrument(skip_all, fields(%task_id, %username))]
 async fn put_share(
     RequireAdmin(admin): RequireAdmin,
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Path((task_id, username)): Path<(Uuid, String)>,
     JsonObject(body): JsonObject<AdminPutShare>,
 ) -> Result<Json<Share>> {
@@ -150,7 +149,7 @@ async fn put_share(
 #[tracing::instrument(skip_all, fields(%task_id, %username))]
 async fn delete_share(
     RequireAdmin(admin): RequireAdmin,
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Path((task_id, username)): Path<(Uuid, String)>,
 ) -> Result<StatusCode> {
     sharing::revoke(&state.db, &admin, task_id, &username).await?;

@@ -11,9 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{accounts, extract::RequireAdmin, queries};
+use super::{AdminState, accounts, extract::RequireAdmin, queries};
 use crate::{
-    app::AppState,
     audit,
     auth::{Role, User},
     error::{ErrorResponse, Result},
@@ -23,7 +22,7 @@ use crate::{
     tasks::page,
 };
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<AdminState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(patch))
@@ -93,7 +92,7 @@ struct ListParams {
 #[tracing::instrument(skip_all)]
 async fn list(
     _admin: RequireAdmin,
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<UserList>> {
     let limit = page::limit(params.limit.as_deref())?;
@@ -137,7 +136,7 @@ struct PatchUser {
 #[tracing::instrument(skip_all, fields(%user_id))]
 async fn patch(
     RequireAdmin(admin): RequireAdmin,
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Path(user_id): Path<Uuid>,
     JsonObject(body): JsonObject<PatchUser>,
 ) -> Result<Json<AdminUser>> {
@@ -174,7 +173,7 @@ async fn patch(
 #[tracing::instrument(skip_all, fields(%user_id))]
 async fn revoke_sessions(
     RequireAdmin(admin): RequireAdmin,
-    State(state): State<AppState>,
+    State(state): State<AdminState>,
     Path(user_id): Path<Uuid>,
 ) -> Result<StatusCode> {
     let mut tx = state.db.begin().await?;

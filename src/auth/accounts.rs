@@ -1,5 +1,5 @@
 //! `Accounts`, the service behind login, registration, logout and password
-//! changes, held in `AppState`. Each flow takes plain values — what the
+//! changes, and the state of the account routes. Each flow takes plain values — what the
 //! client sent, its device cookie, its `ClientMeta`, the browser's current
 //! `SessionContext` if any — runs its writes in one transaction and returns
 //! the new pair, which the handler installs with `SessionHandle::issue`. A

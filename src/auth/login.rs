@@ -3,20 +3,21 @@
 //! state, a new series owned by the user, adoption of the old series' tasks).
 //! A success also gives the browser a device cookie for the account.
 
+use std::sync::Arc;
+
 use axum::{Json, extract::State, http::HeaderMap};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{device_cookie::SetDeviceCookie, users::User};
+use super::{Accounts, device_cookie::SetDeviceCookie, users::User};
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
     json_body::JsonObject,
     session::SessionHandle,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<Arc<Accounts>> {
     OpenApiRouter::new().routes(routes!(login))
 }
 
@@ -44,14 +45,13 @@ struct LoginBody {
 )]
 #[tracing::instrument(skip_all)]
 async fn login(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
     headers: HeaderMap,
     JsonObject(body): JsonObject<LoginBody>,
 ) -> Result<(SetDeviceCookie, Json<User>)> {
-    let devices = state.accounts.devices();
-    let (user, ctx, issued) = state
-        .accounts
+    let devices = accounts.devices();
+    let (user, ctx, issued) = accounts
         .login(
             &body.username,
             &body.password,

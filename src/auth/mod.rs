@@ -24,9 +24,10 @@ mod session_routes;
 mod throttle;
 mod users;
 
+use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::{app::AppState, error::Result, session::SessionContext};
+use crate::{error::Result, session::SessionContext};
 
 pub use accounts::{Accounts, SignedIn};
 pub use device_cookie::{Device, DeviceCookies};
@@ -41,16 +42,16 @@ pub use users::{Role, User};
 
 /// The account a session belongs to, as the API shows it; `None` once the
 /// user is gone.
-pub async fn user_of(state: &AppState, ctx: &SessionContext) -> Result<Option<User>> {
+pub async fn user_of(db: &PgPool, ctx: &SessionContext) -> Result<Option<User>> {
     match ctx.user_id {
-        Some(id) => Ok(users::get(&state.db, id).await?),
+        Some(id) => Ok(users::get(db, id).await?),
         None => Ok(None),
     }
 }
 
 /// The logged-in caller's account; 401 if it was deleted meanwhile.
-async fn current_user(state: &AppState, id: Uuid) -> Result<User> {
-    users::get(&state.db, id)
+async fn current_user(db: &PgPool, id: Uuid) -> Result<User> {
+    users::get(db, id)
         .await?
         .ok_or_else(errors::not_authenticated)
 }

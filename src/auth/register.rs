@@ -4,6 +4,8 @@
 //! the command line enforce the same rules, and hash before opening a
 //! transaction, so no lock waits on argon2.
 
+use std::sync::Arc;
+
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use sqlx::{PgConnection, PgPool};
@@ -12,13 +14,13 @@ use uuid::Uuid;
 use validator::ValidationErrors;
 
 use super::{
+    Accounts,
     device_cookie::SetDeviceCookie,
     identity::{Email, Username},
     password::{Hasher, Password},
     users::{self, NewUser, Role, User},
 };
 use crate::{
-    app::AppState,
     audit,
     config::AuthSettings,
     error::{ErrorResponse, Result},
@@ -91,7 +93,7 @@ impl Account {
     }
 }
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<Arc<Accounts>> {
     OpenApiRouter::new().routes(routes!(register))
 }
 
@@ -126,12 +128,11 @@ struct RegisterBody {
 )]
 #[tracing::instrument(skip_all)]
 async fn register(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
     JsonObject(body): JsonObject<RegisterBody>,
 ) -> Result<(StatusCode, SetDeviceCookie, Json<User>)> {
-    let (user, ctx, issued) = state
-        .accounts
+    let (user, ctx, issued) = accounts
         .register(
             &body.username,
             body.email.as_deref(),
@@ -141,7 +142,7 @@ async fn register(
         )
         .await?;
     handle.issue(ctx, issued);
-    let device = state.accounts.devices().set(user.id);
+    let device = accounts.devices().set(user.id);
     Ok((StatusCode::CREATED, device, Json(user)))
 }
 

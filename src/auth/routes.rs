@@ -3,6 +3,8 @@
 //! with their account: who am I, log out, change my password. The flows
 //! themselves are `Accounts`'.
 
+use std::sync::Arc;
+
 use axum::{
     Json,
     extract::State,
@@ -12,15 +14,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{current_user, extract::CurrentUser, login, register, session_routes, users::User};
+use super::{
+    Accounts, current_user, extract::CurrentUser, login, register, session_routes, users::User,
+};
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
     json_body::JsonObject,
     session::{MaybeSession, SessionHandle},
 };
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>(accounts: Arc<Accounts>) -> OpenApiRouter<S> {
     OpenApiRouter::new()
         .merge(session_routes::router())
         .merge(register::router())
@@ -28,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))
+        .with_state(accounts)
 }
 
 /// The logged-in caller's account.
@@ -42,8 +46,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     ),
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<User>> {
-    Ok(Json(current_user(&state, user.id).await?))
+async fn me(State(accounts): State<Arc<Accounts>>, user: CurrentUser) -> Result<Json<User>> {
+    Ok(Json(current_user(&accounts.db, user.id).await?))
 }
 
 /// Revokes the caller's series, whoever owns it, and clears the cookies.
@@ -60,12 +64,12 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Use
 )]
 #[tracing::instrument(skip_all)]
 async fn logout(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
     MaybeSession(ctx): MaybeSession,
 ) -> Result<StatusCode> {
     if let Some(ctx) = ctx {
-        state.accounts.logout(&ctx, &handle.client()).await?;
+        accounts.logout(&ctx, &handle.client()).await?;
     }
     handle.clear();
     Ok(StatusCode::NO_CONTENT)
@@ -101,19 +105,18 @@ struct PasswordChange {
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
 async fn change_password(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
     user: CurrentUser,
     headers: HeaderMap,
     JsonObject(body): JsonObject<PasswordChange>,
 ) -> Result<StatusCode> {
-    let (ctx, issued) = state
-        .accounts
+    let (ctx, issued) = accounts
         .change_password(
             user.id,
             &body.current_password,
             body.new_password,
-            state.accounts.devices().read(&headers),
+            accounts.devices().read(&headers),
             &handle.client(),
             &user.session,
         )

@@ -3,20 +3,22 @@
 //! answer names the user; the session feature itself knows only user ids,
 //! so it need not depend on accounts.
 
+use std::sync::Arc;
+
 use axum::{Json, extract::State};
+use sqlx::PgPool;
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::users::User;
+use super::{Accounts, users::User};
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
     session::{RefreshFailure, Refreshed, SessionContext, SessionHandle, start_session},
 };
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<Arc<Accounts>> {
     OpenApiRouter::new()
         .routes(routes!(get_session))
         .routes(routes!(refresh))
@@ -38,8 +40,8 @@ struct SessionView {
 
 impl SessionView {
     /// Costs one query, for authenticated sessions only.
-    async fn of(state: &AppState, ctx: SessionContext) -> Result<Self> {
-        let user = super::user_of(state, &ctx).await?;
+    async fn of(db: &PgPool, ctx: SessionContext) -> Result<Self> {
+        let user = super::user_of(db, &ctx).await?;
         Ok(Self {
             authenticated: user.is_some(),
             user,
@@ -62,11 +64,11 @@ impl SessionView {
 )]
 #[tracing::instrument(skip_all)]
 async fn get_session(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
-    let ctx = start_session(&state.sessions, &handle).await?;
-    Ok(Json(SessionView::of(&state, ctx).await?))
+    let ctx = start_session(&accounts.sessions, &handle).await?;
+    Ok(Json(SessionView::of(&accounts.db, ctx).await?))
 }
 
 /// Rotates explicitly. A request whose session ID had expired was already
@@ -85,22 +87,22 @@ async fn get_session(
 )]
 #[tracing::instrument(skip_all)]
 async fn refresh(
-    State(state): State<AppState>,
+    State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
 ) -> Result<Json<SessionView>> {
     if handle.rotated() {
         if let Some(ctx) = handle.current() {
-            return Ok(Json(SessionView::of(&state, ctx).await?));
+            return Ok(Json(SessionView::of(&accounts.db, ctx).await?));
         }
     }
     if let Some(failure) = handle.refresh_failure() {
         return Err(failure.into());
     }
     let token = handle.refresh_token().ok_or(RefreshFailure::Unknown)?;
-    match state.sessions.refresh(&token, &handle.client()).await? {
+    match accounts.sessions.refresh(&token, &handle.client()).await? {
         Refreshed::Rotated(ctx, issued) | Refreshed::Replayed(ctx, issued) => {
             handle.issue(ctx.clone(), issued);
-            Ok(Json(SessionView::of(&state, ctx).await?))
+            Ok(Json(SessionView::of(&accounts.db, ctx).await?))
         }
         Refreshed::Failed(failure) => {
             handle.clear();

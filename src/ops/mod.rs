@@ -9,19 +9,18 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    app::AppState,
-    error::{ErrorResponse, error_response},
-};
+use crate::error::{ErrorResponse, error_response};
 
 pub use metrics::{Metrics, track};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>(db: PgPool) -> OpenApiRouter<S> {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
+        .with_state(db)
 }
 
 /// `GET /metrics`, for the metrics listener only.
@@ -62,8 +61,8 @@ async fn healthz() -> &'static str {
         (status = 503, description = "`database_unreachable` or `migrations_pending`", body = ErrorResponse),
     ),
 )]
-async fn readyz(State(state): State<AppState>) -> Response {
-    match crate::db::ready(&state.db).await {
+async fn readyz(State(db): State<PgPool>) -> Response {
+    match crate::db::ready(&db).await {
         Ok(()) => "ready".into_response(),
         Err(code) => {
             tracing::warn!(code, "not ready");

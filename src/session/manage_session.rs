@@ -20,11 +20,10 @@ use axum::{
 use subtle::ConstantTimeEq;
 
 use super::{
-    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext,
+    ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext, Sessions,
     client_ip::client_ip, errors, origin::CSRF_HEADER,
 };
 use crate::{
-    app::AppState,
     config::TrustedProxy,
     error::{ApiError, Result},
 };
@@ -115,21 +114,21 @@ fn csrf_ok(headers: &HeaderMap, ctx: &SessionContext) -> bool {
 }
 
 pub async fn manage_session(
-    State(state): State<AppState>,
+    State(sessions): State<Arc<Sessions>>,
     mut req: Request,
     next: Next,
 ) -> Response {
     let handle = SessionHandle::default();
-    let names = &state.sessions.cookies;
+    let names = &sessions.cookies;
     let (sid, rt) = names.read(req.headers());
     let carries_session = sid.is_some() || rt.is_some();
     {
         let mut slot = handle.lock();
-        slot.client = client_meta(&req, &state.settings.server.trusted_proxies);
+        slot.client = client_meta(&req, &sessions.trusted_proxies);
     }
 
-    if let Err(response) = resolve(&state, &handle, sid, rt).await {
-        return finish(&state, &handle, response);
+    if let Err(response) = resolve(&sessions, &handle, sid, rt).await {
+        return finish(&sessions, &handle, response);
     }
 
     let unsafe_method = !matches!(
@@ -142,7 +141,7 @@ pub async fn manage_session(
     if unsafe_method && rt.is_some() {
         let mut slot = handle.lock();
         if slot.refresh_token.is_none() {
-            slot.refresh_token = rt.and_then(|rt| state.sessions.keys.parse(rt));
+            slot.refresh_token = rt.and_then(|rt| sessions.keys.parse(rt));
         }
     }
     if unsafe_method && carries_session {
@@ -152,25 +151,24 @@ pub async fn manage_session(
                     errors::CSRF_FAILED,
                     "missing or wrong X-CSRF-Token header",
                 );
-                return finish(&state, &handle, err.into_response());
+                return finish(&sessions, &handle, err.into_response());
             }
         }
     }
 
     req.extensions_mut().insert(handle.clone());
     let response = next.run(req).await;
-    finish(&state, &handle, response)
+    finish(&sessions, &handle, response)
 }
 
 /// Finds the request's session from its cookies, rotating when only the
 /// refresh token is still good.
 async fn resolve(
-    state: &AppState,
+    sessions: &Sessions,
     handle: &SessionHandle,
     sid: Option<&str>,
     rt: Option<&str>,
 ) -> std::result::Result<(), Response> {
-    let sessions = &state.sessions;
     if let Some(sid) = sid {
         match sessions.load(sid).await {
             Ok(Some(ctx)) => {
@@ -211,8 +209,8 @@ async fn resolve(
     Ok(())
 }
 
-fn finish(state: &AppState, handle: &SessionHandle, mut response: Response) -> Response {
-    let names = &state.sessions.cookies;
+fn finish(sessions: &Sessions, handle: &SessionHandle, mut response: Response) -> Response {
+    let names = &sessions.cookies;
     match &handle.lock().cookies {
         CookieUpdate::Keep => {}
         CookieUpdate::Issue(issued) => names.issue(response.headers_mut(), issued),

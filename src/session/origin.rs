@@ -2,6 +2,8 @@
 //! neither `server.public_origin` nor one of `server.allowed_origins` is
 //! refused before any session work happens.
 
+use std::sync::Arc;
+
 use axum::{
     extract::{Request, State},
     http::{HeaderName, Method, header},
@@ -9,18 +11,20 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::errors;
-use crate::{app::AppState, config::ServerSettings, error::ApiError};
+use super::{Sessions, errors};
+use crate::error::ApiError;
 
 pub const CSRF_HEADER: HeaderName = HeaderName::from_static("x-csrf-token");
 
-fn allowed(server: &ServerSettings, origin: &[u8]) -> bool {
-    std::iter::once(&server.public_origin)
-        .chain(&server.allowed_origins)
-        .any(|o| o.trim_end_matches('/').as_bytes() == origin)
+fn allowed(sessions: &Sessions, origin: &[u8]) -> bool {
+    sessions.origins.iter().any(|o| o.as_bytes() == origin)
 }
 
-pub async fn guard_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn guard_origin(
+    State(sessions): State<Arc<Sessions>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let is_upgrade = req
         .headers()
         .get(header::UPGRADE)
@@ -31,7 +35,7 @@ pub async fn guard_origin(State(state): State<AppState>, req: Request, next: Nex
     );
     if unsafe_method || is_upgrade {
         if let Some(origin) = req.headers().get(header::ORIGIN) {
-            if !allowed(&state.settings.server, origin.as_bytes()) {
+            if !allowed(&sessions, origin.as_bytes()) {
                 tracing::warn!(origin = ?origin, "request from a foreign origin refused");
                 return ApiError::forbidden(
                     errors::ORIGIN_NOT_ALLOWED,

@@ -3,6 +3,8 @@
 //! `POST /api/session/refresh` answer with the user, so they live in
 //! `auth::session_routes`.
 
+use std::sync::Arc;
+
 use axum::{
     Json,
     extract::{Path, State},
@@ -15,19 +17,20 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    CurrentSession, MaybeSession, Selector, SessionContext, SessionHandle, errors, session_series,
+    CurrentSession, MaybeSession, Selector, SessionContext, SessionHandle, Sessions, errors,
+    session_series,
 };
 use crate::{
-    app::AppState,
     audit,
     error::{ApiError, ErrorResponse, Result},
 };
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>(sessions: Arc<Sessions>) -> OpenApiRouter<S> {
     OpenApiRouter::new()
         .routes(routes!(list_sessions))
         .routes(routes!(revoke_one))
         .routes(routes!(revoke_others))
+        .with_state(sessions)
 }
 
 fn actor(ctx: &SessionContext, handle: &SessionHandle) -> audit::Actor {
@@ -70,13 +73,13 @@ struct SessionList {
 )]
 #[tracing::instrument(skip_all)]
 async fn list_sessions(
-    State(state): State<AppState>,
+    State(sessions): State<Arc<Sessions>>,
     MaybeSession(ctx): MaybeSession,
 ) -> Result<Json<SessionList>> {
     let Some(ctx) = ctx else {
         return Ok(Json(SessionList { sessions: vec![] }));
     };
-    let sessions = session_series::list_live(&state.db, ctx.series_id, ctx.user_id)
+    let sessions = session_series::list_live(&sessions.db, ctx.series_id, ctx.user_id)
         .await?
         .into_iter()
         .map(|s| SessionItem {
@@ -108,7 +111,7 @@ async fn list_sessions(
 )]
 #[tracing::instrument(skip_all, fields(target = %id))]
 async fn revoke_one(
-    State(state): State<AppState>,
+    State(sessions): State<Arc<Sessions>>,
     handle: SessionHandle,
     CurrentSession(ctx): CurrentSession,
     Path(id): Path<Uuid>,
@@ -118,8 +121,7 @@ async fn revoke_one(
         None if id == ctx.series_id => Selector::series(id),
         None => return Err(session_not_found()),
     };
-    let revoked = state
-        .sessions
+    let revoked = sessions
         .revoke(selector, "revoked_by_owner", &actor(&ctx, &handle))
         .await?;
     if revoked.is_empty() {
@@ -150,13 +152,12 @@ fn session_not_found() -> ApiError {
 )]
 #[tracing::instrument(skip_all)]
 async fn revoke_others(
-    State(state): State<AppState>,
+    State(sessions): State<Arc<Sessions>>,
     handle: SessionHandle,
     CurrentSession(ctx): CurrentSession,
 ) -> Result<StatusCode> {
     if let Some(user_id) = ctx.user_id {
-        state
-            .sessions
+        sessions
             .revoke(
                 Selector::all_of_user(user_id, Some(ctx.series_id)),
                 "revoked_by_owner",

@@ -1,6 +1,7 @@
-//! The session service held in `AppState`: loads a session ID record (from
-//! the session cache, else one round trip), starts series, writes session
-//! records, revokes.
+//! The session service: loads a session ID record (from the session cache,
+//! else one round trip), starts series, writes session records, revokes. It
+//! is the state of the session middlewares (`manage_session`,
+//! `guard_origin`), so it also carries the origins and proxies they trust.
 
 use std::sync::Arc;
 
@@ -15,9 +16,13 @@ use super::{
     cache::SessionCache, cache_health, cookie::CookieNames, refresh_token::Keys, secs, session_id,
     session_series,
 };
-use crate::{audit, config::Settings, ratelimit::PerClient};
+use crate::{
+    audit,
+    config::{Settings, TrustedProxy},
+    ratelimit::PerClient,
+};
 
-/// The session service held in `AppState`.
+/// The session service.
 pub struct Sessions {
     pub(super) db: PgPool,
     pub(super) keys: Keys,
@@ -31,6 +36,11 @@ pub struct Sessions {
     /// New anonymous sessions per client: each writes a series, a session
     /// record and an audit row.
     pub(super) starts: PerClient,
+    /// `server.public_origin` and `server.allowed_origins`, without a
+    /// trailing slash: the origins an unsafe request may come from.
+    pub(super) origins: Vec<String>,
+    /// `server.trusted_proxies`.
+    pub(super) trusted_proxies: Vec<TrustedProxy>,
 }
 
 impl Sessions {
@@ -57,6 +67,11 @@ impl Sessions {
                 settings.session.max_starts_per_ip_per_minute,
                 std::time::Duration::from_secs(60),
             ),
+            origins: std::iter::once(&settings.server.public_origin)
+                .chain(&settings.server.allowed_origins)
+                .map(|o| o.trim_end_matches('/').to_owned())
+                .collect(),
+            trusted_proxies: settings.server.trusted_proxies.clone(),
         })
     }
 

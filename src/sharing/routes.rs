@@ -7,6 +7,7 @@ use axum::{
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -17,15 +18,15 @@ use super::{
     service,
 };
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
     json_body::JsonObject,
 };
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>(db: PgPool) -> OpenApiRouter<S> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(put, delete))
+        .with_state(db)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -56,11 +57,11 @@ pub(crate) struct PutShare {
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn list(
-    State(state): State<AppState>,
+    State(db): State<PgPool>,
     by: LoggedIn,
     Path(task_id): Path<Uuid>,
 ) -> Result<Json<ShareList>> {
-    let shares = service::list(&state.db, &by, task_id).await?;
+    let shares = service::list(&db, &by, task_id).await?;
     Ok(Json(ShareList { shares }))
 }
 
@@ -88,12 +89,12 @@ async fn list(
 )]
 #[tracing::instrument(skip_all, fields(%task_id, %username))]
 async fn put(
-    State(state): State<AppState>,
+    State(db): State<PgPool>,
     by: LoggedIn,
     Path((task_id, username)): Path<(Uuid, String)>,
     JsonObject(body): JsonObject<PutShare>,
 ) -> Result<Json<Share>> {
-    let share = service::grant(&state.db, &by, task_id, &username, body.permission).await?;
+    let share = service::grant(&db, &by, task_id, &username, body.permission).await?;
     Ok(Json(share))
 }
 
@@ -117,10 +118,10 @@ async fn put(
 )]
 #[tracing::instrument(skip_all, fields(%task_id, %username))]
 async fn delete(
-    State(state): State<AppState>,
+    State(db): State<PgPool>,
     by: LoggedIn,
     Path((task_id, username)): Path<(Uuid, String)>,
 ) -> Result<StatusCode> {
-    service::revoke(&state.db, &by, task_id, &username).await?;
+    service::revoke(&db, &by, task_id, &username).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,6 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
+    TasksState,
     Viewer,
     hub::Notice,
     queries,
@@ -26,12 +27,11 @@ use super::{
     ws,
 };
 use crate::{
-    app::AppState,
     error::ErrorResponse,
     session::{MaybeSession, SessionContext},
 };
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<TasksState> {
     OpenApiRouter::new().routes(routes!(events))
 }
 
@@ -121,7 +121,7 @@ The `Origin` is checked like an unsafe request's."),
     ),
 )]
 async fn events(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     MaybeSession(ctx): MaybeSession,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -147,7 +147,7 @@ async fn events(
 
 /// Sends events until the session ends or the client leaves; returns the
 /// close frame to send, if any.
-async fn stream(state: &AppState, ctx: &SessionContext, socket: &mut WebSocket) -> Option<Close> {
+async fn stream(state: &TasksState, ctx: &SessionContext, socket: &mut WebSocket) -> Option<Close> {
     let viewer = Viewer::from(ctx);
     // Subscribed before the first read, so no notice slips between.
     let mut sub = state.hub.firehose(viewer.series_id);
@@ -195,7 +195,7 @@ async fn stream(state: &AppState, ctx: &SessionContext, socket: &mut WebSocket) 
 /// After missed notices: everything the caller can see now, and what became
 /// of the tasks they could see before (two queries).
 async fn reload(
-    state: &AppState,
+    state: &TasksState,
     viewer: &Viewer,
     list: &mut Watchlist,
 ) -> sqlx::Result<Vec<Outgoing>> {

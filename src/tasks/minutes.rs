@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
+    TasksState,
     Viewer, edit, errors,
     etag::{IfMatch, etag},
     hub,
@@ -23,7 +24,6 @@ use super::{
     revisions::{self, Edit, Revision, RevisionInfo},
 };
 use crate::{
-    app::AppState,
     audit,
     error::{ErrorResponse, Result},
     json_body::JsonObject,
@@ -33,7 +33,7 @@ use crate::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// JSON bodies: merged into the app's small-body group.
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<TasksState> {
     OpenApiRouter::new()
         .routes(routes!(read, save))
         .routes(routes!(history))
@@ -115,7 +115,7 @@ fn stored(revision: Revision) -> Result<Saved> {
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn read(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,
     Query(params): Query<MinutesParams>,
     viewer: Viewer,
@@ -177,7 +177,7 @@ async fn read(
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn save(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
     session: SessionHandle,
@@ -262,7 +262,7 @@ fn conflict(current: Saved) -> Response {
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn history(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Json<Revisions>> {

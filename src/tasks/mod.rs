@@ -25,10 +25,13 @@ mod viewer;
 mod watchlist;
 mod ws;
 
+use std::sync::Arc;
+
+use sqlx::PgPool;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{app::AppState, config::StorageSettings};
+use crate::{config::StorageSettings, ratelimit::PerClient, session::Sessions, storage::Uploads};
 
 pub(crate) use cursor::Cursor;
 pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
@@ -51,18 +54,33 @@ pub(crate) use viewer::Viewer;
 )))]
 struct WsMessages;
 
-pub fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
+/// What the task endpoints and sockets use.
+#[derive(Clone)]
+pub struct TasksState {
+    pub db: PgPool,
+    pub storage: Arc<StorageSettings>,
+    /// An upload without cookies starts a session once it is accepted.
+    pub sessions: Arc<Sessions>,
+    pub uploads: Arc<Uploads>,
+    /// Anonymous uploads per client (`storage.max_anonymous_uploads_per_ip_per_hour`).
+    pub anonymous_uploads: Arc<PerClient>,
+    pub hub: Arc<Hub>,
+    pub sockets: Arc<Slots>,
+}
+
+pub fn router<S: Clone + Send + Sync + 'static>(state: TasksState) -> OpenApiRouter<S> {
     OpenApiRouter::with_openapi(WsMessages::openapi())
-        .merge(upload::router(storage))
+        .merge(upload::router(state.storage.max_upload_bytes))
         .merge(routes::router())
         .merge(retry::router())
         .merge(ws::router())
         .merge(events::router())
+        .with_state(state)
 }
 
 /// The minutes, their edits and their revisions: JSON bodies, larger than
 /// the app's other JSON (an edit carries the whole transcript), so the app
 /// gives them a body limit of their own.
-pub fn minutes_router() -> OpenApiRouter<AppState> {
-    minutes::router()
+pub fn minutes_router<S: Clone + Send + Sync + 'static>(state: TasksState) -> OpenApiRouter<S> {
+    minutes::router().with_state(state)
 }

@@ -7,17 +7,17 @@ use axum::{
 use uuid::Uuid;
 
 use super::{
+    TasksState,
     Viewer, errors,
     model::{Right, Task},
     queries,
 };
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<TasksState> {
     OpenApiRouter::new().routes(routes!(retry))
 }
 
@@ -38,7 +38,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn retry(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Json<Task>> {

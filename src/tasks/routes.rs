@@ -15,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
+    TasksState,
     Viewer,
     cursor::Cursor,
     errors, filename,
@@ -22,13 +23,12 @@ use super::{
     page, queries,
 };
 use crate::{
-    app::AppState,
     error::{ErrorResponse, Result},
     storage::{StorageKey, UploadStore},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<TasksState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(get_one, delete))
@@ -70,7 +70,7 @@ struct TaskList {
 )]
 #[tracing::instrument(skip_all)]
 async fn list(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     viewer: Option<Viewer>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<TaskList>> {
@@ -113,7 +113,7 @@ async fn list(
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn get_one(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Json<Task>> {
@@ -137,7 +137,7 @@ async fn get_one(
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn delete(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<StatusCode> {
@@ -169,7 +169,7 @@ async fn delete(
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]
 async fn media(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Response> {

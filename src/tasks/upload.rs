@@ -16,14 +16,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
+    TasksState,
     Viewer, errors, filename,
     model::{Task, TaskRow},
     queries::{self, NewTask},
     sniff::{self, Accepted},
 };
 use crate::{
-    app::AppState,
-    config::StorageSettings,
     error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
     storage::{StorageKey, UploadStore, Uploads},
@@ -50,8 +49,8 @@ struct UploadForm {
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
 /// `POST /api/upload`, with a body limit of its own.
-pub(super) fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
-    let body_limit = storage.max_upload_bytes.saturating_add(MULTIPART_OVERHEAD);
+pub(super) fn router(max_upload_bytes: u64) -> OpenApiRouter<TasksState> {
+    let body_limit = max_upload_bytes.saturating_add(MULTIPART_OVERHEAD);
     let body_limit = usize::try_from(body_limit).unwrap_or(usize::MAX);
     OpenApiRouter::new()
         .routes(routes!(upload))
@@ -77,7 +76,7 @@ pub(super) fn router(storage: &StorageSettings) -> OpenApiRouter<AppState> {
 )]
 #[tracing::instrument(skip_all)]
 async fn upload(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     session: SessionHandle,
     mut multipart: Multipart,
 ) -> Result<(StatusCode, Json<Task>)> {
@@ -141,7 +140,7 @@ struct Received {
 
 /// Moves the file into place and records its task and job; if recording
 /// fails the file is removed again.
-async fn keep(state: AppState, session: SessionHandle, upload: Received) -> Result<TaskRow> {
+async fn keep(state: TasksState, session: SessionHandle, upload: Received) -> Result<TaskRow> {
     let key = upload.key;
     state
         .uploads
@@ -157,10 +156,10 @@ async fn keep(state: AppState, session: SessionHandle, upload: Received) -> Resu
             size_bytes: i64::try_from(upload.size).context("upload size")?,
             storage_key: &key.to_string(),
         };
-        let cap = i64::try_from(state.settings.storage.max_anonymous_bytes).unwrap_or(i64::MAX);
+        let cap = i64::try_from(state.storage.max_anonymous_bytes).unwrap_or(i64::MAX);
         queries::insert(&state.db, &Viewer::from(&ctx), new, cap)
             .await?
-            .ok_or_else(|| errors::anonymous_quota(state.settings.storage.max_anonymous_bytes))
+            .ok_or_else(|| errors::anonymous_quota(state.storage.max_anonymous_bytes))
     }
     .await;
     if recorded.is_err() {
@@ -200,8 +199,8 @@ impl Limit {
 /// (`storage.max_anonymous_uploads_per_ip_per_hour`, 429) and by what their
 /// session's uploads already take (`storage.max_anonymous_bytes`, 413): an
 /// anonymous flood stays bounded, and logging in lifts both.
-async fn limit(state: &AppState, session: &SessionHandle) -> Result<Limit> {
-    let storage = &state.settings.storage;
+async fn limit(state: &TasksState, session: &SessionHandle) -> Result<Limit> {
+    let storage = &state.storage;
     let file = Limit::File(storage.max_upload_bytes);
     let current = session.current();
     if current.as_ref().is_some_and(|ctx| ctx.user_id.is_some()) {

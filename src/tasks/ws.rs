@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
+    TasksState,
     Viewer,
     events::MinutesUpdatedEvent,
     hub::{Change, TaskState},
@@ -23,10 +24,10 @@ use super::{
     queries,
     sockets::{self, Close, Deadline, REVOKED, SERVER_ERROR},
 };
-use crate::{app::AppState, error::ErrorResponse};
+use crate::error::ErrorResponse;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub(super) fn router() -> OpenApiRouter<AppState> {
+pub(super) fn router() -> OpenApiRouter<TasksState> {
     OpenApiRouter::new().routes(routes!(watch))
 }
 
@@ -86,7 +87,7 @@ of the minutes sends a `MinutesUpdated`: `{\"type\": \"minutes_updated\", \"task
     ),
 )]
 async fn watch(
-    State(state): State<AppState>,
+    State(state): State<TasksState>,
     viewer: Option<Viewer>,
     Path(task_id): Path<String>,
     upgrade: WebSocketUpgrade,
@@ -113,7 +114,7 @@ async fn watch(
 /// Sends events until the task ends or disappears, the session is revoked, or
 /// the client leaves; returns the close frame to send, if any.
 async fn stream(
-    state: &AppState,
+    state: &TasksState,
     viewer: Viewer,
     task_id: Uuid,
     socket: &mut WebSocket,
@@ -185,7 +186,7 @@ async fn stream(
 
 /// The task's state as the viewer may see it; the close frame on failure.
 async fn read(
-    state: &AppState,
+    state: &TasksState,
     viewer: &Viewer,
     task_id: Uuid,
 ) -> Result<Option<TaskState>, Close> {

@@ -12,14 +12,14 @@ use std::sync::Arc;
 
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::Path,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
 
 use self::assets::Site;
-use crate::{app::AppState, error};
+use crate::error;
 
 /// No inline script or style, nothing from another origin; media and images
 /// may come from `blob:` (a local file before upload) and `data:` (icons).
@@ -31,14 +31,15 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// Assets are addressed by content: whatever is under one hash never changes.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// `GET /` and `GET /assets/{hash}/{*path}`.
-pub fn router() -> Router<AppState> {
+/// `GET /` and `GET /assets/{hash}/{*path}`; the page states the largest
+/// upload the server takes.
+pub fn router<S: Clone + Send + Sync + 'static>(max_upload_bytes: u64) -> Router<S> {
     let site = Arc::new(Site::load());
     let for_index = site.clone();
     Router::new()
         .route(
             "/",
-            get(move |State(state): State<AppState>| std::future::ready(index(&for_index, &state))),
+            get(move || std::future::ready(index(&for_index, max_upload_bytes))),
         )
         .route(
             "/assets/{hash}/{*path}",
@@ -48,8 +49,8 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn index(site: &Site, state: &AppState) -> Response {
-    let html = site.index(state.settings.storage.max_upload_bytes);
+fn index(site: &Site, max_upload_bytes: u64) -> Response {
+    let html = site.index(max_upload_bytes);
     let mut res = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
     let headers = res.headers_mut();
     headers.insert(
