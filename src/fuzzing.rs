@@ -5,7 +5,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
-use crate::session::CookieNames;
+use crate::{paging::Key as _, session::CookieNames};
 
 /// The session and refresh cookie values `CookieNames::read` finds in a
 /// `Cookie` header of these bytes (`None` when the bytes are no header value).

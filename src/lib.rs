@@ -15,6 +15,7 @@ pub mod listen;
 pub mod minutes;
 pub mod openapi;
 pub mod ops;
+pub mod paging;
 pub mod queue;
 pub mod ratelimit;
 pub mod retention;

@@ -12,8 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{AdminState, extract::RequireAdmin, queries};
 use crate::{
     error::{ErrorResponse, Result},
-    tasks,
-    tasks::page,
+    paging::Page,
 };
 
 pub(super) fn router() -> OpenApiRouter<AdminState> {
@@ -82,14 +81,10 @@ async fn list(
     State(state): State<AdminState>,
     Query(params): Query<AuditParams>,
 ) -> Result<Json<AuditLog>> {
-    let limit = page::limit(params.limit.as_deref())?;
-    let before = match params.cursor.as_deref() {
-        None => None,
-        Some(c) => Some(c.parse::<i64>().map_err(|_| tasks::invalid_cursor())?),
-    };
+    let page = Page::<i64>::parse(params.limit.as_deref(), params.cursor.as_deref())?;
     let (kind, user) = (params.kind.as_deref(), params.user.as_deref());
-    let mut rows = queries::events(&state.db, kind, user, before, page::fetch(limit)).await?;
-    let next_cursor = page::finish(&mut rows, limit, |r| r.id.to_string());
+    let mut rows = queries::events(&state.db, kind, user, page.after, page.fetch()).await?;
+    let next_cursor = page.finish(&mut rows, |r| r.id);
     let events = rows
         .into_iter()
         .map(|r| AuditEvent {

@@ -1,5 +1,5 @@
 //! The admin feature's error codes, listed once. An unknown user is the
-//! sharing feature's `user_not_found`; bad pages are the tasks feature's
+//! sharing feature's `user_not_found`; bad pages are `paging`'s
 //! `invalid_limit` and `invalid_cursor`.
 
 use axum::http::StatusCode;

@@ -1,15 +1,12 @@
-//! Admin SQL: accounts as the admin list shows them, every task, the audit
-//! log, and the role and disabled writes with the lock that keeps one
-//! enabled admin. Task rows still carry `task_access`, as the admin sees them.
+//! Admin SQL: accounts as the admin list shows them, the audit log, and the
+//! role and disabled writes with the lock that keeps one enabled admin. The
+//! list of every task is the tasks feature's (`tasks::queries::list_all`).
 
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{
-    auth::Role,
-    tasks::{Access, Cursor, Stage, Status, TaskRow, Viewer},
-};
+use crate::auth::Role;
 
 #[tracing::instrument(skip(db), err)]
 pub(super) async fn is_admin(db: &PgPool, user_id: Uuid) -> sqlx::Result<bool> {
@@ -73,41 +70,6 @@ pub(super) async fn user_id(conn: &mut PgConnection, username: &str) -> sqlx::Re
         username
     )
     .fetch_optional(conn)
-    .await
-}
-
-/// Every task (optionally only `owner`'s), newest first, with the admin's
-/// access to each.
-#[tracing::instrument(skip(db, viewer), err)]
-pub(super) async fn tasks(
-    db: &PgPool,
-    viewer: &Viewer,
-    owner: Option<&str>,
-    after: Option<Cursor>,
-    limit: i64,
-) -> sqlx::Result<Vec<TaskRow>> {
-    sqlx::query_as!(
-        TaskRow,
-        r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
-                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
-                CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
-         FROM tasks t
-         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, true) AS access) a
-         LEFT JOIN users u ON u.id = t.user_id
-         WHERE a.access IS NOT NULL
-           AND ($3::text IS NULL OR u.username = $3::text::citext)
-           AND ($4::timestamptz IS NULL OR (t.upload_timestamp, t.id) < ($4::timestamptz, $5::uuid))
-         ORDER BY t.upload_timestamp DESC, t.id DESC
-         LIMIT $6"#,
-        viewer.series_id,
-        viewer.user_id,
-        owner,
-        after.map(|c| c.upload_timestamp),
-        after.map(|c| c.id),
-        limit,
-    )
-    .fetch_all(db)
     .await
 }
 

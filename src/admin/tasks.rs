@@ -13,12 +13,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{AdminState, extract::RequireAdmin, queries};
+use super::{AdminState, extract::RequireAdmin};
 use crate::{
     error::{ErrorResponse, Result},
     json_body::JsonObject,
+    paging::Page,
     sharing::{self, Permission, Share},
-    tasks::page,
     tasks::{self, Cursor, Task},
 };
 
@@ -70,21 +70,11 @@ async fn list(
     State(state): State<AdminState>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<AdminTaskList>> {
-    let limit = page::limit(params.limit.as_deref())?;
-    let after = match params.cursor.as_deref() {
-        None => None,
-        Some(c) => Some(Cursor::decode(c).ok_or_else(tasks::invalid_cursor)?),
-    };
+    let page = Page::<Cursor>::parse(params.limit.as_deref(), params.cursor.as_deref())?;
     let owner = params.owner.as_deref();
     let mut rows =
-        queries::tasks(&state.db, &admin.viewer, owner, after, page::fetch(limit)).await?;
-    let next_cursor = page::finish(&mut rows, limit, |r| {
-        Cursor {
-            upload_timestamp: r.upload_timestamp,
-            id: r.id,
-        }
-        .encode()
-    });
+        tasks::queries::list_all(&state.db, &admin.viewer, owner, page.after, page.fetch()).await?;
+    let next_cursor = page.finish(&mut rows, Cursor::of);
     Ok(Json(AdminTaskList {
         tasks: rows.into_iter().map(Task::from).collect(),
         next_cursor,

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -17,9 +17,9 @@ use crate::{
     auth::{Role, User},
     error::{ErrorResponse, Result},
     json_body::JsonObject,
+    paging::PageQuery,
     session::Selector,
     sharing,
-    tasks::page,
 };
 
 pub(super) fn router() -> OpenApiRouter<AdminState> {
@@ -63,24 +63,13 @@ struct UserList {
     next_cursor: Option<String>,
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct ListParams {
-    /// Page size, 1–100; 50 by default.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    limit: Option<String>,
-    /// The previous page's `next_cursor`.
-    cursor: Option<String>,
-}
-
 /// Every account, by username, a page at a time.
 #[utoipa::path(
     get,
     path = "/api/admin/users",
     operation_id = "admin_list_users",
     tag = "admin",
-    params(ListParams),
+    params(PageQuery),
     security(("session" = [])),
     responses(
         (status = 200, description = "Accounts by username", body = UserList),
@@ -93,12 +82,11 @@ struct ListParams {
 async fn list(
     _admin: RequireAdmin,
     State(state): State<AdminState>,
-    Query(params): Query<ListParams>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Json<UserList>> {
-    let limit = page::limit(params.limit.as_deref())?;
-    let after = params.cursor.as_deref();
-    let mut rows = queries::users(&state.db, None, after, page::fetch(limit)).await?;
-    let next_cursor = page::finish(&mut rows, limit, |r| r.username.clone());
+    let page = query.page::<String>()?;
+    let mut rows = queries::users(&state.db, None, page.after.as_deref(), page.fetch()).await?;
+    let next_cursor = page.finish(&mut rows, |r| r.username.clone());
     Ok(Json(UserList {
         users: rows.into_iter().map(AdminUser::from).collect(),
         next_cursor,

@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use axum::{Json, extract::State};
-use sqlx::PgPool;
 use serde::Serialize;
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};

@@ -7,6 +7,9 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::TaskRow;
+use crate::paging::Key;
+
 /// `timestamptz`'s range in microseconds since the Unix epoch: from
 /// 4714-11-24 00:00 UTC BC (PostgreSQL's `MIN_TIMESTAMP`) up to, but not
 /// including, 294277-01-01 (`END_TIMESTAMP`), both shifted from PostgreSQL's
@@ -23,13 +26,23 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The position of a task in a list.
+    pub fn of(row: &TaskRow) -> Self {
+        Self {
+            upload_timestamp: row.upload_timestamp,
+            id: row.id,
+        }
+    }
+}
+
+impl Key for Cursor {
     /// PostgreSQL keeps microseconds, so they round-trip exactly.
-    pub fn encode(&self) -> String {
+    fn encode(&self) -> String {
         let micros = self.upload_timestamp.unix_timestamp_nanos() / 1000;
         URL_SAFE_NO_PAD.encode(format!("{micros}|{}", self.id))
     }
 
-    pub fn decode(s: &str) -> Option<Self> {
+    fn decode(s: &str) -> Option<Self> {
         let raw = URL_SAFE_NO_PAD.decode(s).ok()?;
         let (micros, id) = std::str::from_utf8(&raw).ok()?.split_once('|')?;
         let micros: i128 = micros.parse().ok()?;

@@ -36,22 +36,6 @@ pub(super) fn unexpected_part() -> ApiError {
     )
 }
 
-pub(crate) fn invalid_limit(max: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_limit",
-        format!("limit must be an integer from 1 to {max}"),
-    )
-}
-
-pub(crate) fn invalid_cursor() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_cursor",
-        "malformed cursor",
-    )
-}
-
 pub(super) fn invalid_format() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,

@@ -18,8 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    TasksState,
-    Viewer,
+    TasksState, Viewer,
     hub::Notice,
     queries,
     sockets::{self, Close, Deadline, REVOKED, SERVER_ERROR},

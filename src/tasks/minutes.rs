@@ -16,8 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    TasksState,
-    Viewer, edit, errors,
+    TasksState, Viewer, edit, errors,
     etag::{IfMatch, etag},
     hub,
     model::{Right, Status},

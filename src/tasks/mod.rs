@@ -12,7 +12,6 @@ mod filename;
 mod hub;
 mod minutes;
 mod model;
-pub(crate) mod page;
 pub(crate) mod queries;
 mod retry;
 mod revisions;
@@ -38,8 +37,7 @@ pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
 pub use sockets::Slots;
 // For the features built on task access (sharing, admin).
-pub(crate) use errors::invalid_cursor;
-pub(crate) use model::{Access, Right, Task, TaskRow};
+pub(crate) use model::{Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
 pub use revisions::insert_processed as store_processed_minutes;
 pub(crate) use viewer::Viewer;

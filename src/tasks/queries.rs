@@ -123,6 +123,41 @@ pub(super) async fn list(
     .await
 }
 
+/// Every task an admin may open (optionally only `owner`'s), newest first,
+/// `limit` rows after `after` (exclusive), with the admin's access to each.
+#[tracing::instrument(skip(db, viewer), err)]
+pub(crate) async fn list_all(
+    db: &PgPool,
+    viewer: &Viewer,
+    owner: Option<&str>,
+    after: Option<Cursor>,
+    limit: i64,
+) -> sqlx::Result<Vec<TaskRow>> {
+    sqlx::query_as!(
+        TaskRow,
+        r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
+         FROM tasks t
+         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, true) AS access) a
+         LEFT JOIN users u ON u.id = t.user_id
+         WHERE a.access IS NOT NULL
+           AND ($3::text IS NULL OR u.username = $3::text::citext)
+           AND ($4::timestamptz IS NULL OR (t.upload_timestamp, t.id) < ($4::timestamptz, $5::uuid))
+         ORDER BY t.upload_timestamp DESC, t.id DESC
+         LIMIT $6"#,
+        viewer.series_id,
+        viewer.user_id,
+        owner,
+        after.map(|c| c.upload_timestamp),
+        after.map(|c| c.id),
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Bytes the tasks of an anonymous series take.
 pub(super) async fn anonymous_bytes(
     db: impl sqlx::PgExecutor<'_>,

@@ -7,14 +7,11 @@ use axum::{
 use uuid::Uuid;
 
 use super::{
-    TasksState,
-    Viewer, errors,
+    TasksState, Viewer, errors,
     model::{Right, Task},
     queries,
 };
-use crate::{
-    error::{ErrorResponse, Result},
-};
+use crate::error::{ErrorResponse, Result};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub(super) fn router() -> OpenApiRouter<TasksState> {

@@ -9,21 +9,21 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio_util::io::ReaderStream;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    TasksState,
-    Viewer,
+    TasksState, Viewer,
     cursor::Cursor,
-    errors, filename,
+    filename,
     model::{Right, Task},
-    page, queries,
+    queries,
 };
 use crate::{
     error::{ErrorResponse, Result},
+    paging::PageQuery,
     storage::{StorageKey, UploadStore},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -33,18 +33,6 @@ pub(super) fn router() -> OpenApiRouter<TasksState> {
         .routes(routes!(list))
         .routes(routes!(get_one, delete))
         .routes(routes!(media))
-}
-
-/// Taken as text so a bad value gets our error code, not the extractor's.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct ListParams {
-    /// Page size, 1–100; 50 by default.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    limit: Option<String>,
-    /// The previous page's `next_cursor`.
-    cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -61,7 +49,7 @@ struct TaskList {
     path = "/api/tasks",
     operation_id = "list_tasks",
     tag = "tasks",
-    params(ListParams),
+    params(PageQuery),
     security((), ("session" = [])),
     responses(
         (status = 200, description = "The caller's tasks, newest `upload_timestamp` first; empty without a session", body = TaskList),
@@ -72,27 +60,17 @@ struct TaskList {
 async fn list(
     State(state): State<TasksState>,
     viewer: Option<Viewer>,
-    Query(params): Query<ListParams>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Json<TaskList>> {
-    let limit = page::limit(params.limit.as_deref())?;
-    let after = match params.cursor.as_deref() {
-        None => None,
-        Some(c) => Some(Cursor::decode(c).ok_or_else(errors::invalid_cursor)?),
-    };
+    let page = query.page::<Cursor>()?;
     let Some(viewer) = viewer else {
         return Ok(Json(TaskList {
             tasks: vec![],
             next_cursor: None,
         }));
     };
-    let mut rows = queries::list(&state.db, &viewer, after, page::fetch(limit)).await?;
-    let next_cursor = page::finish(&mut rows, limit, |r| {
-        Cursor {
-            upload_timestamp: r.upload_timestamp,
-            id: r.id,
-        }
-        .encode()
-    });
+    let mut rows = queries::list(&state.db, &viewer, page.after, page.fetch()).await?;
+    let next_cursor = page.finish(&mut rows, Cursor::of);
     Ok(Json(TaskList {
         tasks: rows.into_iter().map(Task::from).collect(),
         next_cursor,

@@ -16,8 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    TasksState,
-    Viewer, errors, filename,
+    TasksState, Viewer, errors, filename,
     model::{Task, TaskRow},
     queries::{self, NewTask},
     sniff::{self, Accepted},

@@ -16,8 +16,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    TasksState,
-    Viewer,
+    TasksState, Viewer,
     events::MinutesUpdatedEvent,
     hub::{Change, TaskState},
     model::TaskRow,
