@@ -1,4 +1,4 @@
-// Browser tests of sharing, editing, revisions and administration (README
+// Browser tests of sharing, editing, revisions and administration (docs/api.md,
 // "Sharing and roles", "Admin", "Editing minutes", "The event socket").
 // The tests run in order and share two people: an owner and a grantee.
 import { test, before, after } from "node:test";

@@ -1,4 +1,4 @@
-//! The one error type handlers return, rendered as the JSON error body (README, "Operations"):
+//! The one error type handlers return, rendered as the JSON error body (docs/api.md, "Conventions"):
 //! `{"error": {"code", "message", "fields"?}}`. Server-side failures are logged
 //! with their cause and answered with a generic 500.
 

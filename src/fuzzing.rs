@@ -1,4 +1,4 @@
-//! Entry points for the `cargo fuzz` targets in `fuzz/` (README, "Fuzzing"):
+//! Entry points for the `cargo fuzz` targets in `fuzz/` (docs/testing.md, "Fuzzing the parsers"):
 //! the parsers of client input that the library does not otherwise make
 //! public, wrapped so no internal type leaks. Hidden from the docs; the
 //! service itself never calls it.

@@ -1,4 +1,4 @@
-//! The account endpoints (README, "Accounts"). Register and login live in
+//! The account endpoints (docs/api.md, "Accounts"). Register and login live in
 //! their own modules; here are the router and what a logged-in user does
 //! with their account: who am I, log out, change my password. The flows
 //! themselves are `Accounts`'.

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::error::{ApiError, OnConstraint as _, Result};
 
-/// An account as the API shows it (README, "Accounts").
+/// An account as the API shows it (docs/api.md, "Accounts").
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: Uuid,

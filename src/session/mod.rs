@@ -1,8 +1,8 @@
 //! Session management: every browser gets a *series* of (session ID, refresh
 //! token) pairs. The short-lived session ID lives in tower-sessions' Postgres
 //! store; the refresh token rotates on every use and its reuse revokes the
-//! series. Each part sits in the module its name says (README, "Where each
-//! session part lives"): `manage_session` runs on every request,
+//! series. Each part sits in the module its name says (docs/architecture.md,
+//! "Where each session part lives"): `manage_session` runs on every request,
 //! `start_session` on the routes that may start a series, `refresh` holds the
 //! rotation protocol.
 

@@ -1,4 +1,4 @@
-//! The session endpoints (README, "Sessions: what a frontend needs to know")
+//! The session endpoints (docs/api.md, "Sessions")
 //! that need no account: list and revoke series. `GET /api/session` and
 //! `POST /api/session/refresh` answer with the user, so they live in
 //! `auth::session_routes`.

@@ -1,4 +1,4 @@
-//! The owner's sharing endpoints (README, "Sharing"): list, grant or change,
+//! The owner's sharing endpoints (docs/api.md, "Sharing and roles"): list, grant or change,
 //! revoke. Handlers only carry HTTP to the flows in `service`.
 
 use axum::{

@@ -226,7 +226,7 @@ impl UploadStore for S3Store {
 
     /// `object_store` cannot list incomplete multipart uploads; the parts of
     /// one whose process died before aborting are left to the bucket's
-    /// `AbortIncompleteMultipartUpload` lifecycle rule (see the README).
+    /// `AbortIncompleteMultipartUpload` lifecycle rule (docs/deployment.md, "Backups").
     async fn sweep_unfinished(&self, _before: SystemTime) -> io::Result<u64> {
         Ok(0)
     }

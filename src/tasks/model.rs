@@ -1,4 +1,4 @@
-//! A task as stored (`TaskRow`) and as clients see it (`Task`, the JSON of the README's "Tasks"),
+//! A task as stored (`TaskRow`) and as clients see it (`Task`, the JSON of docs/api.md, "Tasks"),
 //! and the one `Status` and `Stage` that the database, the API, the
 //! WebSocket events and the worker's progress writes all use.
 
@@ -120,7 +120,7 @@ impl Access {
         }
     }
 
-    /// The access table of the README ("Sharing"), in one place.
+    /// The access table of docs/api.md ("Sharing and roles"), in one place.
     pub fn allows(self, right: Right) -> bool {
         match self {
             Self::Owner | Self::Admin => true,
@@ -136,7 +136,7 @@ pub(crate) struct Owner {
     username: String,
 }
 
-/// The `Task` of the README's "Tasks" section.
+/// The `Task` of docs/api.md, "Tasks".
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct Task {
     task_id: Uuid,

@@ -1,4 +1,4 @@
-//! The access table of the README ("Sharing and roles"), cell by cell: for
+//! The access table of docs/api.md ("Sharing and roles"), cell by cell: for
 //! every task endpoint, what the owner, an admin, an `edit` grantee, a
 //! `view` grantee, a stranger and an anonymous browser get. An IDOR sweep
 //! in one place: a stranger never learns that a task exists (404), a view

@@ -3,7 +3,7 @@ use sqlx::PgPool;
 
 use crate::helpers::spawn_app;
 
-/// Every endpoint the service implements (README), with its methods.
+/// Every endpoint the service implements (docs/api.md), with its methods.
 const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/session", &["get"]),
     ("/api/session/refresh", &["post"]),

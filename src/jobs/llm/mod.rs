@@ -1,6 +1,6 @@
 //! Minutes from an OpenAI-compatible `POST {base_url}/v1/chat/completions`
 //! (Ollama, llama.cpp, vLLM). The model is asked for the minutes JSON
-//! (README, "Processing"), by `response_format: json_schema` where the server
+//! (docs/processing.md, "Stages"), by `response_format: json_schema` where the server
 //! supports it, else `json_object`, else the instructions alone: a 400 about
 //! `response_format` steps down once, and the process remembers it. The
 //! answer is read leniently (`answer`); one with no minutes in it gets one
