@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use minutes::minutes::{Format, parse};
+use minutes::summary::{Format, parse};
 
 const FORMATS: [Format; 5] = [
     Format::Plain,

@@ -9,8 +9,8 @@ use tokio_util::io::ReaderStream;
 
 use super::{Processor, backend, pipeline::JobError};
 use crate::{
-    minutes::{Format, Transcript, parse},
     storage::UploadStore as _,
+    summary::{Format, Transcript, parse},
     tasks::JobInput,
 };
 

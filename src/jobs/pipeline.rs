@@ -14,9 +14,9 @@ use super::{
 };
 use crate::{
     config::ProcessingSettings,
-    minutes::{Format, Minutes, Transcript, parse, summarize},
     queue::Claimed,
     storage::{UploadStore as _, Uploads},
+    summary::{Format, Minutes, Transcript, parse, summarize},
     tasks::{self, JobInput, Stage, Status},
 };
 
@@ -29,7 +29,7 @@ pub struct Processor {
     pub uploads: Arc<Uploads>,
     pub settings: ProcessingSettings,
     pub http: reqwest::Client,
-    /// The built-in summarizer (`minutes::summarize`). A field so a test can
+    /// The built-in summarizer (`summary::summarize`). A field so a test can
     /// make a job fail in a way no input can, such as a panic.
     pub summarizer: fn(&Transcript) -> Minutes,
     /// Which `response_format` the summarization backend accepts, learnt

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::{
     error::ApiError,
-    minutes::{Minutes, Segment},
+    summary::{Minutes, Segment},
 };
 
 const MAX_TITLE_CHARS: usize = 200;
@@ -217,7 +217,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::minutes::Language;
+    use crate::summary::Language;
 
     fn current() -> Minutes {
         serde_json::from_value(json!({

@@ -26,8 +26,8 @@ use crate::{
     audit,
     error::{ErrorResponse, Result},
     json_body::JsonObject,
-    minutes::{Minutes, MinutesFormat},
     session::SessionHandle,
+    summary::{Minutes, MinutesFormat},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 

@@ -6,8 +6,8 @@ use std::{sync::Arc, time::Duration};
 
 use minutes::{
     jobs::{Processor, worker},
-    minutes::{Minutes, Transcript, summarize},
     queue,
+    summary::{Minutes, Transcript, summarize},
 };
 use sqlx::PgPool;
 use tokio::task::JoinSet;

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value, json};
 
-use crate::minutes::{ActionItem, Decision, Language, Minutes, Segment, Transcript};
+use crate::summary::{ActionItem, Decision, Language, Minutes, Segment, Transcript};
 
 const DEFAULT_TITLE: &str = "Meeting minutes";
 const FIELDS: [&str; 4] = ["title", "summary", "decisions", "action_items"];

@@ -20,7 +20,7 @@ use super::{
     Processor, backend,
     pipeline::{JobError, numbered_lines},
 };
-use crate::minutes::{Minutes, Transcript};
+use crate::summary::{Minutes, Transcript};
 
 const DEFAULT_MODEL: &str = "default";
 const TIMEOUT: Duration = Duration::from_secs(15 * 60);

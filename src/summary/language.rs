@@ -85,7 +85,7 @@ impl Language {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::minutes::{ActionItem, Minutes, render};
+    use crate::summary::{ActionItem, Minutes, render};
 
     fn said(lines: &[&str]) -> Vec<Segment> {
         lines

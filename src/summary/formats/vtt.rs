@@ -4,9 +4,9 @@
 //! whose lines switch voices becomes one segment per voice.
 
 use super::{blocks, excerpt, join_lines, split_speaker, strip_tags, timing};
-use crate::minutes::transcript::{Format, ParseError, Segment, Transcript};
+use crate::summary::transcript::{Format, ParseError, Segment, Transcript};
 
-pub(in crate::minutes) fn parse(input: &str) -> Result<Transcript, ParseError> {
+pub(in crate::summary) fn parse(input: &str) -> Result<Transcript, ParseError> {
     let header = input.lines().next().unwrap_or_default();
     let header_ok = header.strip_prefix("WEBVTT").is_some_and(|rest| {
         rest.trim_end_matches('\r').is_empty() || rest.starts_with([' ', '\t'])
@@ -101,7 +101,7 @@ fn voice_name(tag: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::minutes::transcript::{Format, ParseError, parse};
+    use crate::summary::transcript::{Format, ParseError, parse};
 
     const EN_MEETING: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -4,9 +4,9 @@
 //! mid-sentence (hard-wrapped prose); headings, rules, fences and list markers are markup.
 
 use super::{append_line, parse_clock, split_speaker};
-use crate::minutes::transcript::{Segment, Transcript};
+use crate::summary::transcript::{Segment, Transcript};
 
-pub(in crate::minutes) fn parse(input: &str, markdown: bool) -> Transcript {
+pub(in crate::summary) fn parse(input: &str, markdown: bool) -> Transcript {
     let lines: Vec<&str> = super::numbered_lines(input)
         .map(|(_, line)| line.trim())
         .collect();
@@ -166,7 +166,7 @@ fn is_cut_off(text: &str, next: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::minutes::transcript::{Format, parse};
+    use crate::summary::transcript::{Format, parse};
 
     const JA_MEETING: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -1,4 +1,4 @@
-//! The minutes core: turns a transcript into minutes, with no I/O. It parses
+//! The summary core: turns a transcript into minutes, with no I/O. It parses
 //! an uploaded transcript (plain text, Markdown, SRT, WebVTT, Whisper
 //! `verbose_json`) into timed, speaker-labelled segments, summarizes them
 //! with the built-in extractive summarizer (Japanese and English), and

@@ -4,11 +4,11 @@
 //! cue's text (a stray blank line inside a subtitle).
 
 use super::{append_line, blocks, excerpt, join_lines, split_speaker, strip_tags, timing};
-use crate::minutes::transcript::{Format, ParseError, Segment, Transcript};
+use crate::summary::transcript::{Format, ParseError, Segment, Transcript};
 
 const EXPECTED_TIMING: &str = "a timing line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'";
 
-pub(in crate::minutes) fn parse(input: &str) -> Result<Transcript, ParseError> {
+pub(in crate::summary) fn parse(input: &str) -> Result<Transcript, ParseError> {
     let mut segments: Vec<Segment> = Vec::new();
     for block in blocks(input) {
         let (first_line, first) = block[0];
@@ -64,7 +64,7 @@ fn unexpected(line: usize, expected: &'static str, found: &str) -> ParseError {
 
 #[cfg(test)]
 mod tests {
-    use crate::minutes::transcript::{Format, ParseError, parse};
+    use crate::summary::transcript::{Format, ParseError, parse};
 
     const EN_MEETING: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),

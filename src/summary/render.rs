@@ -179,7 +179,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::minutes::{Language, summarize::Decision};
+    use crate::summary::{Language, summarize::Decision};
 
     fn sample() -> Minutes {
         let segment = |start, speaker: &str, text: &str| Segment {

@@ -143,7 +143,7 @@ fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::minutes::transcript::{Format, parse};
+    use crate::summary::transcript::{Format, parse};
 
     const JA_MEETING: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),

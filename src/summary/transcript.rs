@@ -307,9 +307,9 @@ mod tests {
             for format in ALL {
                 if let Ok(transcript) = parse(format, &input) {
                     assert!(transcript.segments.iter().all(|s| !s.text.is_empty()));
-                    let minutes = crate::minutes::summarize(&transcript);
-                    let _ = crate::minutes::render::markdown(&minutes);
-                    let _ = crate::minutes::render::text(&minutes);
+                    let minutes = crate::summary::summarize(&transcript);
+                    let _ = crate::summary::render::markdown(&minutes);
+                    let _ = crate::summary::render::text(&minutes);
                 }
             }
         }
@@ -328,7 +328,7 @@ mod tests {
         assert_eq!(transcript.segments.len(), 1);
         let periods_without_spaces = "本日は晴天.明日は雨.".repeat(20_000);
         let transcript = parse(Format::Plain, &periods_without_spaces).unwrap();
-        let minutes = crate::minutes::summarize(&transcript);
+        let minutes = crate::summary::summarize(&transcript);
         assert!(!minutes.summary.is_empty());
     }
 

@@ -5,7 +5,7 @@
 
 use super::due::{MONTHS, WEEKDAYS};
 use super::{clean, ends_clause};
-use crate::minutes::script::{is_han, is_katakana};
+use crate::summary::script::{is_han, is_katakana};
 
 /// Capitalised words that start sentences rather than name people.
 const NOT_NAMES: &[&str] = &[

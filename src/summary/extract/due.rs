@@ -2,7 +2,7 @@
 //! week", "due 2024-05-10", "金曜日までに", "今週中", "期限：5月10日".
 
 use super::{clean, ends_clause};
-use crate::minutes::script::{is_han, is_katakana};
+use crate::summary::script::{is_han, is_katakana};
 
 pub(super) const WEEKDAYS: &[&str] = &[
     "monday",

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use crate::minutes::transcript::{ParseError, Segment, Transcript};
+use crate::summary::transcript::{ParseError, Segment, Transcript};
 
 #[derive(Deserialize)]
 struct VerboseJson {
@@ -29,7 +29,7 @@ struct WhisperSegment {
     speaker: Option<serde_json::Value>,
 }
 
-pub(in crate::minutes) fn parse(input: &str) -> Result<Transcript, ParseError> {
+pub(in crate::summary) fn parse(input: &str) -> Result<Transcript, ParseError> {
     let json: VerboseJson =
         serde_json::from_str(input).map_err(|e| ParseError::InvalidJson(e.to_string()))?;
     let Some(whisper_segments) = json.segments else {
@@ -69,7 +69,7 @@ pub(in crate::minutes) fn parse(input: &str) -> Result<Transcript, ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::minutes::transcript::{Format, ParseError, parse};
+    use crate::summary::transcript::{Format, ParseError, parse};
 
     const VERBOSE: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
