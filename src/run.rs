@@ -24,41 +24,8 @@ const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     let pool = db::pool(&settings)?;
     match command {
-        Command::Serve => {
-            db::migrate(&pool).await?;
-            let listener = TcpListener::bind(settings.server.addr)
-                .await
-                .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.addr))?;
-            let metrics_listener =
-                TcpListener::bind(settings.ops.metrics_addr)
-                    .await
-                    .map_err(|e| {
-                        anyhow::anyhow!("cannot listen on {}: {e}", settings.ops.metrics_addr)
-                    })?;
-            let sealed_sweep =
-                session::spawn_sealed_token_sweep(pool.clone(), settings.session.clone());
-            let state = AppState::new(settings, pool.clone())?;
-            let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
-            let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
-            let purger = retention::spawn_purger(pool, &state.settings, state.uploads.clone());
-            let uploads = state.uploads.clone();
-            let served = app::serve(listener, state, app::shutdown_signal()).await;
-            purger.abort();
-            sealed_sweep.abort();
-            metrics.abort();
-            workers.stop().await;
-            uploads.settle(SETTLE_LIMIT).await;
-            served
-        }
-        Command::Worker => {
-            db::migrate(&pool).await?;
-            let uploads = storage::Uploads::from_settings(&settings.storage)?;
-            let workers = Workers::start(&settings, pool, uploads.clone());
-            app::shutdown_signal().await;
-            workers.stop().await;
-            uploads.settle(SETTLE_LIMIT).await;
-            Ok(())
-        }
+        Command::Serve => serve(settings, pool).await,
+        Command::Worker => work(settings, pool).await,
         // main prints the settings before anything connects to the database.
         Command::Config => anyhow::bail!("`minutes config` is handled before run"),
         Command::Migrate => {
@@ -68,23 +35,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         }
         Command::Sessions {
             command: SessionsCommand::Purge,
-        } => {
-            let uploads = storage::Uploads::from_settings(&settings.storage)?;
-            let report = retention::purge(&pool, &settings, &uploads).await?;
-            println!(
-                "purged {} session IDs, {} series ({} task files), {} sealed tokens, \
-                 {} login attempts, {} audit events, {} orphaned files, {} unfinished uploads",
-                report.session_ids,
-                report.series,
-                report.task_files,
-                report.sealed_tokens,
-                report.login_attempts,
-                report.audit_events,
-                report.orphan_files,
-                report.unfinished_uploads
-            );
-            Ok(())
-        }
+        } => purge(settings, pool).await,
         Command::User {
             command:
                 UserCommand::Create {
@@ -100,18 +51,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 password,
                 admin,
             };
-            let user = auth::create_user(&pool, &settings.auth, new).await?;
-            println!(
-                "created user {} ({}) with roles: {}",
-                user.username,
-                user.id,
-                user.roles
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            Ok(())
+            create_user(settings, pool, new).await
         }
         Command::User {
             command: UserCommand::SetAdmin { username, revoke },
@@ -122,6 +62,80 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `minutes serve`: the HTTP service, its metrics listener, the workers
+/// and the purger, until SIGTERM or ctrl-c.
+async fn serve(settings: Settings, pool: PgPool) -> anyhow::Result<()> {
+    db::migrate(&pool).await?;
+    let listener = bind(settings.server.addr).await?;
+    let metrics_listener = bind(settings.ops.metrics_addr).await?;
+    let sealed_sweep = session::spawn_sealed_token_sweep(pool.clone(), settings.session.clone());
+    let state = AppState::new(settings, pool.clone())?;
+    let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
+    let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
+    let purger = retention::spawn_purger(pool, &state.settings, state.uploads.clone());
+    let uploads = state.uploads.clone();
+    let served = app::serve(listener, state, app::shutdown_signal()).await;
+    purger.abort();
+    sealed_sweep.abort();
+    metrics.abort();
+    workers.stop().await;
+    uploads.settle(SETTLE_LIMIT).await;
+    served
+}
+
+async fn bind(addr: std::net::SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))
+}
+
+/// `minutes worker`: processing only, until SIGTERM or ctrl-c.
+async fn work(settings: Settings, pool: PgPool) -> anyhow::Result<()> {
+    db::migrate(&pool).await?;
+    let uploads = storage::Uploads::from_settings(&settings.storage)?;
+    let workers = Workers::start(&settings, pool, uploads.clone());
+    app::shutdown_signal().await;
+    workers.stop().await;
+    uploads.settle(SETTLE_LIMIT).await;
+    Ok(())
+}
+
+/// `minutes sessions purge`: one retention pass, with what it removed.
+async fn purge(settings: Settings, pool: PgPool) -> anyhow::Result<()> {
+    let uploads = storage::Uploads::from_settings(&settings.storage)?;
+    let report = retention::purge(&pool, &settings, &uploads).await?;
+    println!(
+        "purged {} session IDs, {} series ({} task files), {} sealed tokens, \
+         {} login attempts, {} audit events, {} orphaned files, {} unfinished uploads",
+        report.session_ids,
+        report.series,
+        report.task_files,
+        report.sealed_tokens,
+        report.login_attempts,
+        report.audit_events,
+        report.orphan_files,
+        report.unfinished_uploads
+    );
+    Ok(())
+}
+
+/// `minutes user create`: an account with the API's rules.
+async fn create_user(
+    settings: Settings,
+    pool: PgPool,
+    new: auth::NewAccount,
+) -> anyhow::Result<()> {
+    let user = auth::create_user(&pool, &settings.auth, new).await?;
+    let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+    println!(
+        "created user {} ({}) with roles: {}",
+        user.username,
+        user.id,
+        roles.join(", ")
+    );
+    Ok(())
 }
 
 /// The process's processing workers, stopped together.

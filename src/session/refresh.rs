@@ -9,6 +9,7 @@
 //! - a series whose user is disabled does not rotate (treated as expired).
 
 use axum::http::StatusCode;
+use sqlx::{PgConnection, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::{
@@ -53,6 +54,8 @@ pub enum Refreshed {
 }
 
 impl Sessions {
+    /// Presents a refresh token: rotates, replays within the grace window,
+    /// or refuses; a superseded token outside the window revokes the series.
     #[tracing::instrument(skip_all, fields(series_id = %token.series_id()), err)]
     pub async fn refresh(
         &self,
@@ -82,52 +85,74 @@ impl Sessions {
             tx.commit().await?;
             return Ok(Refreshed::Failed(RefreshFailure::Expired));
         }
-
         if rotates {
-            let refresh = self.keys.issue(row.id);
-            let idle_expires_at =
-                self.refresh_pair_expiration
-                    .slide(now, row.user_id, row.absolute_expires_at);
-            let ctx = self.new_context(row.id, row.user_id, idle_expires_at);
-            let (session_id, record) = session_id::encode(&ctx)?;
-            // The new session ID record is written by the rotation's own
-            // statement: lock, rotate, commit.
-            session_series::record_rotation(
-                &mut tx,
-                session_series::Rotation {
-                    id: row.id,
-                    token_hash: &refresh.hash(),
-                    token_sealed: &self.keys.seal(&refresh),
-                    session_id: &session_id.to_string(),
-                    record: &record,
-                    session_expires_at: ctx.session_expires_at,
-                    idle_expires_at,
-                    rotated_at: now,
-                    client,
-                },
-            )
-            .await?;
+            let (ctx, issued) = self.rotate(&mut tx, &row, now, client).await?;
             tx.commit().await?;
             // The superseded session ID leaves this instance's cache before
             // the answer; other instances drop it on the rotation's NOTIFY.
             self.forget(&[row.id], false);
             metrics::counter!("session_rotations_total").increment(1);
-            let issued = Issued {
-                session_id,
-                refresh,
-                session_expires_at: ctx.session_expires_at,
-                refresh_expires_at: ctx.refresh_expires_at,
-            };
             return Ok(Refreshed::Rotated(ctx, issued));
         }
-
         if token.matches(row.previous_token_hash.as_deref()) && in_grace {
             return Ok(match self.replay(&row) {
                 Some((ctx, issued)) => Refreshed::Replayed(ctx, issued),
                 None => Refreshed::Failed(RefreshFailure::Unknown),
             });
         }
+        self.revoke_reused(tx, &row, client).await?;
+        Ok(Refreshed::Failed(RefreshFailure::Reused))
+    }
 
+    /// Mints the next pair of the locked series and writes it, with the new
+    /// session ID record, in the caller's transaction.
+    async fn rotate(
+        &self,
+        tx: &mut PgConnection,
+        row: &session_series::SeriesRow,
+        now: OffsetDateTime,
+        client: &ClientMeta,
+    ) -> anyhow::Result<(SessionContext, Issued)> {
+        let refresh = self.keys.issue(row.id);
+        let idle_expires_at =
+            self.refresh_pair_expiration
+                .slide(now, row.user_id, row.absolute_expires_at);
+        let ctx = self.new_context(row.id, row.user_id, idle_expires_at);
+        let (session_id, record) = session_id::encode(&ctx)?;
+        // The new session ID record is written by the rotation's own
+        // statement: lock, rotate, commit.
+        session_series::record_rotation(
+            tx,
+            session_series::Rotation {
+                id: row.id,
+                token_hash: &refresh.hash(),
+                token_sealed: &self.keys.seal(&refresh),
+                session_id: &session_id.to_string(),
+                record: &record,
+                session_expires_at: ctx.session_expires_at,
+                idle_expires_at,
+                rotated_at: now,
+                client,
+            },
+        )
+        .await?;
+        let issued = Issued {
+            session_id,
+            refresh,
+            session_expires_at: ctx.session_expires_at,
+            refresh_expires_at: ctx.refresh_expires_at,
+        };
+        Ok((ctx, issued))
+    }
+
+    /// A superseded token outside the grace window is theft (or a tab left
+    /// far behind): the whole series is revoked, and the reuse audited.
+    async fn revoke_reused(
+        &self,
+        mut tx: Transaction<'_, Postgres>,
+        row: &session_series::SeriesRow,
+        client: &ClientMeta,
+    ) -> anyhow::Result<()> {
         let actor = audit::Actor {
             user_id: row.user_id,
             series_id: Some(row.id),
@@ -151,7 +176,7 @@ impl Sessions {
         tx.commit().await?;
         metrics::counter!("session_refresh_reuse_total").increment(1);
         tracing::warn!(series_id = %row.id, "superseded refresh token presented; series revoked");
-        Ok(Refreshed::Failed(RefreshFailure::Reused))
+        Ok(())
     }
 
     /// The pair issued by the latest rotation, rebuilt from the series row.
