@@ -7,14 +7,16 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{
-    errors,
+    errors::ShareError,
     extract::LoggedIn,
     model::{Permission, Share},
     queries,
 };
-use crate::{audit, error::Result, tasks};
+use crate::{audit, tasks};
 
-/// The task's shares; 404 without access, 403 for a grantee.
+type Result<T> = std::result::Result<T, ShareError>;
+
+/// The task's shares; `Task` errors without access, or for a grantee.
 pub(crate) async fn list(db: &PgPool, by: &LoggedIn, task_id: Uuid) -> Result<Vec<Share>> {
     let mut tx = db.begin().await?;
     by.viewer
@@ -40,12 +42,12 @@ pub(crate) async fn grant(
         .await?;
     let owner = queries::owner(&mut tx, task_id)
         .await?
-        .ok_or_else(errors::anonymous_task)?;
+        .ok_or(ShareError::AnonymousTask)?;
     let grantee = queries::enabled_user(&mut tx, username)
         .await?
-        .ok_or_else(errors::user_not_found)?;
+        .ok_or(ShareError::UserNotFound)?;
     if grantee.id == owner {
-        return Err(errors::share_with_owner());
+        return Err(ShareError::ShareWithOwner);
     }
     let before = queries::permission(&mut tx, task_id, grantee.id).await?;
     let share = queries::upsert(&mut tx, task_id, &grantee, permission, by.user_id).await?;
@@ -63,8 +65,8 @@ pub(crate) async fn grant(
     Ok(share)
 }
 
-/// Takes the task from `username`; 404 `share_not_found` when it was not
-/// shared with them.
+/// Takes the task from `username`; `ShareNotFound` when it was not shared
+/// with them.
 pub(crate) async fn revoke(
     db: &PgPool,
     by: &LoggedIn,
@@ -77,7 +79,7 @@ pub(crate) async fn revoke(
         .await?;
     let (grantee, permission) = queries::delete(&mut tx, task_id, username)
         .await?
-        .ok_or_else(errors::share_not_found)?;
+        .ok_or(ShareError::ShareNotFound)?;
     record(
         &mut tx,
         audit::Kind::ShareRevoked,

@@ -1,5 +1,7 @@
 //! The tasks feature's error codes, listed once: each client error a task
-//! endpoint answers is built here, so a code is spelled in one place.
+//! endpoint answers is built here, so a code is spelled in one place; and
+//! `TaskError`, the typed failure of task access, which features built on
+//! it (sharing, admin) pass on and the edge turns into the API's body.
 
 use std::fmt::Display;
 
@@ -16,15 +18,27 @@ pub(crate) fn task_not_found() -> ApiError {
     ApiError::not_found("task_not_found", "no such task")
 }
 
-/// The caller can see the task, but their access does not allow this.
-pub(crate) fn forbidden(access: Access) -> ApiError {
-    ApiError::forbidden(
-        "forbidden",
-        format!(
-            "{} access to this task does not allow this",
-            access.as_str()
-        ),
-    )
+/// Why a task could not be had for a request.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    /// No such task, or one the caller may not see.
+    #[error("no such task")]
+    NotFound,
+    /// The caller can see the task, but their access does not allow this.
+    #[error("{} access to this task does not allow this", .0.as_str())]
+    Forbidden(Access),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<TaskError> for ApiError {
+    fn from(e: TaskError) -> Self {
+        match e {
+            TaskError::NotFound => task_not_found(),
+            TaskError::Forbidden(_) => ApiError::forbidden("forbidden", e.to_string()),
+            TaskError::Database(e) => e.into(),
+        }
+    }
 }
 
 /// The upload form has one part, `file`.

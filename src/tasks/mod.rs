@@ -37,6 +37,7 @@ pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
 pub use sockets::Slots;
 // For the features built on task access (sharing, admin).
+pub use errors::TaskError;
 pub(crate) use model::{Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
 pub use revisions::insert_processed as store_processed_minutes;

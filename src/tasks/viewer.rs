@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{
-    errors,
+    errors::{self, TaskError},
     model::{Access, Right, TaskRow},
     queries,
 };
@@ -45,33 +45,33 @@ impl From<&SessionContext> for Viewer {
 }
 
 impl Viewer {
-    /// The task as this viewer sees it; 404 `task_not_found` without access.
+    /// The task as this viewer sees it; `NotFound` without access.
     pub(crate) async fn read(
         &self,
         db: impl sqlx::PgExecutor<'_>,
         task_id: Uuid,
-    ) -> Result<TaskRow> {
+    ) -> Result<TaskRow, TaskError> {
         queries::get(db, self, task_id)
             .await?
-            .ok_or_else(errors::task_not_found)
+            .ok_or(TaskError::NotFound)
     }
 
     /// Locks the task for the rest of `conn`'s transaction and checks that
-    /// the viewer's access allows `right`: 404 `task_not_found` without
-    /// access, 403 `forbidden` when it falls short.
+    /// the viewer's access allows `right`: `NotFound` without access,
+    /// `Forbidden` when it falls short.
     pub(crate) async fn authorize(
         &self,
         conn: &mut PgConnection,
         task_id: Uuid,
         right: Right,
-    ) -> Result<Access> {
+    ) -> Result<Access, TaskError> {
         let access = queries::lock(conn, self, task_id)
             .await?
-            .ok_or_else(errors::task_not_found)?;
+            .ok_or(TaskError::NotFound)?;
         if access.allows(right) {
             Ok(access)
         } else {
-            Err(errors::forbidden(access))
+            Err(TaskError::Forbidden(access))
         }
     }
 }
