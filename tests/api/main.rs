@@ -1,5 +1,13 @@
 //! The integration tests: one binary, a fresh database per test
-//! (`#[sqlx::test]`), the real server on 127.0.0.1:0, real cookies.
+//! (`#[sqlx::test]`), the real server on 127.0.0.1:0, real cookies, driven
+//! by the black-box client in `tests/common/` (shared with `tests/cluster/`).
+
+// Each test binary uses its own part of the shared client.
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::fake_openai;
 
 mod access_matrix;
 mod admin_access;
@@ -10,7 +18,6 @@ mod auth_account;
 mod auth_login;
 mod auth_register;
 mod config;
-mod fake_openai;
 mod health;
 mod helpers;
 mod minutes_edit;

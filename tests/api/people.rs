@@ -2,7 +2,7 @@
 //! admins, finished tasks, and the share and admin requests.
 
 use reqwest::{Method, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::helpers::{Browser, TestApp};
 
@@ -67,12 +67,11 @@ pub async fn send_json(b: &Browser, method: Method, path: &str, body: &Value) ->
 }
 
 pub async fn share(b: &Browser, task: &str, user: &str, permission: &str) -> Response {
-    let path = format!("/api/tasks/{task}/shares/{user}");
-    send_json(b, Method::PUT, &path, &json!({ "permission": permission })).await
+    b.share(task, user, permission).await
 }
 
 pub async fn unshare(b: &Browser, task: &str, user: &str) -> Response {
-    b.delete(&format!("/api/tasks/{task}/shares/{user}")).await
+    b.unshare(task, user).await
 }
 
 pub async fn shares(b: &Browser, task: &str) -> Response {

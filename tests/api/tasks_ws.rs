@@ -1,22 +1,14 @@
-use std::time::Duration;
-
-use futures::StreamExt;
 use minutes::{
     jobs::progress::{self, Progress},
     tasks::{Stage, Status},
 };
 use serde_json::Value;
 use sqlx::PgPool;
-use tokio::net::TcpStream;
-use tokio_tungstenite::{
-    MaybeTlsStream, WebSocketStream,
-    tungstenite::{self, Message, client::IntoClientRequest, protocol::frame::coding::CloseCode},
-};
+use tokio_tungstenite::tungstenite;
 use uuid::Uuid;
 
+pub use crate::common::ws::{Socket, expect_close, next_event};
 use crate::helpers::{Browser, TestApp, spawn_app};
-
-pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Opens `/ws/{task_id}` with the browser's cookies and the given Origin.
 pub async fn connect(
@@ -28,55 +20,15 @@ pub async fn connect(
     open(app, browser, &format!("/ws/{task_id}"), origin).await
 }
 
-/// Opens the WebSocket at `path` with the browser's cookies and the given
-/// Origin.
+/// Opens the WebSocket at `path` on `app` with the browser's cookies and
+/// the given Origin.
 pub async fn open(
     app: &TestApp,
     browser: &Browser,
     path: &str,
     origin: Option<&str>,
 ) -> Result<Socket, tungstenite::Error> {
-    let url = format!("ws://{}{path}", app.base.authority());
-    let mut req = url.into_client_request().unwrap();
-    let cookies = browser.cookies();
-    let cookie = [("sid", cookies.sid), ("rt", cookies.rt)]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
-        .collect::<Vec<_>>()
-        .join("; ");
-    if !cookie.is_empty() {
-        req.headers_mut().insert("cookie", cookie.parse().unwrap());
-    }
-    if let Some(origin) = origin {
-        req.headers_mut().insert("origin", origin.parse().unwrap());
-    }
-    tokio_tungstenite::connect_async(req).await.map(|(s, _)| s)
-}
-
-/// The next frame; a test that waits forever is a failed test, not a hang.
-async fn next(socket: &mut Socket) -> Message {
-    tokio::time::timeout(Duration::from_secs(10), socket.next())
-        .await
-        .expect("a frame within 10 s")
-        .expect("the socket is open")
-        .expect("a valid frame")
-}
-
-pub async fn next_event(socket: &mut Socket) -> Value {
-    match next(socket).await {
-        Message::Text(text) => serde_json::from_str(&text).unwrap(),
-        other => panic!("expected an event, got {other:?}"),
-    }
-}
-
-pub async fn expect_close(socket: &mut Socket, code: u16, reason: &str) {
-    match next(socket).await {
-        Message::Close(Some(frame)) => {
-            assert_eq!(frame.code, CloseCode::from(code));
-            assert_eq!(frame.reason.as_str(), reason);
-        }
-        other => panic!("expected close {code}, got {other:?}"),
-    }
+    crate::common::ws::open(&browser.at(&app.base), path, origin).await
 }
 
 async fn upload(browser: &Browser) -> String {

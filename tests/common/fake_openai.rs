@@ -1,11 +1,12 @@
 //! A fake OpenAI-compatible server speaking the real wire protocol: multipart
 //! `POST /v1/audio/transcriptions` and JSON `POST /v1/chat/completions`. Each
-//! endpoint answers from a script of (status, body) replies and records what
-//! it was sent.
+//! endpoint answers from a script of (status, body) replies, then with a
+//! standing reply, after an optional delay, and records what it was sent.
 
 use std::{
     collections::VecDeque,
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use axum::{
@@ -29,6 +30,9 @@ pub struct Received {
 #[derive(Default)]
 struct Script {
     replies: VecDeque<(u16, String)>,
+    /// The reply once `replies` is used up; a 500 without it.
+    standing: Option<(u16, String)>,
+    delay: Duration,
     received: Vec<Received>,
 }
 
@@ -36,14 +40,20 @@ struct Script {
 pub struct FakeOpenAi(Arc<Mutex<Script>>);
 
 impl FakeOpenAi {
-    /// Starts the server; returns it and its base URL.
+    /// Starts the server on a free port; returns it and its base URL.
     pub async fn start() -> (Self, String) {
+        Self::start_on(0).await
+    }
+
+    /// Starts the server on `port` of loopback, where running services
+    /// were told to find it; returns it and its base URL.
+    pub async fn start_on(port: u16) -> (Self, String) {
         let fake = Self::default();
         let app = Router::new()
             .route("/v1/audio/transcriptions", post(transcriptions))
             .route("/v1/chat/completions", post(chat))
             .with_state(fake.clone());
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
         (fake, url)
@@ -58,17 +68,38 @@ impl FakeOpenAi {
         self
     }
 
+    /// The reply to every request once the scripted ones are used up.
+    pub fn reply_always(&self, status: u16, body: impl Into<String>) -> &Self {
+        self.0.lock().unwrap().standing = Some((status, body.into()));
+        self
+    }
+
+    /// How long each request taken from now on waits before its answer, as
+    /// a slow backend would.
+    pub fn set_delay(&self, delay: Duration) {
+        self.0.lock().unwrap().delay = delay;
+    }
+
     pub fn received(&self) -> Vec<Received> {
         self.0.lock().unwrap().received.clone()
     }
 
-    fn answer(&self, received: Received) -> (StatusCode, String) {
-        let mut script = self.0.lock().unwrap();
-        script.received.push(received);
-        let (status, body) = script
-            .replies
-            .pop_front()
-            .unwrap_or((500, "no scripted reply".into()));
+    /// Records the request first: one whose client goes away during the
+    /// delay still counts.
+    async fn answer(&self, received: Received) -> (StatusCode, String) {
+        let ((status, body), delay) = {
+            let mut script = self.0.lock().unwrap();
+            script.received.push(received);
+            let reply = match script.replies.pop_front() {
+                Some(reply) => reply,
+                None => script
+                    .standing
+                    .clone()
+                    .unwrap_or((500, "no scripted reply".into())),
+            };
+            (reply, script.delay)
+        };
+        tokio::time::sleep(delay).await;
         (StatusCode::from_u16(status).unwrap(), body)
     }
 }
@@ -99,6 +130,7 @@ async fn transcriptions(
         fields: Value::Object(fields),
         file_bytes,
     })
+    .await
 }
 
 async fn chat(
@@ -111,6 +143,7 @@ async fn chat(
         fields: body,
         file_bytes: 0,
     })
+    .await
 }
 
 /// Whisper's `verbose_json` for the given segments.
