@@ -3,7 +3,8 @@
 
 import * as api from "../api.js";
 import * as live from "../live.js";
-import { state, setSession, navigate } from "../app.js";
+import { state, setSession } from "../session.js";
+import { navigate } from "../nav.js";
 import { t, describeError, describeFields } from "../i18n.js";
 import { h, mount, notify, field, showFieldErrors } from "../ui.js";
 

@@ -1,13 +1,13 @@
 // Administration (role `admin` only; the API enforces it anyway): users
 // with roles, disabled and session counts; grant or remove admin, disable
 // or enable, sign out everywhere. All tasks and the audit log are in
-// admin-lists.js.
+// views/admin-lists.js.
 
 import * as api from "../api.js";
-import { isAdmin, state } from "../app.js";
+import { isAdmin, state } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatDate, confirmDialog } from "../ui.js";
-import { tasksSection, auditSection, moreButton } from "./admin-lists.js";
+import { tasksSection, auditSection, moreButton } from "../views/admin-lists.js";
 
 /** @param {HTMLElement} main */
 export async function adminPage(main) {

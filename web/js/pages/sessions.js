@@ -2,7 +2,7 @@
 // alone when anonymous), with revoke one and revoke all others.
 
 import * as api from "../api.js";
-import { state, sessionLost, setSession } from "../app.js";
+import { state, sessionLost, setSession } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatDate, parseUserAgent, confirmDialog } from "../ui.js";
 

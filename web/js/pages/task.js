@@ -4,13 +4,13 @@
 
 import * as api from "../api.js";
 import * as live from "../live.js";
-import { state } from "../app.js";
+import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatTime } from "../ui.js";
-import { statusView, mayManage, ownerLine } from "./tasks.js";
-import { openShareDialog } from "./share.js";
-import { editor } from "./editor.js";
-import { historySection } from "./history.js";
+import { statusView, mayManage, ownerLine } from "../views/task-status.js";
+import { openShareDialog } from "../views/share-dialog.js";
+import { editor } from "../views/editor.js";
+import { historySection } from "../views/history.js";
 
 /** @param {HTMLElement} main @param {string} taskId */
 export async function taskPage(main, taskId) {

@@ -3,10 +3,11 @@
 
 import * as api from "../api.js";
 import * as live from "../live.js";
-import { state } from "../app.js";
+import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatBytes, formatDate, confirmDialog, progressBar } from "../ui.js";
-import { openShareDialog } from "./share.js";
+import { statusView, mayManage, ownerLine } from "../views/task-status.js";
+import { openShareDialog } from "../views/share-dialog.js";
 
 export const MEDIA_EXTENSIONS = ["wav", "mp3", "mpga", "aac", "ogg", "oga", "opus", "flac", "m4a", "mp4", "mov", "webm", "weba", "mkv"];
 export const TRANSCRIPT_EXTENSIONS = ["txt", "md", "srt", "vtt", "json"];
@@ -17,8 +18,6 @@ export function maxUploadBytes() {
   const n = Number(meta && meta.getAttribute("content"));
   return Number.isFinite(n) && n > 0 ? n : null;
 }
-
-const isFinal = (task) => task.status === "completed" || task.status === "failed";
 
 /** @param {HTMLElement} main */
 export async function tasksPage(main) {
@@ -120,27 +119,6 @@ function taskItem(task, { onDelete, onChanged }) {
     statusView(task),
     actions,
   );
-}
-
-/** Owner and admin delete and share (README "Sharing and roles"). */
-export const mayManage = (task) => task.access === "owner" || task.access === "admin";
-
-/** Whose task this is and what the viewer may do, for a task not their own. */
-export function ownerLine(task) {
-  const owner = task.owner ? task.owner.username : t("admin.anonymousOwner");
-  return task.access === "admin" ? t("tasks.ownedBy", { owner }) : t("tasks.sharedBy", { owner, access: t(`access.${task.access}`) });
-}
-
-/** Status words and, while it runs, the progress bar. */
-export function statusView(task) {
-  const words = task.status === "processing" && task.stage ? t(`stage.${task.stage}`) : t(`status.${task.status}`);
-  const label = h("span", { class: `status-label ${task.status}` }, words);
-  const box = h("div", { class: "task-status" }, label);
-  if (!isFinal(task)) {
-    box.append(progressBar(task.progress, t("tasks.progressOf", { name: task.filename })), h("span", { class: "small muted" }, `${task.progress}%`));
-  }
-  if (task.status === "failed" && task.error) box.append(h("p", { class: "small error-text" }, task.error));
-  return box;
 }
 
 /** The upload card: limits up front, a button, a drop zone, a progress bar. */

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, formatDate, formatBytes, field } from "../ui.js";
-import { statusView } from "./tasks.js";
+import { statusView } from "./task-status.js";
 
 /** The audit kinds the README lists; the filter offers these, the log shows any. */
 export const AUDIT_KINDS = [
