@@ -1,6 +1,11 @@
 //! A session started on one instance is honoured on the others, through a
-//! rotation on a second; a revocation on one is refused on the others at once.
+//! rotation on a second; a revocation on one is refused on the others as
+//! soon as its `NOTIFY` arrives (an instance that cached the session drops
+//! it then; docs/architecture.md, "The session cache").
 
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::{
@@ -66,10 +71,27 @@ pub async fn across_instances(cl: &Cluster, alice: &Browser) {
         format!("alice revokes her second browser's series on A → {status}"),
     );
     for name in ["B", "C"] {
-        let status = other.at(cl.url(name)).me().await.status();
+        let (status, after) = refused_within(&other.at(cl.url(name)), NOTIFY_BOUND).await;
         cl.expect(
             status == 401,
-            format!("the revoked browser is refused on {name} at once → {status}"),
+            format!("the revoked browser is refused on {name} within {NOTIFY_BOUND:?} → {status} after {after:?}"),
         );
+    }
+}
+
+/// Far above the `NOTIFY` delay measured by `scripts/bench` (p99 under
+/// 10 ms, max about 0.1 s), far below any cache lifetime.
+const NOTIFY_BOUND: Duration = Duration::from_secs(1);
+
+/// Asks `GET /api/auth/me` until it is refused or `bound` has passed; the
+/// last status and when it came.
+async fn refused_within(browser: &Browser, bound: Duration) -> (StatusCode, Duration) {
+    let start = Instant::now();
+    loop {
+        let status = browser.me().await.status();
+        if status == StatusCode::UNAUTHORIZED || start.elapsed() >= bound {
+            return (status, start.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
