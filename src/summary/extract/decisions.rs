@@ -1,0 +1,216 @@
+//! Which sentences record decisions, and which defer matters to a later
+//! meeting. One decision per turn, the plainest-spoken one that says what
+//! was decided; a turn that only closes a discussion ("Okay, so German and
+//! Spanish") counts when a question or proposal came just before it and the
+//! turn defers nothing. "Agreed." borrows what it agrees to, from the rest
+//! of its turn or the proposal before it; a decision restated a few turns
+//! later (the acceptance of a decision, a recap) is kept once.
+
+use super::Unit;
+use super::acts::Strength;
+use super::cues::{capitalised, has_any, without_openers};
+use super::people::People;
+use super::terms::{content, overlap};
+use crate::summary::summarize::Decision;
+
+/// How many turns back a decision or postponement looks for what it settles.
+const CONTEXT_TURNS: usize = 3;
+/// Deferrals to later in the same meeting, which the meeting itself resolves.
+const LATER_TODAY: &[&str] = &[
+    "at the end",
+    "come back to",
+    "later today",
+    "最後に",
+    "後ほど",
+    "あとで",
+];
+
+/// A matter deferred to a later meeting: what was deferred, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::summary) struct Postponement {
+    pub text: String,
+    pub segment: usize,
+}
+
+pub(super) fn find(units: &[Unit], people: &People) -> (Vec<Decision>, Vec<Postponement>) {
+    let names = |w: &str| people.is_name(w);
+    let terms = |text: &str| content(text, &names);
+    let mut decisions: Vec<(Decision, Vec<String>)> = Vec::new();
+    let mut postponements: Vec<(Postponement, usize)> = Vec::new();
+    for turn in turns(units) {
+        let segment = turn[0].segment;
+        let defers = turn.iter().any(|u| u.acts.postpone);
+        let discussed = recent(units, segment).any(|u| u.acts.question || u.acts.proposal);
+        let best = turn
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| Some((i, u, u.acts.decides()?)))
+            .filter(|(_, _, strength)| *strength > Strength::Settling || (discussed && !defers))
+            .max_by_key(|(i, u, strength)| {
+                (!terms(u.text).is_empty(), *strength, std::cmp::Reverse(*i))
+            });
+        if let Some((i, unit, _)) = best {
+            let text = if terms(unit.text).is_empty() {
+                expand(turn, i, units, &terms)
+            } else {
+                clean(unit.text)
+            };
+            let said = terms(&text);
+            let restated = decisions.iter().any(|(d, t)| {
+                let near = segment - d.segment <= CONTEXT_TURNS;
+                let shared = overlap(&said, t);
+                (near && shared >= 0.5) || shared >= 0.8
+            });
+            if !restated {
+                decisions.push((Decision { text, segment }, said));
+            }
+        } else if let Some(unit) = turn.iter().find(|u| defers_to_later(u)) {
+            let context = proposal_before(units, segment).map(|u| u.text);
+            let already = postponements
+                .iter()
+                .any(|(_, c)| segment - c <= CONTEXT_TURNS);
+            if !already {
+                let text = match context {
+                    Some(context) => joined(&core(context), &clause(unit.text)),
+                    None => clean(unit.text),
+                };
+                postponements.push((Postponement { text, segment }, segment));
+            }
+        }
+    }
+    let decisions: Vec<Decision> = decisions.into_iter().map(|(d, _)| d).collect();
+    let postponements = postponements.into_iter().map(|(p, _)| p).collect();
+    (decisions, postponements)
+}
+
+/// The units of each turn, in order.
+fn turns<'u, 'a>(units: &'u [Unit<'a>]) -> impl Iterator<Item = &'u [Unit<'a>]> {
+    units.chunk_by(|a, b| a.segment == b.segment)
+}
+
+/// Units of the few turns before `segment`, nearest first.
+fn recent<'u, 'a>(units: &'u [Unit<'a>], segment: usize) -> impl Iterator<Item = &'u Unit<'a>> {
+    units
+        .iter()
+        .rev()
+        .filter(move |u| u.segment < segment && segment - u.segment <= CONTEXT_TURNS + 1)
+}
+
+fn defers_to_later(unit: &Unit) -> bool {
+    let lower = unit.text.to_lowercase();
+    unit.acts.postpone
+        && !unit.acts.question
+        && !unit.acts.procedural
+        && !has_any(&lower, LATER_TODAY)
+}
+
+/// The proposal or question a turn answers: the nearest one a few turns
+/// back, else the turn just before.
+fn proposal_before<'u, 'a>(units: &'u [Unit<'a>], segment: usize) -> Option<&'u Unit<'a>> {
+    recent(units, segment)
+        .find(|u| u.acts.proposal || (u.acts.question && u.acts.request.is_none()))
+        .or_else(|| recent(units, segment).next())
+}
+
+/// A decision that says only "agreed": with the rest of its turn when that
+/// says what, else with the proposal it agrees to.
+fn expand(turn: &[Unit], i: usize, units: &[Unit], terms: &dyn Fn(&str) -> Vec<String>) -> String {
+    let decided = clean(turn[i].text);
+    let rest: Vec<&str> = turn[i + 1..]
+        .iter()
+        .filter(|u| !u.acts.question && u.acts.request.is_none() && !terms(u.text).is_empty())
+        .take(2)
+        .map(|u| u.text)
+        .collect();
+    if !rest.is_empty() {
+        return format!("{decided} {}", rest.join(" "));
+    }
+    match proposal_before(units, turn[i].segment) {
+        Some(context) => joined(&core(context.text), &decided),
+        None => decided,
+    }
+}
+
+/// `core: outcome` (`core：outcome` in Japanese).
+fn joined(core: &str, outcome: &str) -> String {
+    let colon = if core.is_ascii() { ": " } else { "：" };
+    format!("{core}{colon}{outcome}")
+}
+
+/// A sentence without its opening fillers, capitalised.
+fn clean(text: &str) -> String {
+    capitalised(without_openers(text))
+}
+
+/// What a proposal or question puts forward: "What about a shorter demo?" →
+/// "A shorter demo"; 「GPUを買うのはどうですか？」 → 「GPUを買う」.
+fn core(text: &str) -> String {
+    let mut core = without_openers(text)
+        .trim_end_matches(['?', '？', '.', '。', '!'])
+        .to_owned();
+    let lower = core.to_lowercase();
+    const LEADS: &[&str] = &[
+        "i think we should ",
+        "we should ",
+        "what about ",
+        "how about ",
+        "what if we ",
+        "what if ",
+        "could we just ",
+        "could we ",
+        "can we at least ",
+        "can we ",
+        "should we ",
+        "maybe we could ",
+        "why don't we ",
+        "i'd suggest ",
+        "i suggest ",
+        "i propose ",
+        "do we want to ",
+        "do we need ",
+        "are we still ",
+        "i'd like to ",
+    ];
+    if let Some(lead) = LEADS
+        .iter()
+        .find_map(|l| lower.find(l).map(|at| at + l.len()))
+    {
+        core = core[lead..].to_owned();
+    }
+    const ENDS: &[&str] = &[
+        "のはどうでしょうか",
+        "はどうでしょうか",
+        "のはどうですか",
+        "はどうですか",
+        "どうでしょう",
+        "したほうがいいと思います",
+        "ほうがいいと思います",
+        "たいと思っているんですが",
+        "と思います",
+        "ましょうか",
+        "んですが",
+    ];
+    for end in ENDS {
+        if let Some(head) = core.strip_suffix(end) {
+            core = head.to_owned();
+            break;
+        }
+    }
+    capitalised(&core)
+}
+
+/// The clause of a sentence that defers: "…so let's revisit it in May" →
+/// "let's revisit it in May"; 「…ので、次回改めて議論しましょう」 → its last part.
+fn clause(text: &str) -> String {
+    let text = without_openers(text);
+    let parts: Vec<&str> = text
+        .split([',', '、'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let deferring = parts.iter().rev().find(|p| {
+        let acts = super::acts::Acts::read(p);
+        acts.postpone
+    });
+    capitalised(deferring.copied().unwrap_or(text))
+}
