@@ -24,6 +24,10 @@ const DECIDED: &[(&str, &str)] = &[
     ("に決定します", "に決定"),
     ("で合意とします", "で合意"),
 ];
+/// Kanji of verbs in す, whose ます stem ends in し (話します → 話す), unlike
+/// the nouns of する verbs (変更します → 変更する).
+const GODAN_SU: &str = "話出返渡回残探直試消押貸指示表移写足戻通落起外隠下干刺申離越流済増減";
+
 /// Particles after which します is the verb する (「半分にします」).
 const PARTICLES: &[char] = &['に', 'を', 'で', 'と', 'が', 'は', 'も', 'へ'];
 
@@ -51,38 +55,37 @@ pub(super) fn task(text: &str, owner: Option<&str>) -> String {
         }
     }
     let what = if text.is_ascii() {
-        let lower = text.to_lowercase();
-        let lead = [
-            "can you ",
-            "could you ",
-            "would you ",
-            "will you ",
-            "please ",
-            "i'll ",
-            "i will ",
-        ]
-        .iter()
-        .find(|l| lower.starts_with(*l))
-        .map_or(0, |l| l.len());
-        text[lead..].trim_end_matches(['?', '.', '!']).to_owned()
-    } else {
-        let body = text
-            .trim_end_matches(['。', '？', '?', '！'])
-            .trim_end_matches(['ね', 'よ']);
-        const ASKS: &[(&str, &str)] = &[
-            ("をお願いできますか", ""),
-            ("をお願いします", ""),
-            ("お願いします", ""),
-            ("してもらえますか", "する"),
-            ("してください", "する"),
-        ];
-        match ASKS
+        // The first sentence says the task; the rest is the reply to it.
+        let first = text
+            .split_inclusive(['?', '.', '!'])
+            .next()
+            .unwrap_or(&text);
+        let lower = first.to_lowercase();
+        let lead = ENGLISH_ASKS
             .iter()
-            .find_map(|(end, to)| body.strip_suffix(end).map(|h| format!("{h}{to}")))
-        {
-            Some(asked) => asked.trim_end_matches('、').to_owned(),
-            None => plain(body),
-        }
+            .find_map(|l| lower.find(l).map(|at| at + l.len()))
+            .unwrap_or(0);
+        first[lead..]
+            .trim()
+            .trim_end_matches(['?', '.', '!'])
+            .to_owned()
+    } else {
+        let parts: Vec<String> = text
+            .split('。')
+            .map(|s| s.trim().trim_end_matches(['？', '?', '！', 'ね', 'よ']))
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                match JAPANESE_ASKS
+                    .iter()
+                    .find_map(|(end, to)| s.strip_suffix(end).map(|h| format!("{h}{to}")))
+                {
+                    Some(asked) => asked.trim_end_matches('、').to_owned(),
+                    None => plain(s),
+                }
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        parts.join("、")
     };
     match owner {
         Some(owner) if what.is_ascii() => format!("{owner}: {what}"),
@@ -90,6 +93,29 @@ pub(super) fn task(text: &str, owner: Option<&str>) -> String {
         None => capitalised(&what),
     }
 }
+
+/// What comes before the task in a request or commitment.
+const ENGLISH_ASKS: &[&str] = &[
+    "if someone could ",
+    "if you could ",
+    "can you ",
+    "could you ",
+    "would you mind ",
+    "would you ",
+    "will you ",
+    "please ",
+    "i'll ",
+    "i will ",
+];
+/// Request endings and what is left of them.
+const JAPANESE_ASKS: &[(&str, &str)] = &[
+    ("をお願いできますか", ""),
+    ("をお願いします", ""),
+    ("お願いします", ""),
+    ("お願いできますか", ""),
+    ("してもらえますか", "する"),
+    ("してください", "する"),
+];
 
 /// A Japanese sentence ending in plain form.
 fn plain(text: &str) -> String {
@@ -120,6 +146,7 @@ fn dictionary_form(stem: &str) -> String {
     let before = chars.last().copied();
     let kanji_before = chars.iter().rev().take_while(|c| is_han(**c)).count();
     match last {
+        'し' if before.is_some_and(|c| GODAN_SU.contains(c)) => format!("{head}す"),
         'し' if before.is_none_or(|c| PARTICLES.contains(&c)) || kanji_before >= 2 => {
             format!("{head}する")
         }
@@ -162,6 +189,20 @@ mod tests {
             "加藤：報告書を作成する"
         );
         assert_eq!(task("資料を作っておきます。", None), "資料を作っておく");
+        assert_eq!(
+            task(
+                "It would be great if someone could send the menu. I can do that.",
+                Some("Ana")
+            ),
+            "Ana: send the menu"
+        );
+        assert_eq!(
+            task(
+                "森田さん、見積もりを依頼してもらえますか。週明けまでにお願いします。",
+                Some("森田")
+            ),
+            "森田：見積もりを依頼する、週明けまでに"
+        );
     }
 
     #[test]
@@ -193,6 +234,10 @@ mod tests {
             ),
             ("では、印刷は半分にしましょう。", "印刷は半分にする"),
             ("残りは来月に回します。", "残りは来月に回す"),
+            (
+                "それは来月の会議でもう一度話しましょう。",
+                "それは来月の会議でもう一度話す",
+            ),
             (
                 "足場の解体は11月15日からで決定です。",
                 "足場の解体は11月15日から",

@@ -77,10 +77,11 @@ fn fit(items: &[String], limit: usize) -> String {
             return capitalised(&list);
         }
     }
-    truncate(
-        &capitalised(items.first().map_or("", String::as_str)),
-        limit,
-    )
+    // One long item: its first clause ("pick a caterer and sort out travel"
+    // → "pick a caterer"), if that fits.
+    let first = items.first().map_or("", String::as_str);
+    let clause = first.split(" and ").next().unwrap_or(first);
+    truncate(&capitalised(clause), limit)
 }
 
 /// At most `max` characters (not bytes), cut at a space when one is near

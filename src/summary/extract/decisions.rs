@@ -10,7 +10,7 @@ use super::Unit;
 use super::acts::Strength;
 use super::cues::{capitalised, has_any, without_openers};
 use super::people::People;
-use super::terms::{content, overlap};
+use super::terms::{self, content, overlap};
 use crate::summary::summarize::Decision;
 
 /// How many turns back a decision or postponement looks for what it settles.
@@ -35,6 +35,8 @@ pub(in crate::summary) struct Postponement {
 pub(super) fn find(units: &[Unit], people: &People) -> (Vec<Decision>, Vec<Postponement>) {
     let names = |w: &str| people.is_name(w);
     let terms = |text: &str| content(text, &names);
+    // "Let's do it." says that, not what.
+    let says_what = |text: &str| terms::says_what(&terms(text), text);
     let mut decisions: Vec<(Decision, Vec<String>)> = Vec::new();
     let mut postponements: Vec<(Postponement, usize)> = Vec::new();
     for turn in turns(units) {
@@ -46,11 +48,9 @@ pub(super) fn find(units: &[Unit], people: &People) -> (Vec<Decision>, Vec<Postp
             .enumerate()
             .filter_map(|(i, u)| Some((i, u, u.acts.decides()?)))
             .filter(|(_, _, strength)| *strength > Strength::Settling || (discussed && !defers))
-            .max_by_key(|(i, u, strength)| {
-                (!terms(u.text).is_empty(), *strength, std::cmp::Reverse(*i))
-            });
+            .max_by_key(|(i, u, strength)| (says_what(u.text), *strength, std::cmp::Reverse(*i)));
         if let Some((i, unit, _)) = best {
-            let text = if terms(unit.text).is_empty() {
+            let text = if !says_what(unit.text) {
                 expand(turn, i, units, &terms)
             } else {
                 clean(unit.text)
@@ -104,11 +104,12 @@ fn defers_to_later(unit: &Unit) -> bool {
         && !has_any(&lower, LATER_TODAY)
 }
 
-/// The proposal or question a turn answers: the nearest one a few turns
-/// back, else the turn just before.
+/// The proposal or question a turn answers: the nearest proposal a few
+/// turns back, else the nearest question, else the turn just before.
 fn proposal_before<'u, 'a>(units: &'u [Unit<'a>], segment: usize) -> Option<&'u Unit<'a>> {
     recent(units, segment)
-        .find(|u| u.acts.proposal || (u.acts.question && u.acts.request.is_none()))
+        .find(|u| u.acts.proposal)
+        .or_else(|| recent(units, segment).find(|u| u.acts.question && u.acts.request.is_none()))
         .or_else(|| recent(units, segment).next())
 }
 
@@ -186,6 +187,9 @@ fn core(text: &str) -> String {
         "したほうがいいと思います",
         "ほうがいいと思います",
         "たいと思っているんですが",
+        "についてはどうしますか",
+        "はどうしますか",
+        "どうしますか",
         "と思います",
         "ましょうか",
         "んですが",
@@ -195,6 +199,12 @@ fn core(text: &str) -> String {
             core = head.to_owned();
             break;
         }
+    }
+    // 「広告代理店ですが、今の代理店は遅いので、変更も検討」 → its topic and
+    // what it proposes: 「広告代理店、変更も検討」.
+    if let Some((topic, rest)) = core.split_once("ですが、") {
+        let last = rest.rsplit('、').next().unwrap_or(rest);
+        core = format!("{}、{last}", without_openers(topic));
     }
     capitalised(&core)
 }

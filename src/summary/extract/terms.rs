@@ -82,6 +82,15 @@ const GENERIC: &[&str] = &[
     "来週",
     "今月",
     "来月",
+    "作成",
+    "対応",
+    "準備",
+    "実施",
+    "用意",
+    "提出",
+    "共有",
+    "連絡",
+    "送付",
 ];
 
 /// Content terms of `text`, lowercased, without `names` (the participants:
@@ -105,7 +114,8 @@ pub(super) fn content(text: &str, names: &dyn Fn(&str) -> bool) -> Vec<String> {
     }
     let mut run = String::new();
     for c in text.chars().chain([' ']) {
-        if is_han(c) || is_katakana(c) || (c.is_ascii_alphanumeric() && !run.is_empty()) {
+        // 「B社」「Web広告」: Latin letters joined to kanji are one word.
+        if is_han(c) || is_katakana(c) || c.is_ascii_alphanumeric() {
             run.push(c);
             continue;
         }
@@ -125,6 +135,20 @@ fn is_weekday_or_month(term: &str) -> bool {
     super::due::WEEKDAYS.contains(&term)
         || super::due::WEEKDAYS.contains(&plain)
         || super::due::MONTHS.contains(&term)
+}
+
+/// Whether a sentence says what it is about, not just "I'll do it", "I'll
+/// have that in place" or 「はい、作ります」: a content word in Japanese, one
+/// in English unless a pronoun stands for the thing itself, else two.
+pub(super) fn says_what(terms: &[String], text: &str) -> bool {
+    if !text.is_ascii() {
+        return !terms.is_empty();
+    }
+    let refers = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "it" | "that" | "this" | "them" | "her" | "him" | "those"));
+    terms.len() >= if refers { 2 } else { 1 }
 }
 
 /// How much of the smaller term set the other one shares (0 to 1).
@@ -150,7 +174,7 @@ mod tests {
     fn terms_leave_out_names_dates_and_light_words() {
         assert_eq!(plain("Chen, the runbook by Monday."), ["runbook"]);
         assert_eq!(plain("Sure, I'll take it."), Vec::<String>::new());
-        assert_eq!(plain("予約表の作成をお願いします。"), ["予約表", "作成"]);
+        assert_eq!(plain("予約表の作成をお願いします。"), ["予約表"]);
         assert_eq!(
             plain("はい、来週水曜までに作ります。"),
             Vec::<String>::new()

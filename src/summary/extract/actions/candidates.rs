@@ -6,7 +6,7 @@ use super::super::acts::Request;
 use super::super::due::due;
 use super::super::owner::named_owner;
 use super::super::people::People;
-use super::super::terms::content;
+use super::super::terms::{content, says_what};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -32,6 +32,10 @@ pub(super) struct Candidate {
     pub owner: Option<String>,
     pub due: Option<String>,
     pub terms: Vec<String>,
+    /// Whether it says what the task is, not just "I'll do it".
+    pub says_what: bool,
+    /// The content words of what a vague sentence refers to.
+    pub context: Vec<String>,
     /// Says it is another task ("also", 「それと」): not the one before.
     pub fresh: bool,
 }
@@ -60,6 +64,12 @@ pub(super) fn find(units: &[Unit], people: &People) -> Vec<Candidate> {
             owner,
             due: said_due.clone(),
             terms: terms.clone(),
+            says_what: says_what(&terms, unit.text),
+            context: if says_what(&terms, unit.text) {
+                Vec::new()
+            } else {
+                context(units, i).map_or_else(Vec::new, |u| content(u, &names))
+            },
             fresh: fresh(unit.text),
         };
         let japanese = !unit.text.is_ascii();
@@ -70,7 +80,10 @@ pub(super) fn find(units: &[Unit], people: &People) -> Vec<Candidate> {
             Some(Request::Task | Request::Anyone) => substantive,
             Some(Request::InMeeting) => false,
             // "Chen, the runbook by Monday."
-            None => vocative.is_some() && said_due.is_some() && !acts.commitment,
+            None => {
+                let asks = !acts.question || acts.recap;
+                vocative.is_some() && said_due.is_some() && !acts.commitment && asks
+            }
         };
         if requested {
             let owner = (acts.request != Some(Request::Anyone))
@@ -97,10 +110,12 @@ pub(super) fn find(units: &[Unit], people: &People) -> Vec<Candidate> {
                 .any(|u| u.acts.recap)
         {
             for (owner, clause) in recap_clauses(unit.text, people) {
+                let terms = content(clause, &names);
                 found.push(Candidate {
                     owner: Some(owner),
                     due: due(clause),
-                    terms: content(clause, &names),
+                    says_what: says_what(&terms, clause),
+                    terms,
                     ..candidate(Kind::Recap, None)
                 });
             }
@@ -117,6 +132,16 @@ pub(super) fn find(units: &[Unit], people: &People) -> Vec<Candidate> {
         }
     }
     found
+}
+
+/// What a vague sentence ("I'll talk to her this week") refers to: the
+/// sentence before it in its turn, else the turn before.
+pub(super) fn context<'a>(units: &[Unit<'a>], i: usize) -> Option<&'a str> {
+    units[..i]
+        .iter()
+        .rev()
+        .find(|u| !u.acts.question || u.acts.request.is_some())
+        .map(|u| u.text)
 }
 
 /// Who a request without a name is for: the next speaker when they take it

@@ -11,8 +11,7 @@ use time::Date;
 use super::super::Unit;
 use super::super::cues::{capitalised, without_openers};
 use super::super::due::{resolve, same_due};
-use super::super::terms::overlap;
-use super::candidates::{Candidate, Kind};
+use super::candidates::{Candidate, Kind, context};
 use crate::summary::summarize::ActionItem;
 
 /// How many turns a reply may come after what it answers.
@@ -49,7 +48,7 @@ pub(super) fn merge(
             }
             None if starts_item(&c) => items.push(Item {
                 owner: c.owner.clone(),
-                terms: c.terms.clone(),
+                terms: [c.terms.clone(), c.context.clone()].concat(),
                 members: vec![c],
             }),
             None => {}
@@ -89,13 +88,16 @@ fn joins(c: &Candidate, item: &Item) -> bool {
     let another_voice = c.speaker != last.speaker || c.speaker.is_none();
     let follow_up = c.kind == Kind::Request && last.kind == Kind::Request;
     let reply = c.segment - last.segment <= REPLY_TURNS && !c.fresh && (another_voice || follow_up);
-    let restated = overlap(&c.terms, &item.terms) >= RESTATES
-        || (c.terms.is_empty()
-            && c.due.as_ref().is_some_and(|d| {
-                item.members
-                    .iter()
-                    .any(|m| m.due.as_ref().is_some_and(|e| same_due(d, e)))
-            }));
+    // Most of what it says was said of the task before ("Chen, the runbook").
+    let shared = c.terms.iter().filter(|t| item.terms.contains(t)).count();
+    let repeats = !c.terms.is_empty() && shared as f64 / c.terms.len() as f64 >= RESTATES;
+    let same_deadline = c.terms.is_empty()
+        && c.due.as_ref().is_some_and(|d| {
+            item.members
+                .iter()
+                .any(|m| m.due.as_ref().is_some_and(|e| same_due(d, e)))
+        });
+    let restated = repeats || same_deadline;
     same_turn || reply || restated
 }
 
@@ -104,11 +106,17 @@ fn action(item: &Item, units: &[Unit], meeting: Option<Date>) -> ActionItem {
     let said_by_owner =
         |m: &Candidate| m.kind != Kind::Request && m.speaker.is_some() && m.speaker == owner;
     let turn = |segment: usize| item.members.iter().filter(move |m| m.segment == segment);
-    let full = |segment: usize| turn(segment).any(|m| !m.terms.is_empty());
+    let full = |segment: usize| turn(segment).any(|m| m.says_what);
     let dated = |segment: usize| turn(segment).any(|m| m.due.is_some());
     let committed = |segment: usize| turn(segment).any(said_by_owner);
+    // A recap restates the task; it is where the task is said only when
+    // nothing else is.
     let segments: Vec<usize> = {
-        let mut s: Vec<usize> = item.members.iter().map(|m| m.segment).collect();
+        let said = item.members.iter().filter(|m| m.kind != Kind::Recap);
+        let mut s: Vec<usize> = said.map(|m| m.segment).collect();
+        if s.is_empty() {
+            s = item.members.iter().map(|m| m.segment).collect();
+        }
         s.dedup();
         s
     };
@@ -123,7 +131,7 @@ fn action(item: &Item, units: &[Unit], meeting: Option<Date>) -> ActionItem {
         .map(|m| clean(units[m.unit].text))
         .collect::<Vec<_>>()
         .join(" ");
-    if said.iter().all(|m| m.terms.is_empty()) {
+    if said.iter().all(|m| !m.says_what) {
         if let Some(context) = context(units, said[0].unit) {
             text = format!("{} {text}", clean(context));
         }
@@ -144,14 +152,6 @@ fn action(item: &Item, units: &[Unit], meeting: Option<Date>) -> ActionItem {
         due,
         due_date,
     }
-}
-
-/// What a vague sentence ("I'll talk to her this week") refers to: the
-/// sentence before it in its turn, else the turn before.
-fn context<'a>(units: &[Unit<'a>], i: usize) -> Option<&'a str> {
-    let before = units[..i].iter().rev();
-    let mut candidates = before.filter(|u| !u.acts.question || u.acts.request.is_some());
-    candidates.next().map(|u| u.text)
 }
 
 fn clean(text: &str) -> String {

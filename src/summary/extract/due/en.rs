@@ -37,10 +37,15 @@ pub(in crate::summary) const MONTHS: &[&str] = &[
     "dec",
 ];
 const RELATIVE_DAYS: &[&str] = &[
-    "today", "tonight", "tomorrow", "eod", "eow", "eom", "noon", "midnight",
+    "today", "tonight", "tomorrow", "eod", "cob", "eow", "eom", "noon", "midnight", "asap",
 ];
 const PERIODS: &[&str] = &["day", "week", "month", "quarter", "year", "sprint"];
 const TIMES_OF_DAY: &[&str] = &["morning", "afternoon", "evening", "night", "noon", "eod"];
+/// Meetings and milestones a deadline can be set by.
+const EVENTS: &[&str] = &[
+    "meeting", "sync", "review", "call", "demo", "launch", "release", "freeze", "offsite",
+    "standup", "retro", "kickoff", "deadline", "workshop",
+];
 const NUMBERS: &[&str] = &[
     "a", "one", "two", "three", "four", "five", "six", "ten", "couple",
 ];
@@ -62,11 +67,8 @@ pub(super) fn due(text: &str) -> Option<String> {
         if !keyword || ends_clause(raw[i]) {
             return None;
         }
-        let length = date_length(&raw[i + 1..]).or_else(|| {
-            (word(i) == "before")
-                .then(|| event_length(&raw[i + 1..]))
-                .flatten()
-        })?;
+        let length = date_length(&raw[i + 1..])
+            .or_else(|| event_length(&raw[i + 1..], word(i) == "before"))?;
         Some(phrase(i + 1, length))
     });
     anchored.or_else(|| {
@@ -86,7 +88,10 @@ fn bare_start(first: &str, second: &str) -> bool {
     let day_or_end = is_day(second) || second == "end";
     RELATIVE_DAYS.contains(&first)
         || WEEKDAYS.contains(&first)
-        || matches!(first, "this" | "next" | "coming" | "end" | "within" | "in")
+        || matches!(
+            first,
+            "this" | "next" | "coming" | "end" | "within" | "in" | "early" | "mid" | "late"
+        )
         || (first == "first" && second == "thing")
         || (first == "the" && day_or_end)
         || (MONTHS.contains(&first) && is_day(second))
@@ -107,8 +112,18 @@ fn date_length(raw: &[&str]) -> Option<usize> {
         }
     };
     let first = word(0);
-    if is(WEEKDAYS, 0) || is(RELATIVE_DAYS, 0) {
+    // "EOD Friday", "end of day Thursday".
+    let with_weekday = |n: usize| {
+        if open(n - 1) && is(WEEKDAYS, n) {
+            n + 1
+        } else {
+            n
+        }
+    };
+    if is(WEEKDAYS, 0) {
         Some(with_time(1))
+    } else if is(RELATIVE_DAYS, 0) {
+        Some(with_weekday(with_time(1)))
     } else if is_time(&first) || is_numeric_date(&first) || is_quarter(&first) {
         Some(1)
     } else if first == "first" && word(1) == "thing" && open(1) {
@@ -116,9 +131,21 @@ fn date_length(raw: &[&str]) -> Option<usize> {
     } else if matches!(first.as_str(), "next" | "this" | "coming") && open(0) {
         (is(WEEKDAYS, 1) || is(PERIODS, 1)).then(|| with_time(2))
     } else if matches!(first.as_str(), "in" | "within") && open(0) && open(1) {
-        let count = is(NUMBERS, 1) || word(1).parse::<u32>().is_ok();
-        let unit = word(2).trim_end_matches('s').to_owned();
-        (count && PERIODS.contains(&unit.as_str())).then_some(3)
+        // "in two weeks", "within a month", "in a couple of days".
+        let vague =
+            word(1) == "a" && matches!(word(2).as_str(), "couple" | "few") && word(3) == "of";
+        let at = if vague { 4 } else { 2 };
+        let count = vague || is(NUMBERS, 1) || word(1).parse::<u32>().is_ok();
+        let unit = word(at).trim_end_matches('s').to_owned();
+        (count && PERIODS.contains(&unit.as_str())).then_some(at + 1)
+    } else if matches!(first.as_str(), "early" | "mid" | "late") && open(0) {
+        // "early next week", "late October".
+        let k = if matches!(word(1).as_str(), "next" | "this") && open(1) {
+            2
+        } else {
+            1
+        };
+        (is(PERIODS, k) || is(MONTHS, k)).then_some(k + 1)
     } else if first == "the" && open(0) && word(1) != "the" {
         date_length(&raw[1..]).map(|n| n + 1)
     } else if first == "end" && open(0) && word(1) == "of" && open(1) {
@@ -128,7 +155,7 @@ fn date_length(raw: &[&str]) -> Option<usize> {
             2
         };
         let ends = is(PERIODS, k) || is(WEEKDAYS, k) || is(MONTHS, k) || is_quarter(&word(k));
-        ends.then_some(k + 1)
+        ends.then(|| with_weekday(k + 1))
     } else if is(MONTHS, 0) {
         Some(if open(0) && is_day(&word(1)) { 2 } else { 1 })
     } else if is_day(&first) && open(0) && is(MONTHS, 1) {
@@ -141,13 +168,16 @@ fn date_length(raw: &[&str]) -> Option<usize> {
 }
 
 /// "the code freeze", "the launch", "our next sync": one to three words up to
-/// the end of the clause, after "before".
-fn event_length(raw: &[&str]) -> Option<usize> {
+/// the end of the clause, after "before" (after "by" only a meeting or
+/// milestone: "by the board meeting", not "by the team").
+fn event_length(raw: &[&str], before: bool) -> Option<usize> {
     let first = clean(raw.first()?);
     if !matches!(first.as_str(), "the" | "our" | "next") {
         return None;
     }
-    (2..=4).find(|&n| raw.get(n - 1).is_some_and(|w| ends_clause(w)) || n == raw.len())
+    let n = (2..=4).find(|&n| raw.get(n - 1).is_some_and(|w| ends_clause(w)) || n == raw.len())?;
+    let milestone = raw[..n].iter().any(|w| EVENTS.contains(&clean(w).as_str()));
+    (before || milestone).then_some(n)
 }
 
 /// `5`, `15th`, `1st` (1 to 31).
@@ -235,6 +265,21 @@ mod tests {
                 "First thing tomorrow, I promise.",
                 Some("First thing tomorrow"),
             ),
+            (
+                "I'll get it to them by end of day Thursday.",
+                Some("end of day Thursday"),
+            ),
+            ("Send it by EOD Friday.", Some("EOD Friday")),
+            (
+                "Could you update the wiki by the next board meeting?",
+                Some("the next board meeting"),
+            ),
+            (
+                "It should be ready in a couple of weeks.",
+                Some("in a couple of weeks"),
+            ),
+            ("Let's aim for early next week.", Some("early next week")),
+            ("Reviewed by the team, it looks fine.", None),
             ("By the way, thanks.", None),
             ("Stand by me.", None),
             ("We may need more chairs.", None),

@@ -91,13 +91,27 @@ fn verdict(lower: &str) -> bool {
     })
 }
 
-/// "No Friday freeze then.", "No silent auction, let's keep it simple." (but
-/// not "No, I think…" nor "No worries").
+/// "No Friday freeze then.", "No silent auction, let's keep it simple.",
+/// "No video in this release" (but not "No monitoring at all", "No, I
+/// think…" nor "No worries").
 fn rejection(content: &str) -> bool {
-    content
-        .strip_prefix("no ")
-        .and_then(|rest| words(rest).into_iter().next())
-        .is_some_and(|next| !NOT_REJECTIONS.contains(&next.as_str()))
+    let settled = has_any(
+        content,
+        &[
+            "then",
+            "let's",
+            "this release",
+            "this time",
+            "this year",
+            "for now",
+            "for this",
+        ],
+    );
+    settled
+        && content
+            .strip_prefix("no ")
+            .and_then(|rest| words(rest).into_iter().next())
+            .is_some_and(|next| !NOT_REJECTIONS.contains(&next.as_str()))
 }
 
 /// "Okay, so German and Spanish for launch." / "Alright, then the goal is
@@ -111,7 +125,10 @@ fn settles(lower: &str) -> bool {
         || (w(0) == "so" && w(1) == "then")
         || (w(0) == "in" && w(1) == "that" && w(2) == "case");
     let agenda = has_any(lower, &["this is", "back to", "moving on", "next up"]);
-    opens && words.len() >= 5 && !agenda
+    // "Fine, Acme then."
+    let then = matches!(w(0), "fine" | "okay" | "ok" | "alright" | "good")
+        && lower.trim_end_matches(['.', '!']).ends_with(" then");
+    ((opens && words.len() >= 5) || then) && !agenda
 }
 
 /// The text after the first `phrase` at word boundaries, trimmed, with

@@ -2,6 +2,9 @@
 //! over the tasks agreed.
 
 pub(super) const REQUESTS: &[&str] = &[
+    "could i ask you to",
+    "mind taking",
+    "need you to",
     "can you",
     "could you",
     "would you",
@@ -13,9 +16,20 @@ pub(super) const REQUESTS: &[&str] = &[
     "make sure you",
     "do you want to",
     "would you mind",
+    "if you could",
+    "any chance you could",
+    "i was hoping you could",
+    "can i get you to",
+    "i'd appreciate it if you",
 ];
 
 pub(super) const ANYONE: &[&str] = &[
+    "we need someone to",
+    "someone should",
+    "somebody should",
+    "if someone could",
+    "if somebody could",
+    "if anyone could",
     "can someone",
     "could someone",
     "can anyone",
@@ -43,6 +57,10 @@ pub(super) const IN_MEETING: &[&str] = &[
     "remind us",
     "take us through",
     "say a few words",
+    "hear me",
+    "hear us",
+    "see my screen",
+    "see me",
 ];
 
 pub(super) const COMMITMENTS: &[&str] = &[

@@ -45,14 +45,22 @@ pub(super) const PROPOSALS: &[&str] = &[
 ];
 
 pub(super) const POSTPONEMENTS: &[&str] = &[
+    "parking that",
+    "parking it",
+    "parking this",
+    "take that offline",
+    "take this offline",
     "come back to",
     "circle back",
     "revisit",
     "park",
     "parking lot",
-    "table it",
-    "table this",
-    "table that",
+    "let's table",
+    "we'll table",
+    "table it for",
+    "table it until",
+    "table this for",
+    "table that for",
     "put it on the list",
     "on the list for",
     "hold off",
@@ -81,6 +89,13 @@ pub(super) const POSTPONEMENTS: &[&str] = &[
 ];
 
 pub(super) const EXPLICIT: &[&str] = &[
+    "settles it",
+    "consensus is",
+    "done deal",
+    "everyone's on board",
+    "moving forward with",
+    "move forward with",
+    "we're all set on",
     "decided",
     "decision is",
     "agreed",

@@ -17,12 +17,18 @@ pub(super) fn read(text: &str, acts: &mut Acts) {
     acts.postpone |=
         has_any(text, POSTPONEMENTS) || (text.contains("次回") && !text.contains("次回から"));
     acts.recap |= has_any(text, RECAPS);
-    acts.procedural |= has_any(text, RUNNING_THE_MEETING);
+    // 「今日は予算について確認します」 opens the meeting; it commits to nothing.
+    let agenda = ["今日は", "本日は"]
+        .iter()
+        .any(|p| without_openers(text).starts_with(p))
+        && text.contains("について");
+    acts.procedural |= has_any(text, RUNNING_THE_MEETING) || agenda;
     acts.acceptance |= ACCEPTANCES.iter().any(|a| text.starts_with(a));
     let joint = has_any(text, JOINT) || joint_with(text);
     if has_any(text, EXPLICIT) && !has_any(text, NEGATED) {
         acts.decision = Some(Strength::Explicit);
     } else if has_any(text, IMPLIED)
+        || body.ends_with("ということで")
         || (body.ends_with("ましょう") && !acts.procedural)
         || (joint && body.ends_with("ます"))
     {
@@ -40,27 +46,41 @@ pub(super) fn read(text: &str, acts: &mut Acts) {
     }
     let bare = without_openers(body);
     acts.volunteer |= has_any(text, VOLUNTEERING) || bare == "やります";
+    let plain = body.trim_end_matches(['ね', 'よ']);
     let marked = due(text).is_some()
         || has_any(text, FIRST_PERSON)
         || text.contains('を')
-        || body.ends_with("ておきます")
-        || body.ends_with("てきます");
-    let commits = commits(body) && marked && !joint && acts.decision.is_none();
+        || plain.ends_with("ておきます")
+        || plain.ends_with("てきます");
+    // 「二週続ければ取り戻せます」 says what could happen, not what someone will do.
+    let conditional = has_any(text, &["れば", "たら", "なら"]);
+    let commits = commits(body)
+        && marked
+        && !joint
+        && !conditional
+        && !acts.procedural
+        && acts.decision.is_none();
     acts.commitment |= !acts.question && (commits || acts.volunteer);
 }
 
-/// 「〜ですか」「〜かどうか」「やるか、延期するか」, or a question mark.
+/// 「〜ですか」「〜かどうか」「やるか、延期するか」, or a question mark (but
+/// not 「どれくらい使えるか、確認します」, which only embeds one).
 fn asks(text: &str, body: &str) -> bool {
     let body = body.trim_end_matches(['ね', 'よ']);
-    text.contains(['？', '?'])
-        || text.contains("かどうか")
-        || ["か", "かな", "っけ"].iter().any(|e| body.ends_with(e))
-        || text.match_indices("か、").any(|(at, _)| {
-            text[..at]
+    let alternatives = text
+        .match_indices("か、")
+        .filter(|(at, _)| {
+            text[..*at]
                 .chars()
                 .next_back()
                 .is_some_and(|c| "るうすくつむぶぐ".contains(c))
         })
+        .count();
+    text.contains(['？', '?'])
+        || text.contains("かどうか")
+        || text.contains("か、それとも")
+        || ["か", "かな", "っけ"].iter().any(|e| body.ends_with(e))
+        || alternatives >= 2
 }
 
 /// 「私と木下さんで」「田中さんと私で」: two people, one plan.

@@ -2,6 +2,8 @@
 //! that ask, propose, postpone, decide, request and commit.
 
 pub(super) const PROPOSALS: &[&str] = &[
+    "んですが",
+    "んですけど",
     "どうでしょう",
     "どうですか",
     "のはどう",
@@ -21,6 +23,20 @@ pub(super) const PROPOSALS: &[&str] = &[
 ];
 
 pub(super) const POSTPONEMENTS: &[&str] = &[
+    "決めずに",
+    "決めないで",
+    "引き続き検討",
+    "継続検討",
+    "もう一度話",
+    "もう一度検討",
+    "もう一度議論",
+    "次の会議",
+    "次の定例",
+    "来週の会議",
+    "来月の会議",
+    "来週の定例",
+    "来月の定例",
+    "別途",
     "改めて",
     "持ち越",
     "保留",
@@ -59,8 +75,8 @@ pub(super) const EXPLICIT: &[&str] = &[
     "決まりで",
     "に決めます",
     "ことに決め",
-    "で決め",
-    "と決め",
+    "で決めま",
+    "と決めま",
     "合意しま",
     "で合意",
     "合意です",
@@ -93,6 +109,12 @@ pub(super) const NEGATED: &[&str] = &[
 ];
 
 pub(super) const IMPLIED: &[&str] = &[
+    "で行きます",
+    "で行こう",
+    "採用します",
+    "採用しましょう",
+    "採用とします",
+    "採用することに",
     "ことにします",
     "ことにしましょう",
     "ことにしました",
@@ -140,6 +162,13 @@ pub(super) const RUNNING_THE_MEETING: &[&str] = &[
 ];
 
 pub(super) const REQUESTS: &[&str] = &[
+    "お願いしてもいいですか",
+    "お願いしても",
+    "てもらってもいいですか",
+    "てもらえますでしょうか",
+    "ていただきたい",
+    "てもらいたい",
+    "お願いしたい",
     "お願いします",
     "お願いいたします",
     "お願いできますか",
@@ -157,11 +186,19 @@ pub(super) const REQUESTS: &[&str] = &[
 ];
 
 /// A request reported or wished for, not made: 「お願いしたいと言われています」.
-pub(super) const NOT_REQUESTS: &[&str] = &["と言われ", "とのこと", "お願いしたい"];
+pub(super) const NOT_REQUESTS: &[&str] =
+    &["と言われ", "とのこと", "という要望", "という話", "と頼まれ"];
 
 pub(super) const ANYONE: &[&str] = &["誰か", "どなたか"];
 
-pub(super) const IN_MEETING: &[&str] = &["説明", "教えて", "紹介して", "聞かせて", "話して"];
+pub(super) const IN_MEETING: &[&str] = &[
+    "説明して",
+    "説明をお願い",
+    "教えて",
+    "紹介して",
+    "聞かせて",
+    "話して",
+];
 
 pub(super) const VOLUNTEERING: &[&str] = &[
     "私がやります",
