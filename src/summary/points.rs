@@ -96,6 +96,7 @@ pub(super) fn task(text: &str, owner: Option<&str>) -> String {
 
 /// What comes before the task in a request or commitment.
 const ENGLISH_ASKS: &[&str] = &[
+    "need someone to ",
     "if someone could ",
     "if you could ",
     "can you ",
