@@ -60,12 +60,20 @@ fn resolve_en(phrase: &str, d: Date) -> Option<Date> {
     let weekday = words
         .iter()
         .find_map(|w| WEEKDAYS.iter().position(|d| d == w));
-    if let Some(n) = numbers(&lower)
-        .first()
-        .filter(|_| has("in") || has("within"))
-    {
+    if has("in") || has("within") {
+        // "in two weeks", "within 10 days", "in a couple of days".
+        let count = words.iter().find_map(|w| match *w {
+            "a" | "one" => Some(1),
+            "two" | "couple" => Some(2),
+            "three" | "few" => Some(3),
+            "four" => Some(4),
+            "five" => Some(5),
+            "six" => Some(6),
+            "ten" => Some(10),
+            w => w.parse::<i64>().ok(),
+        })?;
         let days = if has("week") || has("weeks") { 7 } else { 1 };
-        return d.checked_add(Duration::days(i64::from(*n) * days));
+        return d.checked_add(Duration::days(count * days));
     }
     if has("today") || has("tonight") || has("eod") || (has("end") && has("day")) {
         return Some(d);
@@ -278,3 +286,6 @@ fn numbers(text: &str) -> Vec<u32> {
         .filter_map(|n| n.parse().ok())
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
