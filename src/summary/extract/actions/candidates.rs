@@ -72,6 +72,12 @@ pub(super) fn find(units: &[Unit], people: &People) -> Vec<Candidate> {
             },
             fresh: fresh(unit.text),
         };
+        let recapping = acts.recap
+            || units[..i]
+                .iter()
+                .rev()
+                .take_while(|u| u.segment == unit.segment)
+                .any(|u| u.acts.recap);
         let japanese = !unit.text.is_ascii();
         // 「お願いします。」 alone answers; 「本日はよろしくお願いします」 greets.
         let greeting = unit.text.contains("よろしくお願い");
@@ -95,20 +101,20 @@ pub(super) fn find(units: &[Unit], people: &People) -> Vec<Candidate> {
                         .or_else(|| addressee(units, i, people))
                 })
                 .flatten();
-            found.push(candidate(Kind::Request, owner));
+            // "Recap of actions. Olivia, the alerts by Friday." restates.
+            let kind = if recapping {
+                Kind::Recap
+            } else {
+                Kind::Request
+            };
+            found.push(candidate(kind, owner));
         } else if acts.commitment || (named_owner(unit.text, people).is_some() && !acts.question) {
             // "I'll send it", "Bob will send it", 「田中さんが送ります」.
             let owner = named_owner(unit.text, people).or_else(|| speaker.clone());
             found.push(candidate(Kind::Commitment, owner));
         } else if acts.acceptance && said_due.is_some() && !acts.question {
             found.push(candidate(Kind::Reply, speaker.clone()));
-        } else if acts.recap
-            || units[..i]
-                .iter()
-                .rev()
-                .take_while(|u| u.segment == unit.segment)
-                .any(|u| u.acts.recap)
-        {
+        } else if recapping {
             for (owner, clause) in recap_clauses(unit.text, people) {
                 let terms = content(clause, &names);
                 found.push(Candidate {
