@@ -136,6 +136,7 @@ mod tests {
                 segment: 0,
                 owner: Some("鈴木".into()),
                 due: Some("金曜日".into()),
+                due_date: None,
             }],
             transcript: said(&["資料は金曜日までに鈴木さんが準備します。"]),
             language: Language::Ja,

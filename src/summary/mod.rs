@@ -7,14 +7,19 @@
 //! the upload, calls `parse` and `summarize`, and stores the minutes as JSON;
 //! the tasks feature renders them when they are read.
 
+mod agenda;
 mod centrality;
+mod digest;
 mod extract;
 mod formats;
+mod keyphrases;
 mod language;
+mod points;
 pub mod render;
 mod script;
 mod sentences;
 mod summarize;
+mod title;
 mod transcript;
 
 pub use language::Language;

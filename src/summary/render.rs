@@ -68,8 +68,8 @@ pub fn markdown(minutes: &Minutes) -> String {
         if let Some(owner) = &a.owner {
             let _ = write!(line, " — **{}:** {}", words.owner, escape(owner));
         }
-        if let Some(due) = &a.due {
-            let _ = write!(line, " — **{}:** {}", words.due, escape(due));
+        if let Some(due) = due(a) {
+            let _ = write!(line, " — **{}:** {}", words.due, escape(&due));
         }
         line
     });
@@ -112,18 +112,29 @@ pub fn text(minutes: &Minutes) -> String {
 
 fn action_text(action: &ActionItem, words: &Headings) -> String {
     // Inline, mid-sentence labels: lowercase where the language has case.
-    let details: Vec<String> = [(words.owner, &action.owner), (words.due, &action.due)]
-        .into_iter()
-        .filter_map(|(label, value)| {
-            value
-                .as_deref()
-                .map(|v| format!("{}: {}", label.to_lowercase(), one_line(v)))
-        })
-        .collect();
+    let details: Vec<String> = [
+        (words.owner, action.owner.clone()),
+        (words.due, due(action)),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| {
+        value
+            .as_deref()
+            .map(|v| format!("{}: {}", label.to_lowercase(), one_line(v)))
+    })
+    .collect();
     if details.is_empty() {
         format!("- {}", one_line(&action.text))
     } else {
         format!("- {} ({})", one_line(&action.text), details.join("; "))
+    }
+}
+
+/// The deadline as said, with its date when known: "next Friday (2024-10-11)".
+fn due(action: &ActionItem) -> Option<String> {
+    match (&action.due, &action.due_date) {
+        (Some(said), Some(date)) => Some(format!("{said} ({date})")),
+        (said, date) => said.clone().or_else(|| date.clone()),
     }
 }
 
@@ -200,6 +211,7 @@ mod tests {
                 segment: 1,
                 owner: Some("Bob".into()),
                 due: Some("Friday".into()),
+                due_date: Some("2024-06-07".into()),
             }],
             transcript: vec![
                 segment(Some(65.4), "Alice", "We agreed to launch on June 10."),
@@ -226,7 +238,7 @@ mod tests {
             );
         }
         assert!(markdown.contains(
-            "- [ ] Bob will send the report by Friday. — **Owner:** Bob — **Due:** Friday\n"
+            "- [ ] Bob will send the report by Friday. — **Owner:** Bob — **Due:** Friday (2024-06-07)\n"
         ));
         assert!(markdown.contains("[01:05] **Alice:** We agreed to launch on June 10.\n"));
         assert!(markdown.contains("[1:02:05] **Alice:** Bob will"));
@@ -250,7 +262,9 @@ mod tests {
     fn text_lists_actions_with_owner_and_due() {
         let text = text(&sample());
         assert!(text.starts_with("Weekly sync\n"));
-        assert!(text.contains("- Bob will send the report by Friday. (owner: Bob; due: Friday)\n"));
+        assert!(text.contains(
+            "- Bob will send the report by Friday. (owner: Bob; due: Friday (2024-06-07))\n"
+        ));
         assert!(text.contains("[01:05] Alice: We agreed"));
         assert!(!text.contains("**"));
     }

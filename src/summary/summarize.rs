@@ -1,24 +1,22 @@
-//! The built-in extractive summarizer, used when no LLM is configured. It
-//! picks the most central sentences as the summary, finds decisions and action
-//! items by cue phrases, and titles the minutes from the document's own title
-//! or its most central sentence. Deterministic: the same transcript always
-//! gives the same minutes.
-
-use std::collections::HashSet;
+//! The built-in summarizer, used when no LLM is configured: the minutes'
+//! shape, and `summarize`, which splits the transcript into sentences, finds
+//! decisions and action items (`extract`), the agenda and title (`agenda`,
+//! `title`) and the summary's points (`digest`). Pure and deterministic: the
+//! same transcript always gives the same minutes.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::language::Language;
 use super::transcript::{Segment, Transcript};
-use super::{centrality, extract, sentences};
+use super::{agenda, centrality, digest, extract, sentences, title};
 
 /// What a finished task stores, as JSON: `{"title", "summary", "decisions",
 /// "action_items", "transcript", "language"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Minutes {
     pub title: String,
-    /// Key sentences, in transcript order.
+    /// Key points: the agenda, then decisions and postponements, in order.
     pub summary: Vec<String>,
     pub decisions: Vec<Decision>,
     pub action_items: Vec<ActionItem>,
@@ -42,102 +40,35 @@ pub struct ActionItem {
     /// Index into `Minutes::transcript` of the segment it was said in.
     pub segment: usize,
     pub owner: Option<String>,
-    /// The deadline as said ("Friday", "金曜日"), not a parsed date.
+    /// The deadline as said ("next Friday", "金曜日").
     pub due: Option<String>,
+    /// The deadline as a date (`2024-10-11`), when the meeting's own date
+    /// is known to count from.
+    #[serde(default)]
+    pub due_date: Option<String>,
 }
-
-const DEFAULT_TITLE: &str = "Meeting minutes";
-/// Words that open a spoken sentence but make a poor start for a title.
-const FILLERS: &[&str] = &[
-    "so",
-    "well",
-    "then",
-    "okay",
-    "ok",
-    "great",
-    "and",
-    "but",
-    "um",
-    "uh",
-    "では",
-    "それでは",
-    "じゃあ",
-    "えー",
-    "えっと",
-    "まあ",
-    "はい",
-];
-const TITLE_CHARS: usize = 60;
-const DOCUMENT_TITLE_CHARS: usize = 120;
 
 pub fn summarize(transcript: &Transcript) -> Minutes {
-    let sentences = sentences::split(&transcript.segments);
+    let segments = &transcript.segments;
+    let sentences = sentences::split(segments);
+    let language = Language::detect(segments);
+    let meeting = extract::due::meeting_date(transcript.title.as_deref(), segments);
+    let found = extract::find(&sentences, segments, meeting);
+    let agenda = agenda::find(&sentences);
     let ranking = centrality::ranking(&centrality::scores(&sentences));
-    let (decisions, action_items) = extract::find(&sentences, &transcript.segments);
-    let document_title = transcript.title.as_deref().map(str::trim);
-    let title = match document_title.filter(|t| !t.is_empty()) {
-        Some(title) => truncate(title, DOCUMENT_TITLE_CHARS),
-        None => ranking.first().map_or_else(
-            || DEFAULT_TITLE.to_owned(),
-            |&i| {
-                let sentence = sentences[i]
-                    .text
-                    .trim_end_matches(['.', '!', '?', '。', '！', '？']);
-                truncate(&without_fillers(sentence), TITLE_CHARS)
-            },
-        ),
-    };
-    let wanted = (3 + sentences.len() / 20).min(5);
-    let mut seen = HashSet::new();
-    let mut chosen: Vec<usize> = ranking
-        .iter()
-        .copied()
-        .filter(|&i| seen.insert(sentences[i].text.to_lowercase()))
-        .take(wanted)
-        .collect();
-    chosen.sort_unstable();
     Minutes {
-        title,
-        summary: chosen.iter().map(|&i| sentences[i].text.clone()).collect(),
-        decisions,
-        action_items,
-        transcript: transcript.segments.clone(),
-        language: Language::detect(&transcript.segments),
+        title: title::title(
+            transcript.title.as_deref(),
+            agenda.as_ref(),
+            &sentences,
+            language,
+        ),
+        summary: digest::summary(agenda.as_ref(), &found, &sentences, &ranking),
+        decisions: found.decisions,
+        action_items: found.actions,
+        transcript: segments.clone(),
+        language,
     }
-}
-
-/// `So, we agreed …` → `We agreed …`; `では、リリースは…` → `リリースは…`.
-fn without_fillers(sentence: &str) -> String {
-    let is_separator = |c: char| c.is_whitespace() || ",、".contains(c);
-    let mut text = sentence;
-    loop {
-        let (word, rest) = text.split_at(text.find(is_separator).unwrap_or(text.len()));
-        let rest = rest.trim_start_matches(is_separator);
-        if rest.is_empty() || !FILLERS.contains(&word.to_lowercase().as_str()) {
-            break;
-        }
-        text = rest;
-    }
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-/// At most `max` characters (not bytes), cut at a space when one is near the
-/// end, with an ellipsis.
-fn truncate(text: &str, max: usize) -> String {
-    let Some((cut, _)) = text.char_indices().nth(max) else {
-        return text.to_owned();
-    };
-    let head = &text[..cut];
-    let head = match head.rfind(' ') {
-        Some(space) if space * 3 >= head.len() * 2 => &head[..space],
-        _ => head,
-    };
-    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",、;:".contains(c));
-    format!("{head}…")
 }
 
 #[cfg(test)]
@@ -168,7 +99,7 @@ mod tests {
             .expect("the decision");
         assert_eq!(
             decision.text,
-            "では、オンボーディング画面のリリースは六月十日に決定します。"
+            "オンボーディング画面のリリースは六月十日に決定します。"
         );
         assert!(
             minutes.transcript[decision.segment]
@@ -204,7 +135,7 @@ mod tests {
         assert_eq!(
             minutes.decisions,
             [Decision {
-                text: "So we agreed to launch the onboarding flow on June 10.".into(),
+                text: "We agreed to launch the onboarding flow on June 10.".into(),
                 segment: 3,
             }]
         );
@@ -215,32 +146,41 @@ mod tests {
                 segment: 3,
                 owner: Some("Bob".into()),
                 due: Some("Friday".into()),
+                due_date: None,
             }]
         );
     }
 
     #[test]
-    fn summary_sentences_come_from_the_transcript_in_order() {
-        for (format, input) in [(Format::Plain, JA_MEETING), (Format::Vtt, EN_MEETING)] {
-            let minutes = minutes(format, input);
-            assert!(
-                (3..=5).contains(&minutes.summary.len()),
-                "{:?}",
-                minutes.summary
-            );
-            let positions: Vec<usize> = minutes
+    fn the_summary_states_the_agenda_then_what_was_decided() {
+        let english = minutes(Format::Vtt, EN_MEETING);
+        assert_eq!(
+            english.summary,
+            [
+                "Launch date for the new onboarding flow",
+                "We agreed to launch the onboarding flow on June 10",
+                "Bob: send the report by Friday",
+            ]
+        );
+        let japanese = minutes(Format::Plain, JA_MEETING);
+        assert_eq!(
+            japanese.summary[0],
+            "新しいオンボーディング画面のリリース日と予算"
+        );
+        assert!(japanese.summary.len() <= 5, "{:?}", japanese.summary);
+        assert!(
+            japanese
                 .summary
                 .iter()
-                .map(|sentence| {
-                    let found = minutes
-                        .transcript
-                        .iter()
-                        .position(|s| s.text.contains(sentence));
-                    found.unwrap_or_else(|| panic!("{sentence} is not in the transcript"))
-                })
-                .collect();
-            assert!(positions.is_sorted(), "{positions:?}");
-        }
+                .any(|p| p.contains("六月十日に決定")),
+            "{:?}",
+            japanese.summary
+        );
+        assert!(
+            japanese.summary.iter().all(|p| !p.contains("よろしく")),
+            "{:?}",
+            japanese.summary
+        );
     }
 
     #[test]
@@ -253,25 +193,9 @@ mod tests {
     }
 
     #[test]
-    fn without_a_document_title_the_central_sentence_is_cut_by_characters() {
+    fn without_a_document_title_the_agenda_names_the_meeting() {
         let minutes = minutes(Format::Vtt, EN_MEETING);
-        assert_eq!(
-            minutes.title,
-            "We agreed to launch the onboarding flow on June 10"
-        );
-        assert_eq!(
-            without_fillers("では、リリースは決定です"),
-            "リリースは決定です"
-        );
-        assert_eq!(without_fillers("So"), "So");
-        let long = "あ".repeat(200);
-        let title = truncate(&long, TITLE_CHARS);
-        assert_eq!(title.chars().count(), TITLE_CHARS + 1);
-        assert!(title.ends_with('…'));
-        assert_eq!(
-            truncate("We agreed to launch the new onboarding flow", 20),
-            "We agreed to launch…"
-        );
+        assert_eq!(minutes.title, "Launch date for the new onboarding flow");
     }
 
     #[test]
@@ -308,7 +232,7 @@ mod tests {
     #[test]
     fn an_empty_transcript_gets_default_minutes() {
         let minutes = summarize(&Transcript::default());
-        assert_eq!(minutes.title, DEFAULT_TITLE);
+        assert_eq!(minutes.title, title::DEFAULT);
         assert!(minutes.summary.is_empty() && minutes.decisions.is_empty());
     }
 }

@@ -69,6 +69,7 @@ pub fn read(content: &str, transcript: &Transcript) -> Result<Minutes, String> {
         .map(|i| ActionItem {
             owner: i.field(&["owner", "assignee"]),
             due: i.field(&["due", "due_date", "deadline"]),
+            due_date: None,
             text: i.text,
             segment: i.segment,
         })
