@@ -5,6 +5,8 @@
 use anyhow::Context as _;
 use axum::http::HeaderValue;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use unicode_normalization::UnicodeNormalization as _;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
 
 use crate::error::Result;
 
@@ -26,25 +28,37 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
-/// The client's file name, for display only: its last path component, without
-/// control characters, at most `MAX_NAME_CHARS` characters.
+/// The client's file name, for display only: its last path component,
+/// without control characters, format characters (bidi overrides such as
+/// U+202E, zero-width characters) and line or paragraph separators, in NFC,
+/// at most `MAX_NAME_CHARS` characters.
 pub(super) fn sanitize(raw: Option<&str>) -> String {
     let base = raw
         .unwrap_or_default()
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default();
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_NAME_CHARS)
-        .collect();
+    let cleaned: String = base.chars().filter(|&c| shown(c)).nfc().collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim_start();
+    let cleaned: String = cleaned.chars().take(MAX_NAME_CHARS).collect();
     if cleaned.is_empty() {
         "upload".into()
     } else {
         cleaned.into()
     }
+}
+
+/// Whether a character is kept in a displayed name: not a control (Cc) or
+/// format (Cf) character, nor a line (Zl) or paragraph (Zp) separator, all
+/// of which are invisible or reorder what is shown around them.
+fn shown(c: char) -> bool {
+    !matches!(
+        c.general_category(),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
 }
 
 /// `attachment` with an ASCII fallback name for old clients and the exact
@@ -75,6 +89,24 @@ mod tests {
         assert_eq!(sanitize(Some("..")), "upload");
         assert_eq!(sanitize(None), "upload");
         assert_eq!(sanitize(Some(&"x".repeat(300))).len(), 255);
+    }
+
+    #[test]
+    fn bidi_overrides_and_invisible_characters_are_dropped() {
+        assert_eq!(sanitize(Some("minutes\u{202E}fdp.vtt")), "minutesfdp.vtt");
+        assert_eq!(
+            sanitize(Some("a\u{200B}b\u{200D}c\u{2066}d\u{FEFF}e.txt")),
+            "abcde.txt"
+        );
+        assert_eq!(sanitize(Some("one\u{2028}two\u{2029}.md")), "onetwo.md");
+        assert_eq!(sanitize(Some("\u{202E}\u{200B}")), "upload");
+    }
+
+    #[test]
+    fn names_are_normalized_to_nfc() {
+        let decomposed = "Cafe\u{301} re\u{301}union.txt";
+        assert_eq!(sanitize(Some(decomposed)), "Caf\u{E9} r\u{E9}union.txt");
+        assert_eq!(sanitize(Some("\u{30CF}\u{309A}.txt")), "\u{30D1}.txt");
     }
 
     #[test]
