@@ -108,6 +108,9 @@ pub enum Right {
     EditMinutes,
     /// Delete the task; list, grant and revoke its shares.
     Manage,
+    /// See the addresses its minutes were saved from (personal data: the
+    /// others see the browser and system only).
+    SeeAddresses,
 }
 
 impl Access {
