@@ -28,6 +28,7 @@ mod security_filenames;
 mod security_floods;
 mod security_limits;
 mod security_login_throttle;
+mod security_nul;
 mod security_sealed_token;
 mod security_sockets;
 mod security_tokens;
