@@ -31,6 +31,7 @@ mod security_login_throttle;
 mod security_nul;
 mod security_sealed_token;
 mod security_sockets;
+mod security_task_errors;
 mod security_tokens;
 mod session_cache;
 mod session_cookies;

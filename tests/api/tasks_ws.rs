@@ -109,7 +109,6 @@ fn processing(pct: u8) -> Progress {
         status: Status::Processing,
         stage: Some(Stage::Transcribing),
         progress: pct,
-        error: None,
     }
 }
 
@@ -140,7 +139,6 @@ async fn owner_socket_gets_the_current_state_then_each_change(db: PgPool) {
         status: Status::Completed,
         stage: None,
         progress: 100,
-        error: None,
     };
     progress::update(&app.db, id, &done).await.unwrap();
     let last = next_event(&mut socket).await;

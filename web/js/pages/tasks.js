@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import * as live from "../live.js";
 import { state } from "../app.js";
-import { t, describeError } from "../i18n.js";
+import { t, describeError, describeTaskError } from "../i18n.js";
 import { h, mount, notify, formatBytes, formatDate, confirmDialog, progressBar } from "../ui.js";
 import { openShareDialog } from "./share.js";
 
@@ -71,7 +71,7 @@ export async function tasksPage(main) {
   const unsubscribe = live.subscribe((e) => {
     const item = e.task_id && items.get(e.task_id);
     if (e.type === "progress" && item) {
-      render({ ...item.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error });
+      render({ ...item.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error, error_code: e.error_code });
     } else if ((e.type === "access_lost" || e.type === "task_deleted") && item) {
       remove(e.task_id);
     } else if (e.type === "task_shared" || e.type === "resync" || (e.type === "progress" && !item)) {
@@ -139,7 +139,8 @@ export function statusView(task) {
   if (!isFinal(task)) {
     box.append(progressBar(task.progress, t("tasks.progressOf", { name: task.filename })), h("span", { class: "small muted" }, `${task.progress}%`));
   }
-  if (task.status === "failed" && task.error) box.append(h("p", { class: "small error-text" }, task.error));
+  if (task.status === "failed" && task.error) box.append(h("p", { class: "small error-text" }, describeTaskError(task)));
+  if (task.status === "failed" && task.error_detail) box.append(h("p", { class: "small muted" }, task.error_detail));
   return box;
 }
 
