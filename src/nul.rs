@@ -4,7 +4,9 @@
 //! once, before any handler: path parameters and the query string by the
 //! `refuse_nul` middleware (400 `bad_request`, naming the parameter), JSON
 //! bodies by `JsonObject` through `in_json` (422 `validation_failed`, the
-//! field named with `nul_character`).
+//! field named with `nul_character`). Text that does not come from a
+//! request (a backend's answer quoted in a task's failure) loses it with
+//! `remove`.
 
 use std::borrow::Cow;
 
@@ -89,6 +91,15 @@ fn join(head: &str, rest: &str) -> String {
         None => head.to_owned(),
         Some('[') => format!("{head}{rest}"),
         Some(_) => format!("{head}.{rest}"),
+    }
+}
+
+/// `text` without NUL.
+pub fn remove(text: &str) -> Cow<'_, str> {
+    if text.contains('\0') {
+        Cow::Owned(text.replace('\0', ""))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

@@ -7,7 +7,10 @@ use std::fmt;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::tasks::{ErrorCode, Stage, Status, notify, store_processed_minutes};
+use crate::{
+    nul,
+    tasks::{ErrorCode, Stage, Status, notify, store_processed_minutes},
+};
 
 /// A task's new state on its way to an outcome (a failure is written by
 /// `fail`); `progress` is clamped to 0–100.
@@ -39,10 +42,13 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// The detail loses any NUL (a backend's answer may hold one, and the
+    /// database would refuse it), so a failure can always be recorded.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
         Self {
             code,
-            detail: detail.into(),
+            detail: nul::remove(&detail).into_owned(),
         }
     }
 

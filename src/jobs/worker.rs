@@ -179,12 +179,26 @@ async fn record(
     let failure = match outcome {
         Ok(output) => {
             let mut tx = p.db.begin().await?;
-            if queue::finish(&mut tx, job.id, name).await? {
-                progress::complete(&mut tx, job.task_id, &output.json).await?;
-                tx.commit().await?;
-                tracing::info!("task completed");
+            if !queue::finish(&mut tx, job.id, name).await? {
+                return Ok(());
             }
-            return Ok(());
+            match progress::complete(&mut tx, job.task_id, &output.json).await {
+                Ok(()) => {
+                    tx.commit().await?;
+                    tracing::info!("task completed");
+                    return Ok(());
+                }
+                // Storing them again would fail again: the task fails now,
+                // saying why, rather than each time the lease runs out.
+                Err(e) if refused_as_data(&e) => {
+                    tx.rollback().await?;
+                    Failure::new(
+                        ErrorCode::UnstorableText,
+                        format!("the database refused the minutes: {e}"),
+                    )
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Err(JobError::Transient(failure)) if job.attempts < job.max_attempts => {
             let delay = queue::backoff(job.attempts);
@@ -205,6 +219,17 @@ async fn record(
         Err(JobError::Permanent(failure)) => failure,
     };
     fail(p, name, job, &failure).await
+}
+
+/// Whether the database refused what was written as such (SQLSTATE class
+/// 22, data exception: NUL, text it cannot encode; class 54, a value past
+/// its limits), as opposed to failing while writing it.
+fn refused_as_data(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = e else {
+        return false;
+    };
+    db.code()
+        .is_some_and(|c| c.starts_with("22") || c.starts_with("54"))
 }
 
 /// Removes the job and fails its task with `failure`, unless the lease was
