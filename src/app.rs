@@ -30,7 +30,7 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    admin, auth, config::Settings, error, headers, openapi, ops, ratelimit, session, sharing,
+    admin, auth, config::Settings, error, headers, nul, openapi, ops, ratelimit, session, sharing,
     storage, tasks, web,
 };
 
@@ -110,6 +110,8 @@ impl AppState {
 /// 6. `guard_origin`, then `session::manage`: a foreign Origin is refused
 ///    before its cookies can rotate anything; `manage` then resolves the
 ///    session and checks CSRF before any handler runs.
+/// 7. `refuse_nul`: a path parameter or query string holding NUL is a 400
+///    before any handler reads it.
 ///
 /// Body limits are per route group: small for JSON, the upload's own for
 /// `POST /api/upload`.
@@ -163,7 +165,8 @@ pub fn build_app(state: AppState) -> Router {
                 .layer(middleware::from_fn_with_state(
                     state.sessions.clone(),
                     session::manage_session,
-                )),
+                ))
+                .layer(middleware::from_fn(nul::refuse_nul)),
         )
         .layer(middleware::from_fn(ops::track))
         .fallback(|| async {

@@ -3,8 +3,10 @@
 //! (`[null, null]` is `{"roles": null, "disabled": null}` to it), so with the
 //! plain extractor a body of the wrong type is accepted; this one refuses any
 //! body that is not an object (422 `validation_failed`) before reading it
-//! into `T`. Its other rejections are `Json`'s: 415 without `Content-Type:
-//! application/json`, 400 for a body that is not JSON.
+//! into `T`, and any string or key holding NUL, which PostgreSQL cannot
+//! store (422 naming the field: `nul_character`). Its other rejections are
+//! `Json`'s: 415 without `Content-Type: application/json`, 400 for a body
+//! that is not JSON (a lone surrogate such as `"\ud800"` included).
 
 use axum::{
     extract::{FromRequest, Request},
@@ -13,7 +15,10 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::error_response;
+use crate::{
+    error::{ApiError, error_response},
+    nul,
+};
 
 pub struct JsonObject<T>(pub T);
 
@@ -33,6 +38,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonObject<T> {
         };
         if !value.is_object() {
             return Err(invalid("the request body must be a JSON object"));
+        }
+        if let Some(field) = nul::in_json(&value) {
+            let fields = [(field, vec![nul::NUL_CHARACTER.to_owned()])].into();
+            return Err(ApiError::Validation(fields).into_response());
         }
         serde_path_to_error::deserialize(value)
             .map(Self)

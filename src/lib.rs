@@ -12,6 +12,7 @@ pub mod headers;
 pub mod jobs;
 pub mod json_body;
 pub mod listen;
+pub mod nul;
 pub mod openapi;
 pub mod ops;
 pub mod paging;

@@ -99,8 +99,9 @@ impl Modify for CookieAuth {
 /// transparent refresh's 401 on any request that carries a superseded refresh
 /// token, the path and query extractors' 400 for a value they cannot parse
 /// (a `task_id` that is no UUID, a query parameter the operation does not
-/// have), and the JSON extractor's 400 (not JSON), 415 (no `Content-Type:
-/// application/json`) and 422 (JSON of the wrong shape). Added to each
+/// have, NUL anywhere), and the JSON extractor's 400 (not JSON), 415 (no
+/// `Content-Type: application/json`) and 422 (JSON of the wrong shape, NUL
+/// in a string). Added to each
 /// operation here so no handler has to remember them; where a handler
 /// documents the same status for its own reasons, the shared cause is
 /// appended to its description.
@@ -178,7 +179,8 @@ impl Modify for SharedResponses {
                         "400",
                         "bad_request",
                         "`bad_request`: a path or query parameter that does not parse (or \
-                         one the operation does not have), or a body that is not JSON",
+                         one the operation does not have, or that holds NUL, which cannot be \
+                         stored), or a body that is not JSON",
                     );
                 }
                 if json_body {
@@ -194,7 +196,8 @@ impl Modify for SharedResponses {
                         "422",
                         "validation_failed",
                         "`validation_failed`: JSON of the wrong shape (a missing field, \
-                         a value of the wrong type)",
+                         a value of the wrong type), or a string holding NUL (`fields` \
+                         names it: `nul_character`)",
                     );
                 }
                 if behind_session {

@@ -25,6 +25,9 @@ pub struct ServerSettings {
     pub max_sockets_per_session: usize,
     /// WebSockets an instance holds open in all.
     pub max_sockets: usize,
+    /// Whether a WebSocket upgrade without an `Origin` header (a client
+    /// that is no browser) is accepted; browsers always send one.
+    pub allow_websockets_without_origin: bool,
 }
 
 /// What a slow or oversized client may hold, from `ServerSettings`.

@@ -7,11 +7,15 @@ use std::time::Duration;
 use reqwest::multipart::{Form, Part};
 use tokio_util::io::ReaderStream;
 
-use super::{Processor, backend, pipeline::JobError};
+use super::{
+    Processor,
+    backend::{self, Backend},
+    pipeline::{JobError, unreadable},
+};
 use crate::{
     storage::UploadStore as _,
     summary::{Format, Transcript, parse},
-    tasks::JobInput,
+    tasks::{ErrorCode, JobInput},
 };
 
 const DEFAULT_MODEL: &str = "whisper-1";
@@ -21,19 +25,25 @@ const TIMEOUT: Duration = Duration::from_secs(60 * 60);
 pub async fn transcribe(p: &Processor, input: &JobInput) -> Result<Transcript, JobError> {
     let settings = &p.settings.transcription;
     let Some(base_url) = &settings.base_url else {
-        return Err(JobError::Permanent(
-            "no transcription backend configured (processing.transcription.base_url)".into(),
+        return Err(JobError::permanent(
+            ErrorCode::TranscriptionNotConfigured,
+            "no transcription backend configured (processing.transcription.base_url)",
         ));
     };
     let (file, size) = p
         .uploads
         .open(input.storage_key)
         .await
-        .map_err(|e| JobError::Permanent(format!("the uploaded file cannot be read: {e}")))?;
+        .map_err(unreadable)?;
     let part = Part::stream_with_length(reqwest::Body::wrap_stream(ReaderStream::new(file)), size)
         .file_name(input.filename.clone())
         .mime_str(&input.content_type)
-        .map_err(|e| JobError::Permanent(format!("unusable content type: {e}")))?;
+        .map_err(|e| {
+            JobError::permanent(
+                ErrorCode::InternalError,
+                format!("unusable content type: {e}"),
+            )
+        })?;
     let form = Form::new()
         .part("file", part)
         .text(
@@ -46,10 +56,11 @@ pub async fn transcribe(p: &Processor, input: &JobInput) -> Result<Transcript, J
         .text("response_format", "verbose_json");
     let url = format!("{}/v1/audio/transcriptions", base_url.trim_end_matches('/'));
     let req = backend::authorize(p.http.post(url).multipart(form), settings).timeout(TIMEOUT);
-    let body = backend::send(req, "transcription").await?;
+    let body = backend::send(req, Backend::Transcription).await?;
     parse(Format::WhisperJson, &body).map_err(|e| {
-        JobError::Permanent(format!(
-            "the transcription backend's answer is unusable: {e}"
-        ))
+        JobError::permanent(
+            Backend::Transcription.failed(),
+            format!("the transcription backend's answer is unusable: {e}"),
+        )
     })
 }

@@ -10,14 +10,14 @@ use tokio::io::AsyncReadExt as _;
 
 use super::{
     asr, llm,
-    progress::{self, Progress},
+    progress::{self, Failure, Progress},
 };
 use crate::{
     config::ProcessingSettings,
     queue::Claimed,
     storage::{UploadStore as _, Uploads},
     summary::{Format, Minutes, Transcript, parse, summarize},
-    tasks::{self, JobInput, Stage, Status},
+    tasks::{self, ErrorCode, JobInput, Stage, Status},
 };
 
 /// Transcripts are text; past this they are not meeting transcripts.
@@ -57,9 +57,19 @@ impl Processor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobError {
     /// Bad input or a refusal (4xx): retrying cannot help.
-    Permanent(String),
+    Permanent(Failure),
     /// Timeouts, refused connections, 5xx: retried with backoff.
-    Transient(String),
+    Transient(Failure),
+}
+
+impl JobError {
+    pub fn permanent(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::Permanent(Failure::new(code, detail))
+    }
+
+    pub fn transient(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::Transient(Failure::new(code, detail))
+    }
 }
 
 /// The minutes as JSON: stored as their version 1, rendered when read.
@@ -72,12 +82,23 @@ fn stage(stage: Stage, progress: u8) -> Progress {
         status: Status::Processing,
         stage: Some(stage),
         progress,
-        error: None,
     }
 }
 
 fn internal(e: impl std::fmt::Display) -> JobError {
-    JobError::Transient(format!("internal error: {e}"))
+    JobError::transient(ErrorCode::InternalError, format!("internal error: {e}"))
+}
+
+/// The stored file could not be read: a fault of ours, not the upload's.
+pub(super) fn unreadable(e: impl std::fmt::Display) -> JobError {
+    JobError::permanent(
+        ErrorCode::InternalError,
+        format!("the uploaded file cannot be read: {e}"),
+    )
+}
+
+fn invalid_transcript(problem: impl Into<String>) -> JobError {
+    JobError::permanent(ErrorCode::InvalidTranscript, problem)
 }
 
 pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
@@ -85,7 +106,10 @@ pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
         .await
         .map_err(internal)?
     else {
-        return Err(JobError::Permanent("the task no longer exists".into()));
+        return Err(JobError::permanent(
+            ErrorCode::InternalError,
+            "the task no longer exists",
+        ));
     };
     progress::update(&p.db, job.task_id, &stage(Stage::Transcribing, 10))
         .await
@@ -93,7 +117,7 @@ pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
     let transcript = match Format::from_content_type(&input.content_type) {
         Some(format) => {
             let text = read_text(p, &input).await?;
-            parse(format, &text).map_err(|e| JobError::Permanent(e.to_string()))?
+            parse(format, &text).map_err(|e| invalid_transcript(e.to_string()))?
         }
         None => asr::transcribe(p, &input).await?,
     };
@@ -114,9 +138,9 @@ async fn read_text(p: &Processor, input: &JobInput) -> Result<String, JobError> 
         .uploads
         .open(input.storage_key)
         .await
-        .map_err(|e| JobError::Permanent(format!("the uploaded file cannot be read: {e}")))?;
+        .map_err(unreadable)?;
     if size > MAX_TRANSCRIPT_BYTES {
-        return Err(JobError::Permanent(format!(
+        return Err(invalid_transcript(format!(
             "the transcript is larger than {MAX_TRANSCRIPT_BYTES} bytes"
         )));
     }
@@ -124,9 +148,9 @@ async fn read_text(p: &Processor, input: &JobInput) -> Result<String, JobError> 
     file.take(MAX_TRANSCRIPT_BYTES)
         .read_to_end(&mut bytes)
         .await
-        .map_err(|e| JobError::Permanent(format!("the uploaded file cannot be read: {e}")))?;
+        .map_err(unreadable)?;
     String::from_utf8(bytes)
-        .map_err(|_| JobError::Permanent("the transcript is not valid UTF-8 text".into()))
+        .map_err(|_| invalid_transcript("the transcript is not valid UTF-8 text"))
 }
 
 /// A transcript handed to the summarizer as numbered lines, so answers can

@@ -18,11 +18,12 @@ use uuid::Uuid;
 use super::{
     Processor,
     pipeline::{self, JobError},
-    progress,
+    progress::{self, Failure},
 };
 use crate::{
     listen,
     queue::{self, Claimed, JOBS_CHANNEL},
+    tasks::ErrorCode,
 };
 
 /// How long a claim holds without a heartbeat; a crashed worker's job is
@@ -117,8 +118,9 @@ async fn run(p: &Processor, name: &str, job: Claimed, shutdown: &CancellationTok
     let job_run = AssertUnwindSafe(pipeline::run(p, &job)).catch_unwind();
     let outcome = tokio::select! {
         outcome = job_run => outcome.unwrap_or_else(|panic| {
-            tracing::error!(panic = panic_message(&*panic), "the job panicked");
-            Err(JobError::Permanent("internal error while processing".into()))
+            let message = panic_message(&*panic);
+            tracing::error!(panic = message, "the job panicked");
+            Err(JobError::permanent(ErrorCode::InternalError, format!("the job panicked: {message}")))
         }),
         () = heartbeat => {
             tracing::warn!("lease lost; another worker owns the job now");
@@ -153,9 +155,12 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 /// the same way.
 #[tracing::instrument(skip_all, fields(job = job.id, task_id = %job.task_id, attempt = job.attempts))]
 async fn give_up(p: &Processor, name: &str, job: &Claimed) {
-    let failure = format!(
-        "processing stopped after {} attempts; the worker may have crashed",
-        job.max_attempts
+    let failure = Failure::new(
+        ErrorCode::AttemptsExhausted,
+        format!(
+            "processing stopped after {} attempts; the worker may have crashed",
+            job.max_attempts
+        ),
     );
     if let Err(e) = fail(p, name, job, &failure).await {
         tracing::error!(
@@ -174,31 +179,62 @@ async fn record(
     let failure = match outcome {
         Ok(output) => {
             let mut tx = p.db.begin().await?;
-            if queue::finish(&mut tx, job.id, name).await? {
-                progress::complete(&mut tx, job.task_id, &output.json).await?;
-                tx.commit().await?;
-                tracing::info!("task completed");
+            if !queue::finish(&mut tx, job.id, name).await? {
+                return Ok(());
             }
-            return Ok(());
+            match progress::complete(&mut tx, job.task_id, &output.json).await {
+                Ok(()) => {
+                    tx.commit().await?;
+                    tracing::info!("task completed");
+                    return Ok(());
+                }
+                // Storing them again would fail again: the task fails now,
+                // saying why, rather than each time the lease runs out.
+                Err(e) if refused_as_data(&e) => {
+                    tx.rollback().await?;
+                    Failure::new(
+                        ErrorCode::UnstorableText,
+                        format!("the database refused the minutes: {e}"),
+                    )
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Err(JobError::Transient(msg)) if job.attempts < job.max_attempts => {
+        Err(JobError::Transient(failure)) if job.attempts < job.max_attempts => {
             let delay = queue::backoff(job.attempts);
-            tracing::warn!(error = %msg, ?delay, "transient failure; retrying later");
-            if queue::retry_later(&p.db, job.id, name, delay, &msg).await? {
+            tracing::warn!(error = %failure, ?delay, "transient failure; retrying later");
+            let detail = failure.to_string();
+            if queue::retry_later(&p.db, job.id, name, delay, &detail).await? {
                 progress::update(&p.db, job.task_id, &progress::Progress::queued()).await?;
             }
             return Ok(());
         }
-        Err(JobError::Transient(msg)) => {
-            format!("gave up after {} attempts: {msg}", job.attempts)
-        }
-        Err(JobError::Permanent(msg)) => msg,
+        Err(JobError::Transient(failure)) => Failure::new(
+            failure.code,
+            format!(
+                "gave up after {} attempts: {}",
+                job.attempts, failure.detail
+            ),
+        ),
+        Err(JobError::Permanent(failure)) => failure,
     };
     fail(p, name, job, &failure).await
 }
 
-/// Removes the job and fails its task with `failure`, unless the lease was lost.
-async fn fail(p: &Processor, name: &str, job: &Claimed, failure: &str) -> anyhow::Result<()> {
+/// Whether the database refused what was written as such (SQLSTATE class
+/// 22, data exception: NUL, text it cannot encode; class 54, a value past
+/// its limits), as opposed to failing while writing it.
+fn refused_as_data(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = e else {
+        return false;
+    };
+    db.code()
+        .is_some_and(|c| c.starts_with("22") || c.starts_with("54"))
+}
+
+/// Removes the job and fails its task with `failure`, unless the lease was
+/// lost. The detail is logged here; the task's viewers get its code.
+async fn fail(p: &Processor, name: &str, job: &Claimed, failure: &Failure) -> anyhow::Result<()> {
     tracing::warn!(error = %failure, "task failed");
     let mut tx = p.db.begin().await?;
     if queue::finish(&mut tx, job.id, name).await? {

@@ -1,6 +1,8 @@
 //! Origin checks: an unsafe request or a WebSocket upgrade whose `Origin` is
 //! neither `server.public_origin` nor one of `server.allowed_origins` is
-//! refused before any session work happens.
+//! refused before any session work happens. A WebSocket upgrade must carry
+//! an `Origin` (a browser always sends one, so only a client that is no
+//! browser leaves it out) unless `server.allow_websockets_without_origin`.
 
 use std::sync::Arc;
 
@@ -34,8 +36,8 @@ pub async fn guard_origin(
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     );
     if unsafe_method || is_upgrade {
-        if let Some(origin) = req.headers().get(header::ORIGIN) {
-            if !allowed(&sessions, origin.as_bytes()) {
+        match req.headers().get(header::ORIGIN) {
+            Some(origin) if !allowed(&sessions, origin.as_bytes()) => {
                 tracing::warn!(origin = ?origin, "request from a foreign origin refused");
                 return ApiError::forbidden(
                     errors::ORIGIN_NOT_ALLOWED,
@@ -43,6 +45,15 @@ pub async fn guard_origin(
                 )
                 .into_response();
             }
+            None if is_upgrade && !sessions.websockets_without_origin => {
+                tracing::warn!("WebSocket upgrade without an Origin refused");
+                return ApiError::forbidden(
+                    errors::ORIGIN_NOT_ALLOWED,
+                    "a WebSocket upgrade must carry an Origin header",
+                )
+                .into_response();
+            }
+            _ => {}
         }
     }
     next.run(req).await

@@ -41,6 +41,8 @@ pub struct Sessions {
     pub(super) origins: Vec<String>,
     /// `server.trusted_proxies`.
     pub(super) trusted_proxies: Vec<TrustedProxy>,
+    /// `server.allow_websockets_without_origin`.
+    pub(super) websockets_without_origin: bool,
 }
 
 impl Sessions {
@@ -72,6 +74,7 @@ impl Sessions {
                 .map(|o| o.trim_end_matches('/').to_owned())
                 .collect(),
             trusted_proxies: settings.server.trusted_proxies.clone(),
+            websockets_without_origin: settings.server.allow_websockets_without_origin,
         })
     }
 

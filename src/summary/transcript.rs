@@ -111,7 +111,10 @@ pub enum ParseError {
 }
 
 /// Parses `input` as `format`. Segments come back with their text and speaker
-/// trimmed and whitespace collapsed; segments without text are dropped.
+/// trimmed and whitespace collapsed, and without NUL, which a Whisper JSON
+/// file can carry as `\u0000` and the database cannot store (a lone
+/// surrogate escape is not JSON to serde: `InvalidJson`); segments without
+/// text are dropped.
 pub fn parse(format: Format, input: &str) -> Result<Transcript, ParseError> {
     let input = input.strip_prefix('\u{FEFF}').unwrap_or(input);
     if looks_binary(input) {
@@ -151,7 +154,11 @@ pub fn parse(format: Format, input: &str) -> Result<Transcript, ParseError> {
 }
 
 fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words = text.split_whitespace().map(|word| word.replace('\0', ""));
+    words
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// NUL anywhere, or more than one character in twenty being a control
@@ -330,6 +337,37 @@ mod tests {
         let transcript = parse(Format::Plain, &periods_without_spaces).unwrap();
         let minutes = crate::summary::summarize(&transcript);
         assert!(!minutes.summary.is_empty());
+    }
+
+    #[test]
+    fn nul_escaped_in_json_is_dropped_and_a_lone_surrogate_is_not_json() {
+        let whisper = r#"{"segments": [
+            {"start": 0, "end": 1, "speaker": "A\u0000", "text": "We agreed\u0000 to ship."},
+            {"start": 1, "end": 2, "text": "\u0000"}
+        ]}"#;
+        let transcript = parse(Format::WhisperJson, whisper).unwrap();
+        assert_eq!(
+            transcript.segments.len(),
+            1,
+            "a segment of NUL alone is empty"
+        );
+        assert_eq!(transcript.segments[0].text, "We agreed to ship.");
+        assert_eq!(transcript.segments[0].speaker.as_deref(), Some("A"));
+        let fallback = r#"{"text": "a\u0000b", "segments": []}"#;
+        assert_eq!(
+            parse(Format::WhisperJson, fallback).unwrap().segments[0].text,
+            "ab"
+        );
+        for lone in [r"\ud800", r"\udfff", r"a\ud83d b"] {
+            let whisper = format!(r#"{{"segments": [{{"text": "{lone}"}}]}}"#);
+            assert!(
+                matches!(
+                    parse(Format::WhisperJson, &whisper),
+                    Err(ParseError::InvalidJson(_))
+                ),
+                "{lone}"
+            );
+        }
     }
 
     #[test]

@@ -116,7 +116,7 @@ event. There is no initial snapshot: read `GET /api/tasks`. It closes with **400
 when the session is revoked, `Session expired` when it expires, `No session` at once for a caller \
 without one; **1011** `Internal error`. Client messages other than close are ignored (at most 4 KiB). \
 The `Origin` is checked like an unsafe request's."),
-        (status = 403, description = "`origin_not_allowed`", body = ErrorResponse),
+        (status = 403, description = "`origin_not_allowed`: a foreign `Origin`, or none (unless `server.allow_websockets_without_origin`)", body = ErrorResponse),
     ),
 )]
 async fn events(

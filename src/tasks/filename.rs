@@ -5,11 +5,16 @@
 use anyhow::Context as _;
 use axum::http::HeaderValue;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use unicode_normalization::UnicodeNormalization as _;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
 
 use crate::error::Result;
 
 /// Longest file name kept, in characters.
 const MAX_NAME_CHARS: usize = 255;
+/// Longest extension a shortened name keeps: what decides an upload's type
+/// is short; a longer "extension" is just the end of a long name.
+const MAX_EXTENSION_CHARS: usize = 16;
 
 /// RFC 8187 `attr-char`: everything else in `filename*` is percent-encoded.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
@@ -26,25 +31,55 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
-/// The client's file name, for display only: its last path component, without
-/// control characters, at most `MAX_NAME_CHARS` characters.
+/// The client's file name, for display only: its last path component,
+/// without control characters, format characters (bidi overrides such as
+/// U+202E, zero-width characters) and line or paragraph separators, in NFC,
+/// at most `MAX_NAME_CHARS` characters (a longer name loses the end of its
+/// stem, not its extension).
 pub(super) fn sanitize(raw: Option<&str>) -> String {
     let base = raw
         .unwrap_or_default()
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or_default();
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_NAME_CHARS)
-        .collect();
+    let cleaned: String = base.chars().filter(|&c| shown(c)).nfc().collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim_start();
     if cleaned.is_empty() {
         "upload".into()
     } else {
-        cleaned.into()
+        shorten(cleaned)
     }
+}
+
+/// `name` cut to `MAX_NAME_CHARS` characters, keeping its extension: the
+/// upload's type is decided by it.
+fn shorten(name: &str) -> String {
+    if name.chars().count() <= MAX_NAME_CHARS {
+        return name.into();
+    }
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .filter(|ext| (1..=MAX_EXTENSION_CHARS).contains(&ext.chars().count()));
+    let Some(extension) = extension else {
+        return name.chars().take(MAX_NAME_CHARS).collect();
+    };
+    let stem_chars = MAX_NAME_CHARS - 1 - extension.chars().count();
+    let stem: String = name.chars().take(stem_chars).collect();
+    format!("{}.{extension}", stem.trim_end())
+}
+
+/// Whether a character is kept in a displayed name: not a control (Cc) or
+/// format (Cf) character, nor a line (Zl) or paragraph (Zp) separator, all
+/// of which are invisible or reorder what is shown around them.
+fn shown(c: char) -> bool {
+    !matches!(
+        c.general_category(),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
 }
 
 /// `attachment` with an ASCII fallback name for old clients and the exact
@@ -75,6 +110,41 @@ mod tests {
         assert_eq!(sanitize(Some("..")), "upload");
         assert_eq!(sanitize(None), "upload");
         assert_eq!(sanitize(Some(&"x".repeat(300))).len(), 255);
+    }
+
+    #[test]
+    fn a_long_name_is_shortened_in_its_stem_and_keeps_its_extension() {
+        let long = format!("{}.vtt", "a".repeat(300));
+        let kept = sanitize(Some(&long));
+        assert_eq!(kept.chars().count(), 255);
+        assert!(kept.ends_with("aaa.vtt"), "{kept}");
+        let japanese = format!("{}.srt", "議事録".repeat(100));
+        let kept = sanitize(Some(&japanese));
+        assert_eq!(kept.chars().count(), 255);
+        assert!(kept.ends_with(".srt"), "{kept}");
+        // No extension, or an "extension" that is most of the name: cut at the end.
+        let dotted = format!("a.{}", "b".repeat(300));
+        assert_eq!(sanitize(Some(&dotted)).chars().count(), 255);
+        let exact = format!("{}.md", "c".repeat(252));
+        assert_eq!(sanitize(Some(&exact)), exact);
+    }
+
+    #[test]
+    fn bidi_overrides_and_invisible_characters_are_dropped() {
+        assert_eq!(sanitize(Some("minutes\u{202E}fdp.vtt")), "minutesfdp.vtt");
+        assert_eq!(
+            sanitize(Some("a\u{200B}b\u{200D}c\u{2066}d\u{FEFF}e.txt")),
+            "abcde.txt"
+        );
+        assert_eq!(sanitize(Some("one\u{2028}two\u{2029}.md")), "onetwo.md");
+        assert_eq!(sanitize(Some("\u{202E}\u{200B}")), "upload");
+    }
+
+    #[test]
+    fn names_are_normalized_to_nfc() {
+        let decomposed = "Cafe\u{301} re\u{301}union.txt";
+        assert_eq!(sanitize(Some(decomposed)), "Caf\u{E9} r\u{E9}union.txt");
+        assert_eq!(sanitize(Some("\u{30CF}\u{309A}.txt")), "\u{30D1}.txt");
     }
 
     #[test]

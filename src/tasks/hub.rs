@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::{
-    model::{Stage, Status},
+    model::{ErrorCode, Stage, Status},
     topics::{TopicReceiver, Topics},
 };
 use crate::{listen::Event, session::REVOKED_CHANNEL};
@@ -29,8 +29,12 @@ pub struct TaskState {
     pub stage: Option<Stage>,
     #[schema(minimum = 0, maximum = 100)]
     pub progress: i16,
+    /// Why the task failed, in a sentence naming no server; null unless failed.
     #[schema(required = true)]
     pub error: Option<String>,
+    /// `error` as a code; null unless failed.
+    #[schema(required = true)]
+    pub error_code: Option<ErrorCode>,
 }
 
 /// A task notification's payload, tagged by `kind`; the event socket
@@ -214,7 +218,8 @@ pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> 
              'task_id', $2::uuid,
              'owner', (SELECT coalesce(user_id, series_id) FROM tasks WHERE id = $2),
              'state', (SELECT json_build_object('status', status, 'stage', stage,
-                                                'progress', progress, 'error', left(error, 2000))
+                                                'progress', progress, 'error', left(error, 2000),
+                                                'error_code', error_code)
                        FROM tasks WHERE id = $2))::text)",
         TASK_CHANNEL,
         task_id,

@@ -265,7 +265,8 @@ async fn history(
     Path(task_id): Path<Uuid>,
     viewer: Viewer,
 ) -> Result<Json<Revisions>> {
-    viewer.read(&state.db, task_id).await?;
-    let revisions = revisions::list(&state.db, task_id).await?;
+    let task = viewer.read(&state.db, task_id).await?;
+    let with_addresses = task.access.allows(Right::SeeAddresses);
+    let revisions = revisions::list(&state.db, task_id, with_addresses).await?;
     Ok(Json(Revisions { revisions }))
 }

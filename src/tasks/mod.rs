@@ -34,7 +34,7 @@ use crate::{config::StorageSettings, ratelimit::PerClient, session::Sessions, st
 
 pub(crate) use cursor::Cursor;
 pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
-pub use model::{JobInput, Stage, Status};
+pub use model::{ErrorCode, JobInput, Stage, Status};
 pub use sockets::Slots;
 // For the features built on task access (sharing, admin).
 pub use errors::TaskError;

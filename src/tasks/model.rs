@@ -54,6 +54,92 @@ pub enum Stage {
     Summarizing,
 }
 
+/// Why a task failed, as `tasks.error_code` holds it: what its viewers are
+/// told (`sentence`, in the web app in the page's language), never how it
+/// came about, which is the admins' `error_detail` and the server log's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The uploaded transcript cannot be read; `error` says where and why.
+    InvalidTranscript,
+    /// Audio or video, and no transcription backend is configured.
+    TranscriptionNotConfigured,
+    /// The transcription backend could not be reached, or kept failing.
+    TranscriptionUnavailable,
+    /// The transcription backend refused the file or answered nonsense.
+    TranscriptionFailed,
+    /// The summarization backend could not be reached, or kept failing.
+    SummarizationUnavailable,
+    /// The summarization backend refused, or answered no usable minutes.
+    SummarizationFailed,
+    /// The minutes hold text the database cannot store.
+    UnstorableText,
+    /// The job ended without an outcome too often (its worker crashed).
+    AttemptsExhausted,
+    /// A fault of the service itself.
+    InternalError,
+    /// Failed before error codes existed.
+    ProcessingFailed,
+}
+
+impl ErrorCode {
+    /// The task's `error` for this code: a sentence that names no server,
+    /// address or setting. `None` for `InvalidTranscript`, whose sentence is
+    /// the problem found in the uploader's own file.
+    pub fn sentence(self) -> Option<&'static str> {
+        Some(match self {
+            Self::InvalidTranscript => return None,
+            Self::TranscriptionNotConfigured => {
+                "this server cannot transcribe audio or video; upload a transcript instead"
+            }
+            Self::TranscriptionUnavailable => {
+                "the transcription service could not be reached; the administrator can see why in the server log"
+            }
+            Self::TranscriptionFailed => {
+                "the transcription service could not transcribe this file; the administrator can see why in the server log"
+            }
+            Self::SummarizationUnavailable => {
+                "the summarization service could not be reached; the administrator can see why in the server log"
+            }
+            Self::SummarizationFailed => {
+                "the summarization service did not return usable minutes; the administrator can see why in the server log"
+            }
+            Self::UnstorableText => {
+                "the minutes hold text that cannot be stored; the administrator can see why in the server log"
+            }
+            Self::AttemptsExhausted => {
+                "processing stopped after repeated attempts; the administrator can see why in the server log"
+            }
+            Self::InternalError => {
+                "an internal error stopped processing; the administrator can see why in the server log"
+            }
+            Self::ProcessingFailed => "processing failed; the administrator can see why",
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidTranscript => "invalid_transcript",
+            Self::TranscriptionNotConfigured => "transcription_not_configured",
+            Self::TranscriptionUnavailable => "transcription_unavailable",
+            Self::TranscriptionFailed => "transcription_failed",
+            Self::SummarizationUnavailable => "summarization_unavailable",
+            Self::SummarizationFailed => "summarization_failed",
+            Self::UnstorableText => "unstorable_text",
+            Self::AttemptsExhausted => "attempts_exhausted",
+            Self::InternalError => "internal_error",
+            Self::ProcessingFailed => "processing_failed",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The columns task handlers need; results and the queue stay in the database.
 #[derive(Debug, Clone)]
 pub(crate) struct TaskRow {
@@ -66,6 +152,9 @@ pub(crate) struct TaskRow {
     pub stage: Option<Stage>,
     pub progress: i16,
     pub error: Option<String>,
+    pub error_code: Option<ErrorCode>,
+    /// Selected for admins only (`queries`); null for everyone else.
+    pub error_detail: Option<String>,
     pub upload_timestamp: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     /// The viewer's access, from the SQL function `task_access`.
@@ -108,6 +197,9 @@ pub enum Right {
     EditMinutes,
     /// Delete the task; list, grant and revoke its shares.
     Manage,
+    /// See the addresses its minutes were saved from (personal data: the
+    /// others see the browser and system only).
+    SeeAddresses,
 }
 
 impl Access {
@@ -150,9 +242,20 @@ pub(crate) struct Task {
     stage: Option<Stage>,
     #[schema(minimum = 0, maximum = 100)]
     progress: i16,
-    /// Why the task failed; null unless `status` is `failed`.
+    /// Why the task failed, as a sentence for everyone who may see it
+    /// (naming no server or setting); null unless `status` is `failed`.
     #[schema(required = true)]
     error: Option<String>,
+    /// `error` as a code, for a client to say it in its own words; null
+    /// unless `status` is `failed`.
+    #[schema(required = true)]
+    error_code: Option<ErrorCode>,
+    /// Admins only (an admin's view of another's task, and the admin task
+    /// list): what went wrong in full, as the server log has it. Absent for
+    /// everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    error_detail: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     upload_timestamp: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -175,6 +278,8 @@ impl From<TaskRow> for Task {
             stage: row.stage,
             progress: row.progress,
             error: row.error,
+            error_code: row.error_code,
+            error_detail: row.error_detail,
             upload_timestamp: row.upload_timestamp,
             updated_at: row.updated_at,
             access: row.access,

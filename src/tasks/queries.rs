@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{
     Viewer,
     cursor::Cursor,
-    model::{Access, JobInput, Stage, Status, TaskRow},
+    model::{Access, ErrorCode, JobInput, Stage, Status, TaskRow},
 };
 use crate::{queue, storage::StorageKey};
 
@@ -35,6 +35,8 @@ pub(crate) async fn get(
         TaskRow,
         r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.error_code AS "error_code: ErrorCode",
+                CASE WHEN a.access = 'admin' THEN t.error_detail END AS error_detail,
                 t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
@@ -103,6 +105,7 @@ pub(super) async fn list(
            )
            SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.error_code AS "error_code: ErrorCode", NULL::text AS error_detail,
                 t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM candidates c
@@ -124,7 +127,8 @@ pub(super) async fn list(
 }
 
 /// Every task an admin may open (optionally only `owner`'s), newest first,
-/// `limit` rows after `after` (exclusive), with the admin's access to each.
+/// `limit` rows after `after` (exclusive), with the admin's access to each
+/// and each failure's detail.
 #[tracing::instrument(skip(db, viewer), err)]
 pub(crate) async fn list_all(
     db: &PgPool,
@@ -137,6 +141,7 @@ pub(crate) async fn list_all(
         TaskRow,
         r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.error_code AS "error_code: ErrorCode", t.error_detail,
                 t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
@@ -206,6 +211,7 @@ pub(super) async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING id, filename, content_type, size_bytes, storage_key,
                    status AS "status: Status", stage AS "stage: Stage", progress, error,
+                   error_code AS "error_code: ErrorCode", error_detail,
                    upload_timestamp, updated_at,
                    'owner' AS "access!: Access", NULL::text AS owner"#,
         new.id,
@@ -287,7 +293,7 @@ pub(crate) async fn job_input(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option
 pub(super) async fn retry(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<bool> {
     let requeued = sqlx::query!(
         "UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
-                updated_at = now()
+                error_code = NULL, error_detail = NULL, updated_at = now()
          WHERE id = $1 AND status = 'failed'",
         task_id,
     )
@@ -311,6 +317,7 @@ pub(super) struct Watched {
     pub stage: Option<Stage>,
     pub progress: i16,
     pub error: Option<String>,
+    pub error_code: Option<ErrorCode>,
 }
 
 /// Every task of the viewer's list (their own and those shared with them;
@@ -320,7 +327,8 @@ pub(super) async fn watched_all(db: &PgPool, viewer: &Viewer) -> sqlx::Result<Ve
     sqlx::query_as!(
         Watched,
         r#"SELECT t.id, a.access AS "access: Access",
-                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.error_code AS "error_code: ErrorCode"
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
          WHERE (task_visible(t, $1, $2)
@@ -344,7 +352,8 @@ pub(super) async fn watched(
     sqlx::query_as!(
         Watched,
         r#"SELECT t.id, task_access(t, $1, $2, false) AS "access: Access",
-                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.error_code AS "error_code: ErrorCode"
          FROM tasks t
          WHERE t.id = ANY($3)"#,
         viewer.series_id,

@@ -31,6 +31,7 @@ pub(super) struct Lookup {
 pub(super) struct Device {
     #[schema(required = true)]
     user_agent: Option<String>,
+    /// Null unless the caller is the task's owner or an admin.
     #[schema(required = true)]
     ip: Option<String>,
 }
@@ -154,20 +155,27 @@ pub(super) async fn insert_edit(
     .await
 }
 
-/// A task's revisions, newest first. The caller has checked the viewer's
-/// access (`Viewer::read`).
+/// A task's revisions, newest first, with each device's address only when
+/// `with_addresses` (`Right::SeeAddresses`). The caller has checked the
+/// viewer's access (`Viewer::read`).
 #[tracing::instrument(skip(db), err)]
-pub(super) async fn list(db: &PgPool, task_id: Uuid) -> sqlx::Result<Vec<RevisionInfo>> {
+pub(super) async fn list(
+    db: &PgPool,
+    task_id: Uuid,
+    with_addresses: bool,
+) -> sqlx::Result<Vec<RevisionInfo>> {
     let rows = sqlx::query!(
         r#"SELECT r.version, u.username::text AS author, r.created_at,
                   r.series_id IS NOT NULL OR r.device_user_agent IS NOT NULL
                       OR r.device_ip IS NOT NULL AS "has_device!",
-                  r.device_user_agent, host(r.device_ip) AS device_ip
+                  r.device_user_agent,
+                  CASE WHEN $2 THEN host(r.device_ip) END AS device_ip
            FROM minutes_revisions r
            LEFT JOIN users u ON u.id = r.author_user_id
            WHERE r.task_id = $1
            ORDER BY r.version DESC"#,
         task_id,
+        with_addresses,
     )
     .fetch_all(db)
     .await?;

@@ -65,6 +65,7 @@ fn state_of(row: &Watched) -> TaskState {
         stage: row.stage,
         progress: row.progress,
         error: row.error.clone(),
+        error_code: row.error_code,
     }
 }
 
@@ -190,6 +191,7 @@ mod tests {
             stage: Some(Stage::Transcribing),
             progress,
             error: None,
+            error_code: None,
         }
     }
 
@@ -199,6 +201,7 @@ mod tests {
             stage: Some(Stage::Transcribing),
             progress,
             error: None,
+            error_code: None,
         })
     }
 

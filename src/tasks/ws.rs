@@ -63,6 +63,7 @@ impl From<TaskRow> for TaskState {
             stage: row.stage,
             progress: row.progress,
             error: row.error,
+            error_code: row.error_code,
         }
     }
 }
@@ -82,7 +83,7 @@ when the task does not exist, the caller may not see it, or it is deleted; **400
 when the caller's session is revoked meanwhile; **1011** `Internal error`. Client messages other than \
 close are ignored. The `Origin` is checked like an unsafe request's. While the socket is open, a save \
 of the minutes sends a `MinutesUpdated`: `{\"type\": \"minutes_updated\", \"task_id\", \"version\", \"author\"}`."),
-        (status = 403, description = "`origin_not_allowed`", body = ErrorResponse),
+        (status = 403, description = "`origin_not_allowed`: a foreign `Origin`, or none (unless `server.allow_websockets_without_origin`)", body = ErrorResponse),
     ),
 )]
 async fn watch(

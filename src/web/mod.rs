@@ -23,9 +23,12 @@ use crate::error;
 
 /// No inline script or style, nothing from another origin; media and images
 /// may come from `blob:` (a local file before upload) and `data:` (icons).
+/// `connect-src 'self'` covers the app's WebSockets too (CSP Level 3 matches
+/// `ws:`/`wss:` to the page's own host), so a script can open no socket to
+/// another host.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
     style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
-    connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; \
+    connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
     form-action 'self'; object-src 'none'";
 
 /// Assets are addressed by content: whatever is under one hash never changes.

@@ -131,6 +131,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A failed task's `error_detail`, which the API shows admins only.
+    pub async fn error_detail(&self, task_id: &str) -> String {
+        sqlx::query_scalar("SELECT error_detail FROM tasks WHERE id = $1::uuid")
+            .bind(task_id)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
     /// Names of the files in the upload store, sorted.
     pub fn stored_files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(&self.upload_dir)

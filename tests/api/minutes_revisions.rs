@@ -132,6 +132,35 @@ async fn the_history_shows_authors_and_devices_newest_first(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn only_the_owner_and_admins_see_the_address_a_revision_was_saved_from(db: PgPool) {
+    let app = spawn_app(db).await;
+    let (owner, _) = user(&app, "olivia").await;
+    let (viewer, viewer_id) = user(&app, "victor").await;
+    let (editor, editor_id) = user(&app, "edith").await;
+    let admin = crate::people::admin(&app, "ada").await;
+    let task_id = completed_task(&app, &owner, MEETING).await;
+    share(&app, &task_id, viewer_id, "view").await;
+    share(&app, &task_id, editor_id, "edit").await;
+    let (minutes, etag) = minutes_json(&editor, &task_id, None).await;
+    let res = retitle(&editor, &task_id, &minutes, "By the editor", &etag).await;
+    assert_eq!(res.status(), 200);
+
+    for (who, browser) in [("owner", &owner), ("admin", &admin)] {
+        let device = &revisions(browser, &task_id).await[0]["device"];
+        assert_eq!(device["ip"], "127.0.0.1", "{who}");
+        assert!(device.get("user_agent").is_some(), "{who}");
+    }
+    for (who, browser) in [("view grantee", &viewer), ("edit grantee", &editor)] {
+        let device = &revisions(browser, &task_id).await[0]["device"];
+        assert_eq!(device["ip"], Value::Null, "{who} sees no address");
+        assert!(
+            device.get("user_agent").is_some(),
+            "{who} still sees the browser and system"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn restoring_an_old_version_is_a_put_of_its_content(db: PgPool) {
     let app = spawn_app(db).await;
     let owner = app.browser();

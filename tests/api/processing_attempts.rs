@@ -44,8 +44,9 @@ async fn a_job_whose_workers_keep_dying_fails_its_task_after_max_attempts(db: Pg
     let _workers = app.start_workers(1);
     let task = browser.finished_task(&task_id).await;
     assert_eq!(task["status"], "failed", "{task}");
+    assert_eq!(task["error_code"], "attempts_exhausted", "{task}");
     assert_eq!(
-        task["error"],
+        app.error_detail(&task_id).await,
         format!("processing stopped after {max_attempts} attempts; the worker may have crashed")
     );
     assert_eq!(app.count("SELECT count(*) FROM jobs").await, 0);
@@ -99,7 +100,11 @@ async fn a_panicking_job_fails_its_task_and_the_worker_completes_the_next(db: Pg
 
     let task = browser.finished_task(&doomed).await;
     assert_eq!(task["status"], "failed", "{task}");
-    assert_eq!(task["error"], "internal error while processing");
+    assert_eq!(task["error_code"], "internal_error", "{task}");
+    assert_eq!(
+        app.error_detail(&doomed).await,
+        "the job panicked: summarizer exploded on purpose"
+    );
     let task = browser.finished_task(&fine).await;
     assert_eq!(task["status"], "completed", "{task}");
     assert_eq!(app.count("SELECT count(*) FROM jobs").await, 0);

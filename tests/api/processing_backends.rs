@@ -91,13 +91,9 @@ async fn a_4xx_from_the_backend_fails_the_task_without_retry(db: PgPool) {
 
     let task = browser.finished_task(&task_id).await;
     assert_eq!(task["status"], "failed");
-    assert!(
-        task["error"]
-            .as_str()
-            .unwrap()
-            .contains("unsupported audio"),
-        "{task}"
-    );
+    assert_eq!(task["error_code"], "transcription_failed", "{task}");
+    let detail = app.error_detail(&task_id).await;
+    assert!(detail.contains("unsupported audio"), "{detail}");
     assert_eq!(fake.received().len(), 1);
 
     // Retrying a failed task queues it again; this time the backend obliges.
@@ -171,12 +167,11 @@ async fn an_llm_that_never_answers_valid_minutes_fails_the_task(db: PgPool) {
 
     let task = browser.finished_task(&task_id).await;
     assert_eq!(task["status"], "failed");
+    assert_eq!(task["error_code"], "summarization_failed", "{task}");
+    let detail = app.error_detail(&task_id).await;
     assert!(
-        task["error"]
-            .as_str()
-            .unwrap()
-            .contains("none of the fields title, summary"),
-        "{task}"
+        detail.contains("none of the fields title, summary"),
+        "{detail}"
     );
     assert_eq!(llm.received().len(), 2);
 }

@@ -130,9 +130,8 @@ async fn a_400_about_something_else_still_fails_the_task(db: PgPool) {
 
     let (task, _) = minutes_for(&browser).await;
     assert_eq!(task["status"], "failed");
-    assert!(
-        task["error"].as_str().unwrap().contains("model not found"),
-        "{task}"
-    );
+    assert_eq!(task["error_code"], "summarization_failed", "{task}");
+    let detail = app.error_detail(task["task_id"].as_str().unwrap()).await;
+    assert!(detail.contains("model not found"), "{detail}");
     assert_eq!(llm.received().len(), 1);
 }

@@ -108,6 +108,7 @@ async fn a_malformed_transcript_fails_with_a_clear_error_and_is_not_retried(db: 
     assert_eq!(task["status"], "failed");
     let error = task["error"].as_str().unwrap();
     assert!(error.contains("timestamp"), "{error}");
+    assert_eq!(task["error_code"], "invalid_transcript");
     assert_eq!(app.count("SELECT count(*) FROM jobs").await, 0);
     let res = browser.minutes(&task_id, "md").await;
     assert_eq!(res.status(), 409);
@@ -127,12 +128,11 @@ async fn audio_without_a_transcription_backend_fails_naming_the_setting(db: PgPo
         .to_owned();
     let task = browser.finished_task(&task_id).await;
     assert_eq!(task["status"], "failed");
+    assert_eq!(task["error_code"], "transcription_not_configured", "{task}");
+    let detail = app.error_detail(&task_id).await;
     assert!(
-        task["error"]
-            .as_str()
-            .unwrap()
-            .contains("processing.transcription.base_url"),
-        "{task}"
+        detail.contains("processing.transcription.base_url"),
+        "{detail}"
     );
 }
 

@@ -60,7 +60,6 @@ async fn set_progress(db: &PgPool, task: Uuid, pct: u8) {
         status: Status::Processing,
         stage: Some(Stage::Transcribing),
         progress: pct,
-        error: None,
     };
     assert!(progress::update(db, task, &p).await.unwrap());
 }

@@ -24,6 +24,7 @@ async fn an_accepted_transcript_is_queued_with_its_job_and_its_file(db: PgPool) 
             "access",
             "content_type",
             "error",
+            "error_code",
             "filename",
             "owner",
             "progress",

@@ -10,7 +10,8 @@ use uuid::Uuid;
 pub use crate::common::ws::{Socket, expect_close, next_event};
 use crate::helpers::{Browser, TestApp, spawn_app};
 
-/// Opens `/ws/{task_id}` with the browser's cookies and the given Origin.
+/// Opens `/ws/{task_id}` with the browser's cookies and the given Origin
+/// (the app's own when `None`, as a browser sends it).
 pub async fn connect(
     app: &TestApp,
     browser: &Browser,
@@ -21,8 +22,19 @@ pub async fn connect(
 }
 
 /// Opens the WebSocket at `path` on `app` with the browser's cookies and
-/// the given Origin.
+/// the given Origin (the app's own when `None`, as a browser sends it).
 pub async fn open(
+    app: &TestApp,
+    browser: &Browser,
+    path: &str,
+    origin: Option<&str>,
+) -> Result<Socket, tungstenite::Error> {
+    let own = app.base.as_str().trim_end_matches('/').to_owned();
+    open_with(app, browser, path, Some(origin.unwrap_or(&own))).await
+}
+
+/// `open`, with no `Origin` header at all when `origin` is `None`.
+async fn open_with(
     app: &TestApp,
     browser: &Browser,
     path: &str,
@@ -49,7 +61,6 @@ fn processing(pct: u8) -> Progress {
         status: Status::Processing,
         stage: Some(Stage::Transcribing),
         progress: pct,
-        error: None,
     }
 }
 
@@ -80,7 +91,6 @@ async fn owner_socket_gets_the_current_state_then_each_change(db: PgPool) {
         status: Status::Completed,
         stage: None,
         progress: 100,
-        error: None,
     };
     progress::update(&app.db, id, &done).await.unwrap();
     let last = next_event(&mut socket).await;
@@ -117,6 +127,35 @@ async fn a_socket_from_a_foreign_origin_is_refused_before_upgrade(db: PgPool) {
     }
     let own = app.base.as_str().trim_end_matches('/').to_owned();
     assert!(connect(&app, &a, &task_id, Some(&own)).await.is_ok());
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_socket_without_an_origin_is_refused_unless_configured(db: PgPool) {
+    let app = spawn_app(db.clone()).await;
+    let a = app.browser();
+    let task_id = upload(&a).await;
+    for path in [format!("/ws/{task_id}"), "/ws".to_owned()] {
+        match open_with(&app, &a, &path, None).await {
+            Err(tungstenite::Error::Http(res)) => {
+                assert_eq!(res.status(), 403, "{path}");
+                let body: Value = serde_json::from_slice(res.body().as_deref().unwrap()).unwrap();
+                assert_eq!(body["error"]["code"], "origin_not_allowed", "{path}");
+            }
+            other => panic!("{path}: expected an HTTP refusal, got {other:?}"),
+        }
+    }
+
+    // A deployment that serves clients other than browsers may allow them.
+    let tools = crate::helpers::spawn_app_with(db, |s| {
+        s.server.allow_websockets_without_origin = true;
+    })
+    .await;
+    let b = tools.browser();
+    let task_id = upload(&b).await;
+    let mut socket = open_with(&tools, &b, &format!("/ws/{task_id}"), None)
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut socket).await["status"], "queued");
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]

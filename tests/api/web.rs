@@ -61,6 +61,21 @@ async fn web_root_is_html_with_a_strict_csp_and_no_store(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn the_web_apps_csp_lets_it_connect_to_its_own_origin_only(db: PgPool) {
+    let app = spawn_app(db).await;
+    let res = app.browser().get("/").await;
+    let csp = header(&res, "content-security-policy").to_owned();
+    let connect = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("connect-src"))
+        .unwrap_or_else(|| panic!("no connect-src in {csp}"));
+    // `ws:`/`wss:` (or any scheme) as a source would let a script open a
+    // socket to any host; 'self' covers the app's own sockets.
+    assert_eq!(connect, "connect-src 'self'");
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn web_assets_are_content_addressed_and_cached_for_good(db: PgPool) {
     let app = spawn_app(db).await;
     let browser = app.browser();

@@ -12,7 +12,7 @@
  * @typedef {{authenticated: boolean, user: User|null, csrf_token: string, session_expires_at: string, refresh_expires_at: string}} Session
  * @typedef {{task_id: string, filename: string, content_type: string, size_bytes: number,
  *   status: "queued"|"processing"|"completed"|"failed", stage: string|null, progress: number,
- *   error: string|null, upload_timestamp: string, updated_at: string,
+ *   error: string|null, error_code: string|null, error_detail?: string, upload_timestamp: string, updated_at: string,
  *   access: "owner"|"admin"|"edit"|"view", owner: {username: string}|null}} Task
  * @typedef {{start: number|null, end: number|null, speaker: string|null, text: string}} Segment
  * @typedef {{text: string, segment: number}} Decision

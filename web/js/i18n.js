@@ -65,6 +65,12 @@ export function describeFields(fields) {
   return out;
 }
 
+/** A failed task's error in this language, by its `error_code` (the server's sentence for a code unknown here). */
+export function describeTaskError(task) {
+  const key = `taskerr.${task.error_code}`;
+  return t(key) !== key ? t(key, { error: task.error }) : task.error;
+}
+
 /** Any error as one or two readable sentences; never the raw body. */
 export function describeError(err) {
   if (!err || typeof err.status !== "number") return t("error.generic");

@@ -121,11 +121,12 @@ fn list(value: Option<&Value>) -> Vec<&Value> {
     }
 }
 
-/// Text from a string, a number or an object's `text`; `None` when empty or
-/// a spelled-out null.
+/// Text from a string, a number or an object's `text`, without NUL (which a
+/// model can answer as `\u0000` and the database cannot store); `None` when
+/// empty or a spelled-out null.
 fn text(value: &Value) -> Option<String> {
     let s = match value {
-        Value::String(s) => s.trim().to_owned(),
+        Value::String(s) => s.replace('\0', "").trim().to_owned(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Object(o) => return o.get("text").and_then(text),

@@ -17,7 +17,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{
-    Processor, backend,
+    Processor,
+    backend::{self, Backend},
     pipeline::{JobError, numbered_lines},
 };
 use crate::summary::{Minutes, Transcript};
@@ -77,7 +78,7 @@ pub async fn summarize(
             }
         }
     }
-    Err(JobError::Permanent(format!(
+    Err(failed(format!(
         "the summarization backend did not return valid minutes: {last_error}"
     )))
 }
@@ -102,7 +103,7 @@ async fn complete(p: &Processor, url: &str, messages: &[Value]) -> Result<String
             None => {}
         }
         let req = backend::authorize(p.http.post(url).json(&body), settings).timeout(TIMEOUT);
-        let (status, reply) = backend::exchange(req, "summarization").await?;
+        let (status, reply) = backend::exchange(req, Backend::Summarization).await?;
         if status == StatusCode::BAD_REQUEST
             && FORMATS[format].is_some()
             && reply.to_ascii_lowercase().contains("response_format")
@@ -114,21 +115,23 @@ async fn complete(p: &Processor, url: &str, messages: &[Value]) -> Result<String
             p.llm_format.refused(format);
             continue;
         }
-        return reply_content(&backend::check(status, reply, "summarization")?);
+        return reply_content(&backend::check(status, reply, Backend::Summarization)?);
     }
+}
+
+fn failed(detail: String) -> JobError {
+    JobError::permanent(Backend::Summarization.failed(), detail)
 }
 
 /// `choices[0].message.content` of a chat completion.
 fn reply_content(body: &str) -> Result<String, JobError> {
     let value: Value = serde_json::from_str(body).map_err(|e| {
-        JobError::Permanent(format!(
+        failed(format!(
             "the summarization backend's answer is not JSON: {e}"
         ))
     })?;
     value["choices"][0]["message"]["content"]
         .as_str()
         .map(str::to_owned)
-        .ok_or_else(|| {
-            JobError::Permanent("the summarization backend's answer has no message content".into())
-        })
+        .ok_or_else(|| failed("the summarization backend's answer has no message content".into()))
 }

@@ -161,7 +161,7 @@ export async function taskPage(main, taskId) {
     if (e.task_id !== taskId) return;
     if (e.type === "progress") {
       const wasDone = page.task.status === "completed";
-      page.task = { ...page.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error };
+      page.task = { ...page.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error, error_code: e.error_code };
       showStatus();
       if (!wasDone && e.status === "completed" && (await loadMinutes())) showMinutes();
     } else if (e.type === "minutes_updated") {

@@ -70,7 +70,7 @@ export async function tasksPage(main) {
   const unsubscribe = live.subscribe((e) => {
     const item = e.task_id && items.get(e.task_id);
     if (e.type === "progress" && item) {
-      render({ ...item.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error });
+      render({ ...item.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error, error_code: e.error_code });
     } else if ((e.type === "access_lost" || e.type === "task_deleted") && item) {
       remove(e.task_id);
     } else if (e.type === "task_shared" || e.type === "resync" || (e.type === "progress" && !item)) {

@@ -2,12 +2,12 @@
 // show it: status words with a progress bar while it runs, whose task it is,
 // and whether the viewer may manage it.
 
-import { t } from "../i18n.js";
+import { t, describeTaskError } from "../i18n.js";
 import { h, progressBar } from "../ui.js";
 
 const isFinal = (task) => task.status === "completed" || task.status === "failed";
 
-/** Owner and admin delete and share (README "Sharing and roles"). */
+/** Owner and admin delete and share (docs/api.md, "Sharing and roles"). */
 export const mayManage = (task) => task.access === "owner" || task.access === "admin";
 
 /** Whose task this is and what the viewer may do, for a task not their own. */
@@ -24,6 +24,7 @@ export function statusView(task) {
   if (!isFinal(task)) {
     box.append(progressBar(task.progress, t("tasks.progressOf", { name: task.filename })), h("span", { class: "small muted" }, `${task.progress}%`));
   }
-  if (task.status === "failed" && task.error) box.append(h("p", { class: "small error-text" }, task.error));
+  if (task.status === "failed" && task.error) box.append(h("p", { class: "small error-text" }, describeTaskError(task)));
+  if (task.status === "failed" && task.error_detail) box.append(h("p", { class: "small muted" }, task.error_detail));
   return box;
 }

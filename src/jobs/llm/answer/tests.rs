@@ -176,3 +176,19 @@ fn the_schema_is_strict() {
         json!(["string", "null"])
     );
 }
+
+#[test]
+fn nul_in_any_text_of_the_answer_is_dropped() {
+    let m = read_json(json!({
+        "title": "Hiring\u{0}", "summary": ["Two\u{0} hires.", "\u{0}"],
+        "decisions": [{"text": "Hire\u{0} two", "segment": 1}],
+        "action_items": [{"text": "Draft", "segment": 2, "owner": "Ca\u{0}rol", "due": "\u{0}Monday"}]
+    }));
+    assert_eq!(m.title, "Hiring");
+    assert_eq!(m.summary, ["Two hires."]);
+    assert_eq!(m.decisions[0].text, "Hire two");
+    assert_eq!(m.action_items[0].owner.as_deref(), Some("Carol"));
+    assert_eq!(m.action_items[0].due.as_deref(), Some("Monday"));
+    let stored = serde_json::to_string(&m).unwrap();
+    assert!(!stored.contains("\\u0000"), "{stored}");
+}
