@@ -22,7 +22,7 @@ use super::{
 use crate::{
     audit,
     config::{AuthSettings, Registration, Settings},
-    session::{ClientMeta, Issued, Selector, SessionContext, Sessions},
+    session::{ClientMeta, IssueError, Issued, Selector, SessionContext, Sessions},
     tasks,
 };
 
@@ -142,14 +142,15 @@ impl Accounts {
 
     /// Replaces the browser's series with a new one owned by `user_id`, in the
     /// caller's transaction: the old series, if any, is revoked and its
-    /// anonymous tasks go to the user.
+    /// anonymous tasks go to the user. A disabled account gets none
+    /// (`Sessions::start_in`).
     pub(super) async fn start_user_series(
         &self,
         conn: &mut PgConnection,
         user_id: Uuid,
         client: &ClientMeta,
         current: Option<&SessionContext>,
-    ) -> Outcome<(SessionContext, Issued)> {
+    ) -> Result<(SessionContext, Issued), IssueError> {
         let (ctx, issued) = self.sessions.start_in(conn, Some(user_id), client).await?;
         if let Some(old) = current {
             let actor = actor(client, Some(&ctx));

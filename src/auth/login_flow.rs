@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     audit,
-    session::{ClientMeta, SessionContext},
+    session::{ClientMeta, IssueError, SessionContext},
 };
 
 /// A login whose password checked out against `account.password_hash`.
@@ -120,9 +120,22 @@ impl Accounts {
                 .reject(Some(&account.username), &caller, Failure::Superseded)
                 .await;
         }
-        let (ctx, issued) = self
+        // A disable that committed since the password check is seen here:
+        // the new series' gate re-reads the account under the lock the
+        // disable takes.
+        let (ctx, issued) = match self
             .start_user_series(&mut tx, account.id, client, current)
-            .await?;
+            .await
+        {
+            Err(IssueError::AccountDisabled) => {
+                tx.rollback().await?;
+                let caller = actor(client, current);
+                return self
+                    .reject(Some(&account.username), &caller, Failure::Disabled)
+                    .await;
+            }
+            started => started?,
+        };
         throttle::release(&mut tx, &admitted.claim).await?;
         if !admitted.trusted {
             let limit = self.settings.max_failed_logins_per_hour;

@@ -1,7 +1,8 @@
 //! `Accounts::change_password`: the current password is checked and
 //! throttled like a login (a device cookie for this account exempts it from
 //! the account's and IP's counters), and the new hash replaces only the
-//! hash that was checked, so two changes racing cannot both win.
+//! hash that was checked, so two changes racing cannot both win. A disabled
+//! account changes nothing and gets no series.
 
 use uuid::Uuid;
 use validator::ValidationErrors;
@@ -39,8 +40,11 @@ impl Accounts {
             errors.add("new_password", e);
             AccountError::Invalid(errors)
         })?;
+        // A session that outlived its account's disable earns nothing here;
+        // the transaction below checks again, under the disable's lock.
         let account = users::credentials(&self.db, Lookup::Id(user_id))
             .await?
+            .filter(|account| !account.disabled)
             .ok_or(AccountError::NotAuthenticated)?;
         let name = Some(account.username.as_str());
         let caller = actor(client, Some(current));
@@ -57,6 +61,9 @@ impl Accounts {
             tx.rollback().await?;
             return self.reject(name, &caller, Failure::Superseded).await;
         }
+        // The hash's update holds the user's row from here on, before any
+        // series row, as the disable does; `start_in` below refuses (and
+        // the whole change rolls back) if the account was disabled.
         let every_series = Selector::all_of_user(user_id, None);
         self.sessions
             .revoke_in(&mut tx, every_series, "password_changed", &caller)

@@ -24,6 +24,7 @@ mod processing_pipeline;
 mod processing_queue;
 mod security_client_ip;
 mod security_device_cookies;
+mod security_disable;
 mod security_floods;
 mod security_limits;
 mod security_login_throttle;
