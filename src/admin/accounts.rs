@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::errors;
 use crate::{
     audit,
-    auth::Role,
+    auth::{self, Role},
     error::Result,
     session::{Selector, Sessions},
     sharing,
@@ -114,7 +114,8 @@ pub(super) async fn set_roles(
 }
 
 /// Disables or enables `target`. Disabling revokes every series of theirs
-/// (their next request is anonymous everywhere, their sockets close) and
+/// (their next request is anonymous everywhere, their sockets close),
+/// retires their device cookies, and
 /// tells watchers of their shared tasks, which grantees lose at once;
 /// enabling gives back login and those tasks, not the revoked sessions.
 pub(super) async fn set_disabled(
@@ -136,6 +137,7 @@ pub(super) async fn set_disabled(
     .execute(&mut *conn)
     .await?;
     let kind = if disabled {
+        auth::forget_devices(conn, target.id).await?;
         sessions
             .revoke_in(
                 conn,

@@ -1,9 +1,9 @@
 //! The throttle gate of the `Accounts` flows: which counters an attempt
 //! claims before its argon2 run, and what a refused or failed attempt
-//! leaves in the audit log. A browser with a device cookie for the account
-//! it asks about claims only its own device counter; past that counter's
-//! limit, or without such a cookie, an attempt claims the account's and
-//! the IP's counters as before.
+//! leaves in the audit log. A browser with a valid device cookie for the
+//! account it asks about claims its own device counter and the account's
+//! ceiling for all its devices; past either limit, or without such a
+//! cookie, an attempt claims the account's and the IP's counters as before.
 
 use std::future::Future;
 
@@ -64,8 +64,15 @@ impl Accounts {
                 &device.id,
                 self.settings.max_failed_logins_per_device_per_hour,
             );
-            // Past its own limit a known browser is just another browser.
-            if let Ok(claim) = throttle::claim(&self.db, &[own], window).await? {
+            // However many cookies of the account there are, together they
+            // get one ceiling.
+            let all = account.map(|a| {
+                let ceiling = self.settings.max_failed_device_logins_per_account_per_hour;
+                Counter::new(Scope::DeviceAccount, a, ceiling)
+            });
+            let counters: Vec<Counter> = std::iter::once(own).chain(all).collect();
+            // Past either limit a known browser is just another browser.
+            if let Ok(claim) = throttle::claim(&self.db, &counters, window).await? {
                 return Ok(Admitted {
                     claim,
                     trusted: true,

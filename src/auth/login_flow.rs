@@ -69,7 +69,12 @@ impl Accounts {
             None => None,
         };
         // A device cookie of another account is no better than none.
-        let device = device.filter(|d| found.as_ref().is_some_and(|a| a.id == d.user_id));
+        // So is one issued under credentials no longer in force.
+        let device = device.filter(|d| {
+            found
+                .as_ref()
+                .is_some_and(|a| d.unlocks(a.id, a.credential_epoch))
+        });
         let admitted = self.admit(name, client, device.as_ref(), &caller).await?;
 
         let Some(account) = found else {
@@ -112,14 +117,14 @@ impl Accounts {
         }
 
         let mut tx = self.db.begin().await?;
-        let stored = users::password_hash_for_share(&mut tx, account.id).await?;
-        if stored.as_deref() != Some(expected.as_str()) {
+        let stored = users::in_force_for_share(&mut tx, account.id).await?;
+        let Some(stored) = stored.filter(|s| s.password_hash == expected) else {
             tx.rollback().await?;
             let caller = actor(client, current);
             return self
                 .reject(Some(&account.username), &caller, Failure::Superseded)
                 .await;
-        }
+        };
         // A disable that committed since the password check is seen here:
         // the new series' gate re-reads the account under the lock the
         // disable takes.
@@ -152,7 +157,12 @@ impl Accounts {
         .await?;
         let user = user_in(&mut tx, account.id).await?;
         tx.commit().await?;
-        Ok((user, ctx, issued))
+        Ok(SignedIn {
+            user,
+            session: ctx,
+            issued,
+            device: self.devices.set(account.id, stored.credential_epoch),
+        })
     }
 
     /// Stores a hash under the configured parameters while the password is at

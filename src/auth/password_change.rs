@@ -10,7 +10,7 @@ use validator::ValidationErrors;
 use super::{
     accounts::{Accounts, Outcome, actor},
     admission::Failure,
-    device_cookie::Device,
+    device_cookie::{Device, SetDeviceCookie},
     errors::AccountError,
     password::{Password, Verdict},
     throttle,
@@ -25,7 +25,8 @@ impl Accounts {
     /// Changes a logged-in user's password, given the current one. Every
     /// series of the user is revoked, the browser's own included, and the
     /// browser gets a new pair: whoever else held a session, or the old
-    /// cookies, is out.
+    /// cookies, is out. Every device cookie of the account stops counting;
+    /// this browser gets a new one.
     pub async fn change_password(
         &self,
         user_id: Uuid,
@@ -34,7 +35,7 @@ impl Accounts {
         device: Option<Device>,
         client: &ClientMeta,
         current: &SessionContext,
-    ) -> Outcome<(SessionContext, Issued)> {
+    ) -> Outcome<(SessionContext, Issued, SetDeviceCookie)> {
         let new = Password::parse(new_password).map_err(|e| {
             let mut errors = ValidationErrors::new();
             errors.add("new_password", e);
@@ -48,7 +49,7 @@ impl Accounts {
             .ok_or(AccountError::NotAuthenticated)?;
         let name = Some(account.username.as_str());
         let caller = actor(client, Some(current));
-        let device = device.filter(|d| d.user_id == user_id);
+        let device = device.filter(|d| d.unlocks(user_id, account.credential_epoch));
         let admitted = self.admit(name, client, device.as_ref(), &caller).await?;
         let check = self.hasher.verify(current_password, &account.password_hash);
         if self.spend(&admitted.claim, check).await? == Verdict::Wrong {
@@ -57,10 +58,12 @@ impl Accounts {
         let hash = self.spend(&admitted.claim, self.hasher.hash(&new)).await?;
 
         let mut tx = self.db.begin().await?;
-        if !users::replace_password_hash(&mut *tx, user_id, &account.password_hash, &hash).await? {
+        let Some(epoch) =
+            users::set_password(&mut tx, user_id, &account.password_hash, &hash).await?
+        else {
             tx.rollback().await?;
             return self.reject(name, &caller, Failure::Superseded).await;
-        }
+        };
         // The hash's update holds the user's row from here on, before any
         // series row, as the disable does; `start_in` below refuses (and
         // the whole change rolls back) if the account was disabled.
@@ -82,6 +85,6 @@ impl Accounts {
         )
         .await?;
         tx.commit().await?;
-        Ok((ctx, issued))
+        Ok((ctx, issued, self.devices.set(user_id, epoch)))
     }
 }

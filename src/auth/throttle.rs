@@ -19,6 +19,8 @@ pub enum Scope {
     Ip,
     /// Failed password checks from one known browser (its device cookie).
     Device,
+    /// Failed password checks from all of an account's known browsers.
+    DeviceAccount,
     /// Registrations from one client IP.
     Register,
 }
@@ -29,6 +31,7 @@ impl Scope {
             Self::Account => "account",
             Self::Ip => "ip",
             Self::Device => "device",
+            Self::DeviceAccount => "device_account",
             Self::Register => "register",
         }
     }
@@ -47,7 +50,7 @@ impl Counter {
     pub fn new(scope: Scope, key: &str, limit: u32) -> Self {
         let key = match scope {
             Scope::Ip | Scope::Register => crate::ratelimit::client_key(key),
-            Scope::Account => key.to_lowercase(),
+            Scope::Account | Scope::DeviceAccount => key.to_lowercase(),
             Scope::Device => key.to_owned(),
         };
         Self { scope, key, limit }

@@ -19,12 +19,14 @@ impl Settings {
         if auth.max_failed_logins_per_hour == 0
             || auth.max_failed_logins_per_ip_per_hour == 0
             || auth.max_failed_logins_per_device_per_hour == 0
+            || auth.max_failed_device_logins_per_account_per_hour == 0
             || auth.max_registrations_per_ip_per_hour == 0
             || auth.throttle_window_secs == 0
         {
             bail!(
                 "invalid configuration: auth.max_failed_logins_per_hour, \
                  auth.max_failed_logins_per_ip_per_hour, auth.max_failed_logins_per_device_per_hour, \
+                 auth.max_failed_device_logins_per_account_per_hour, \
                  auth.max_registrations_per_ip_per_hour and auth.throttle_window_secs must be positive"
             );
         }
