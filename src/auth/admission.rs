@@ -1,6 +1,7 @@
 //! The throttle gate of the `Accounts` flows: which counters an attempt
 //! claims before its argon2 run, and what a refused or failed attempt
-//! leaves in the audit log. A browser with a valid device cookie for the
+//! leaves in the audit log (a failure its `login_failed` event, refusals
+//! one `login_throttled` event per episode, with their count). A browser with a valid device cookie for the
 //! account it asks about claims its own device counter and the account's
 //! ceiling for all its devices; past either limit, or without such a
 //! cookie, an attempt claims the account's and the IP's counters as before.
@@ -12,7 +13,7 @@ use super::{
     device_cookie::Device,
     errors::AccountError,
     hash_pool::HashError,
-    throttle::{self, Claim, Counter, Scope},
+    throttle::{self, Claim, Counter, Refused, Scope},
 };
 use crate::{audit, session::ClientMeta};
 
@@ -48,7 +49,8 @@ pub(super) struct Admitted {
 }
 
 impl Accounts {
-    /// Claims the attempt's counters or fails — audited — with 429.
+    /// Claims the attempt's counters or fails with 429, counted into the
+    /// audit log's `login_throttled` episode of the counter that refused it.
     /// `device` must already be known to belong to the account asked about.
     pub(super) async fn admit(
         &self,
@@ -95,14 +97,19 @@ impl Accounts {
                 claim,
                 trusted: false,
             }),
-            Err(retry_after_secs) => {
-                let mut conn = self.db.acquire().await?;
-                audit::record(
-                    &mut conn,
-                    audit::Kind::LoginFailed,
+            Err(Refused {
+                counter,
+                retry_after_secs,
+            }) => {
+                // Counted into one event per episode, not one row per refusal.
+                let subject = account.filter(|_| counter.is_per_account());
+                audit::count_in_episode(
+                    &self.db,
+                    audit::Kind::LoginThrottled,
                     caller,
-                    account,
-                    serde_json::json!({ "reason": "throttled" }),
+                    subject,
+                    &counter.episode(),
+                    retry_after_secs,
                 )
                 .await?;
                 Err(AccountError::TooManyAttempts { retry_after_secs })
@@ -126,7 +133,9 @@ impl Accounts {
             .collect();
         throttle::claim(&self.db, &counters, self.settings.throttle_window_secs)
             .await?
-            .map_err(|retry_after_secs| AccountError::TooManyAttempts { retry_after_secs })
+            .map_err(|refused| AccountError::TooManyAttempts {
+                retry_after_secs: refused.retry_after_secs,
+            })
     }
 
     /// Runs an admitted argon2 job; if it does not run to a result (the

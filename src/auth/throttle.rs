@@ -57,6 +57,27 @@ impl Counter {
     }
 }
 
+impl Counter {
+    /// The counter's name in the audit log's throttling episodes:
+    /// `account/ada`, `ip/192.0.2.1`.
+    pub fn episode(&self) -> String {
+        format!("{}/{}", self.scope.as_str(), self.key)
+    }
+
+    /// Whether it counts attempts on one account (its key is the username).
+    pub fn is_per_account(&self) -> bool {
+        matches!(self.scope, Scope::Account | Scope::DeviceAccount)
+    }
+}
+
+/// An attempt not counted: the counter at its limit that makes it wait
+/// longest, and that wait.
+#[derive(Debug)]
+pub struct Refused {
+    pub counter: Counter,
+    pub retry_after_secs: u64,
+}
+
 /// The rows one attempt added; `release` them when it turns out not to be a
 /// failure.
 #[derive(Debug, Default)]
@@ -65,14 +86,14 @@ pub struct Claim {
 }
 
 /// Counts an attempt against every counter, or — when any counter is at its
-/// limit — counts nothing and answers the seconds until its limit-th newest
-/// row leaves the window.
+/// limit — counts nothing and answers which counter refused it and the
+/// seconds until that counter's limit-th newest row leaves the window.
 #[tracing::instrument(skip_all, err)]
 pub async fn claim(
     db: &PgPool,
     counters: &[Counter],
     window_secs: u64,
-) -> sqlx::Result<Result<Claim, u64>> {
+) -> sqlx::Result<Result<Claim, Refused>> {
     let mut counters = counters.to_vec();
     // One order for every caller, so two attempts never wait on each other's locks.
     counters.sort();
@@ -91,8 +112,16 @@ pub async fn claim(
         .execute(&mut *tx)
         .await?;
     }
-    if let Some(secs) = retry_after(&mut tx, &scopes, &keys, &limits).await? {
-        return Ok(Err(secs.max(1).unsigned_abs()));
+    if let Some(full) = fullest(&mut tx, &scopes, &keys, &limits).await? {
+        let counter = counters
+            .into_iter()
+            .find(|c| c.scope.as_str() == full.scope && c.key == full.key)
+            .expect("the counter is one of the attempt's");
+        let retry_after_secs = full.wait.max(1).unsigned_abs();
+        return Ok(Err(Refused {
+            counter,
+            retry_after_secs,
+        }));
     }
     let ids = sqlx::query_scalar!(
         "INSERT INTO login_attempts (scope, key, expires_at)
@@ -109,24 +138,35 @@ pub async fn claim(
     Ok(Ok(Claim { ids }))
 }
 
-/// The largest wait among the counters at their limit, if any is.
-async fn retry_after(
+/// A counter at its limit, and how long until it is not.
+struct Full {
+    scope: String,
+    key: String,
+    wait: i64,
+}
+
+/// The counter at its limit with the longest wait, if any is.
+async fn fullest(
     conn: &mut PgConnection,
     scopes: &[&str],
     keys: &[&str],
     limits: &[i64],
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        r#"SELECT max(ceil(extract(epoch FROM (
-                   SELECT a.expires_at FROM login_attempts a
-                   WHERE a.scope = c.scope AND a.key = c.key AND a.expires_at > now()
-                   ORDER BY a.expires_at DESC OFFSET c.lim - 1 LIMIT 1) - now())))::bigint
-           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS c (scope, key, lim)"#,
+) -> sqlx::Result<Option<Full>> {
+    sqlx::query_as!(
+        Full,
+        r#"SELECT c.scope AS "scope!", c.key AS "key!",
+                  ceil(extract(epoch FROM (w.expires_at - now())))::bigint AS "wait!"
+           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS c (scope, key, lim)
+           CROSS JOIN LATERAL (
+               SELECT a.expires_at FROM login_attempts a
+               WHERE a.scope = c.scope AND a.key = c.key AND a.expires_at > now()
+               ORDER BY a.expires_at DESC OFFSET c.lim - 1 LIMIT 1) w
+           ORDER BY 3 DESC LIMIT 1"#,
         scopes as &[&str],
         keys as &[&str],
         limits,
     )
-    .fetch_one(conn)
+    .fetch_optional(conn)
     .await
 }
 

@@ -22,6 +22,7 @@ mod processing_backends;
 mod processing_llm_answers;
 mod processing_pipeline;
 mod processing_queue;
+mod security_audit_flood;
 mod security_client_ip;
 mod security_device_cookies;
 mod security_disable;
