@@ -5,6 +5,7 @@
 //! account it asks about claims its own device counter and the account's
 //! ceiling for all its devices; past either limit, or without such a
 //! cookie, an attempt claims the account's and the IP's counters as before.
+//! A login also claims the account's counter of successful logins.
 
 use std::future::Future;
 
@@ -39,6 +40,15 @@ impl Failure {
     }
 }
 
+/// What a password check is for: a login is also counted as a success
+/// when it succeeds (`auth.max_logins_per_account_per_hour`); a password
+/// change starts no extra series and is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    Login,
+    PasswordChange,
+}
+
 /// A password check allowed to run, counted in advance.
 #[derive(Debug)]
 pub(super) struct Admitted {
@@ -54,12 +64,17 @@ impl Accounts {
     /// `device` must already be known to belong to the account asked about.
     pub(super) async fn admit(
         &self,
+        purpose: Purpose,
         account: Option<&str>,
         client: &ClientMeta,
         device: Option<&Device>,
         caller: &audit::Actor,
     ) -> Outcome<Admitted> {
         let window = self.settings.throttle_window_secs;
+        let logins = account.filter(|_| purpose == Purpose::Login).map(|a| {
+            let limit = self.settings.max_logins_per_account_per_hour;
+            Counter::new(Scope::Login, a, limit)
+        });
         if let Some(device) = device {
             let own = Counter::new(
                 Scope::Device,
@@ -72,7 +87,10 @@ impl Accounts {
                 let ceiling = self.settings.max_failed_device_logins_per_account_per_hour;
                 Counter::new(Scope::DeviceAccount, a, ceiling)
             });
-            let counters: Vec<Counter> = std::iter::once(own).chain(all).collect();
+            let counters: Vec<Counter> = std::iter::once(own)
+                .chain(all)
+                .chain(logins.clone())
+                .collect();
             // Past either limit a known browser is just another browser.
             if let Ok(claim) = throttle::claim(&self.db, &counters, window).await? {
                 return Ok(Admitted {
@@ -91,6 +109,7 @@ impl Accounts {
                     self.settings.max_failed_logins_per_ip_per_hour,
                 )
             }))
+            .chain(logins)
             .collect();
         match throttle::claim(&self.db, &counters, window).await? {
             Ok(claim) => Ok(Admitted {
@@ -156,15 +175,17 @@ impl Accounts {
         }
     }
 
-    /// Audits a failed password check, already counted by its claim; the
-    /// failure is always `InvalidCredentials`.
+    /// Audits a failed password check, counted by its claim as a failure
+    /// only; the failure is always `InvalidCredentials`.
     pub(super) async fn reject<T>(
         &self,
+        claim: &Claim,
         subject: Option<&str>,
         caller: &audit::Actor,
         failure: Failure,
     ) -> Outcome<T> {
         let mut conn = self.db.acquire().await?;
+        throttle::failed(&mut conn, claim).await?;
         audit::record(
             &mut conn,
             audit::Kind::LoginFailed,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     accounts::{Accounts, Outcome, SignedIn, actor, user_in},
-    admission::{Admitted, Failure},
+    admission::{Admitted, Failure, Purpose},
     device_cookie::Device,
     identity::Username,
     password::{Password, Verdict},
@@ -75,20 +75,30 @@ impl Accounts {
                 .as_ref()
                 .is_some_and(|a| d.unlocks(a.id, a.credential_epoch))
         });
-        let admitted = self.admit(name, client, device.as_ref(), &caller).await?;
+        let admitted = self
+            .admit(Purpose::Login, name, client, device.as_ref(), &caller)
+            .await?;
 
         let Some(account) = found else {
             let dummy = self.hasher.verify_dummy(password);
             self.spend(&admitted.claim, dummy).await?;
-            return self.reject(name, &caller, Failure::UnknownUser).await;
+            return self
+                .reject(&admitted.claim, name, &caller, Failure::UnknownUser)
+                .await;
         };
         let check = self.hasher.verify(password, &account.password_hash);
         let outdated = match self.spend(&admitted.claim, check).await? {
-            Verdict::Wrong => return self.reject(name, &caller, Failure::WrongPassword).await,
+            Verdict::Wrong => {
+                return self
+                    .reject(&admitted.claim, name, &caller, Failure::WrongPassword)
+                    .await;
+            }
             // Checked only after the password, so it costs the same and tells a
             // guesser nothing.
             Verdict::Right { .. } if account.disabled => {
-                return self.reject(name, &caller, Failure::Disabled).await;
+                return self
+                    .reject(&admitted.claim, name, &caller, Failure::Disabled)
+                    .await;
             }
             Verdict::Right { outdated } => outdated,
         };
@@ -122,7 +132,12 @@ impl Accounts {
             tx.rollback().await?;
             let caller = actor(client, current);
             return self
-                .reject(Some(&account.username), &caller, Failure::Superseded)
+                .reject(
+                    &admitted.claim,
+                    Some(&account.username),
+                    &caller,
+                    Failure::Superseded,
+                )
                 .await;
         };
         // A disable that committed since the password check is seen here:
@@ -136,12 +151,17 @@ impl Accounts {
                 tx.rollback().await?;
                 let caller = actor(client, current);
                 return self
-                    .reject(Some(&account.username), &caller, Failure::Disabled)
+                    .reject(
+                        &admitted.claim,
+                        Some(&account.username),
+                        &caller,
+                        Failure::Disabled,
+                    )
                     .await;
             }
             started => started?,
         };
-        throttle::release(&mut tx, &admitted.claim).await?;
+        throttle::succeeded(&mut tx, &admitted.claim).await?;
         if !admitted.trusted {
             let limit = self.settings.max_failed_logins_per_hour;
             let counter = Counter::new(Scope::Account, &account.username, limit);

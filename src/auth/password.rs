@@ -221,6 +221,7 @@ mod tests {
             max_failed_logins_per_ip_per_hour: 1,
             max_failed_logins_per_device_per_hour: 1,
             max_failed_device_logins_per_account_per_hour: 1,
+            max_logins_per_account_per_hour: 1,
             max_registrations_per_ip_per_hour: 1,
             max_hash_queue: None,
             throttle_window_secs: 1,

@@ -9,7 +9,7 @@ use validator::ValidationErrors;
 
 use super::{
     accounts::{Accounts, Outcome, actor},
-    admission::Failure,
+    admission::{Failure, Purpose},
     device_cookie::{Device, SetDeviceCookie},
     errors::AccountError,
     password::{Password, Verdict},
@@ -50,10 +50,20 @@ impl Accounts {
         let name = Some(account.username.as_str());
         let caller = actor(client, Some(current));
         let device = device.filter(|d| d.unlocks(user_id, account.credential_epoch));
-        let admitted = self.admit(name, client, device.as_ref(), &caller).await?;
+        let admitted = self
+            .admit(
+                Purpose::PasswordChange,
+                name,
+                client,
+                device.as_ref(),
+                &caller,
+            )
+            .await?;
         let check = self.hasher.verify(current_password, &account.password_hash);
         if self.spend(&admitted.claim, check).await? == Verdict::Wrong {
-            return self.reject(name, &caller, Failure::WrongPassword).await;
+            return self
+                .reject(&admitted.claim, name, &caller, Failure::WrongPassword)
+                .await;
         }
         let hash = self.spend(&admitted.claim, self.hasher.hash(&new)).await?;
 
@@ -62,7 +72,9 @@ impl Accounts {
             users::set_password(&mut tx, user_id, &account.password_hash, &hash).await?
         else {
             tx.rollback().await?;
-            return self.reject(name, &caller, Failure::Superseded).await;
+            return self
+                .reject(&admitted.claim, name, &caller, Failure::Superseded)
+                .await;
         };
         // The hash's update holds the user's row from here on, before any
         // series row, as the disable does; `start_in` below refuses (and
@@ -75,7 +87,7 @@ impl Accounts {
             .sessions
             .start_in(&mut tx, Some(user_id), client)
             .await?;
-        throttle::release(&mut tx, &admitted.claim).await?;
+        throttle::succeeded(&mut tx, &admitted.claim).await?;
         audit::record(
             &mut tx,
             audit::Kind::PasswordChanged,

@@ -3,9 +3,11 @@
 //! argon2 run: `claim` checks each of its counters against its limit and
 //! inserts one row per counter in a short transaction of its own, under a
 //! per-counter advisory lock, so N concurrent guesses count N and at most
-//! the limit get through. A successful check `release`s its rows; a failed
-//! one leaves them to count until their window ends. A throttled attempt
-//! costs a few queries and no CPU.
+//! the limit get through. Most counters count failures: a successful check
+//! uncounts their rows (`succeeded`), a failed one leaves them to count until
+//! their window ends. The login counter counts successes, the other way
+//! round (`failed` uncounts it). A throttled attempt costs a few queries and
+//! no CPU.
 
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
@@ -23,6 +25,8 @@ pub enum Scope {
     DeviceAccount,
     /// Registrations from one client IP.
     Register,
+    /// Successful logins to one account (each starts a series).
+    Login,
 }
 
 impl Scope {
@@ -33,6 +37,7 @@ impl Scope {
             Self::Device => "device",
             Self::DeviceAccount => "device_account",
             Self::Register => "register",
+            Self::Login => "login",
         }
     }
 }
@@ -50,7 +55,7 @@ impl Counter {
     pub fn new(scope: Scope, key: &str, limit: u32) -> Self {
         let key = match scope {
             Scope::Ip | Scope::Register => crate::ratelimit::client_key(key),
-            Scope::Account | Scope::DeviceAccount => key.to_lowercase(),
+            Scope::Account | Scope::DeviceAccount | Scope::Login => key.to_lowercase(),
             Scope::Device => key.to_owned(),
         };
         Self { scope, key, limit }
@@ -66,7 +71,10 @@ impl Counter {
 
     /// Whether it counts attempts on one account (its key is the username).
     pub fn is_per_account(&self) -> bool {
-        matches!(self.scope, Scope::Account | Scope::DeviceAccount)
+        matches!(
+            self.scope,
+            Scope::Account | Scope::DeviceAccount | Scope::Login
+        )
     }
 }
 
@@ -78,11 +86,13 @@ pub struct Refused {
     pub retry_after_secs: u64,
 }
 
-/// The rows one attempt added; `release` them when it turns out not to be a
-/// failure.
+/// The rows one attempt added: those of counters of failures and those of
+/// the counter of successes, so that whatever the attempt comes to, only
+/// what it was is left counting.
 #[derive(Debug, Default)]
 pub struct Claim {
-    ids: Vec<i64>,
+    failures: Vec<i64>,
+    successes: Vec<i64>,
 }
 
 /// Counts an attempt against every counter, or — when any counter is at its
@@ -123,11 +133,11 @@ pub async fn claim(
             retry_after_secs,
         }));
     }
-    let ids = sqlx::query_scalar!(
+    let rows = sqlx::query!(
         "INSERT INTO login_attempts (scope, key, expires_at)
          SELECT scope, key, now() + make_interval(secs => $3)
          FROM unnest($1::text[], $2::text[]) AS c (scope, key)
-         RETURNING id",
+         RETURNING id, scope",
         &scopes as &[&str],
         &keys as &[&str],
         window_secs as f64,
@@ -135,7 +145,15 @@ pub async fn claim(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Ok(Claim { ids }))
+    let mut claim = Claim::default();
+    for row in rows {
+        if row.scope == Scope::Login.as_str() {
+            claim.successes.push(row.id);
+        } else {
+            claim.failures.push(row.id);
+        }
+    }
+    Ok(Ok(claim))
 }
 
 /// A counter at its limit, and how long until it is not.
@@ -170,13 +188,31 @@ async fn fullest(
     .await
 }
 
-/// Uncounts an attempt that was not a failure (a success, or one refused
-/// before its check ran).
+/// Uncounts an attempt that did not happen: refused before its check ran.
 #[tracing::instrument(skip_all, err)]
 pub async fn release(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<()> {
-    sqlx::query!("DELETE FROM login_attempts WHERE id = ANY($1)", &claim.ids)
-        .execute(conn)
-        .await?;
+    let all = [claim.failures.as_slice(), &claim.successes].concat();
+    delete(conn, &all).await
+}
+
+/// Leaves a successful attempt counted only as a success.
+#[tracing::instrument(skip_all, err)]
+pub async fn succeeded(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<()> {
+    delete(conn, &claim.failures).await
+}
+
+/// Leaves a failed attempt counted only as a failure.
+#[tracing::instrument(skip_all, err)]
+pub async fn failed(conn: &mut PgConnection, claim: &Claim) -> sqlx::Result<()> {
+    delete(conn, &claim.successes).await
+}
+
+async fn delete(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
+    if !ids.is_empty() {
+        sqlx::query!("DELETE FROM login_attempts WHERE id = ANY($1)", ids)
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 

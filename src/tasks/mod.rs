@@ -35,7 +35,7 @@ use crate::{config::StorageSettings, ratelimit::PerClient, session::Sessions, st
 pub(crate) use cursor::Cursor;
 pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
 pub use model::{JobInput, Stage, Status};
-pub use sockets::Slots;
+pub use sockets::{Caps as SocketCaps, Slots};
 // For the features built on task access (sharing, admin).
 pub(crate) use model::{Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};

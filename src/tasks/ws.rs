@@ -23,7 +23,7 @@ use super::{
     queries,
     sockets::{self, Close, Deadline, REVOKED, SERVER_ERROR},
 };
-use crate::error::ErrorResponse;
+use crate::{error::ErrorResponse, session::SessionHandle};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub(super) fn router() -> OpenApiRouter<TasksState> {
@@ -88,16 +88,20 @@ of the minutes sends a `MinutesUpdated`: `{\"type\": \"minutes_updated\", \"task
 async fn watch(
     State(state): State<TasksState>,
     viewer: Option<Viewer>,
+    handle: SessionHandle,
     Path(task_id): Path<String>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let task_id = task_id.parse::<Uuid>().ok();
+    let client_ip = handle.client().ip;
     sockets::small(upgrade).on_upgrade(move |mut socket| async move {
         let close = match (viewer, task_id) {
-            (Some(viewer), Some(task_id)) => match state.sockets.acquire(viewer.series_id) {
-                Ok(_slot) => stream(&state, viewer, task_id, &mut socket).await,
-                Err(close) => Some(close),
-            },
+            (Some(viewer), Some(task_id)) => {
+                match state.sockets.acquire(&viewer, client_ip.as_deref()) {
+                    Ok(_slot) => stream(&state, viewer, task_id, &mut socket).await,
+                    Err(close) => Some(close),
+                }
+            }
             _ => Some(NOT_FOUND),
         };
         if let Some((code, reason)) = close {

@@ -30,6 +30,7 @@ mod security_floods;
 mod security_limits;
 mod security_login_throttle;
 mod security_sealed_token;
+mod security_socket_hoarding;
 mod security_sockets;
 mod security_tokens;
 mod session_cache;

@@ -21,6 +21,7 @@ async fn app(db: PgPool) -> TestApp {
         (s.auth.argon2_m_kib, s.auth.argon2_t) = (19456, 2);
         s.auth.max_failed_logins_per_hour = 1000;
         s.auth.max_failed_logins_per_ip_per_hour = 1000;
+        s.auth.max_logins_per_account_per_hour = 1000;
     })
     .await
 }
