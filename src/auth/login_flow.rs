@@ -161,12 +161,12 @@ impl Accounts {
             }
             started => started?,
         };
-        throttle::succeeded(&mut tx, &admitted.claim).await?;
         if !admitted.trusted {
             let limit = self.settings.max_failed_logins_per_hour;
             let counter = Counter::new(Scope::Account, &account.username, limit);
             throttle::forget(&mut tx, &counter).await?;
         }
+        throttle::succeeded(&mut tx, &admitted.claim).await?;
         audit::record(
             &mut tx,
             audit::Kind::LoginSucceeded,

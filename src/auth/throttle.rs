@@ -217,9 +217,19 @@ async fn delete(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<()> {
 }
 
 /// Forgets every failure of a counter's key, e.g. an account's after its
-/// owner logged in.
+/// owner logged in, under the key's lock until the caller's transaction
+/// ends: two logins forgetting one account's rows take turns instead of
+/// each waiting for a row the other deleted. Call it before `succeeded`,
+/// whose rows it may include.
 #[tracing::instrument(skip_all, err)]
 pub async fn forget(conn: &mut PgConnection, counter: &Counter) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('login_attempts/' || $1 || '/' || $2, 0))",
+        counter.scope.as_str(),
+        counter.key,
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query!(
         "DELETE FROM login_attempts WHERE scope = $1 AND key = $2",
         counter.scope.as_str(),

@@ -111,3 +111,25 @@ async fn a_disabled_users_surviving_session_cannot_change_the_password_or_get_a_
     );
     assert_eq!(live_series(&app, ada.id).await, 1, "only the survivor");
 }
+
+/// What the race above relies on: concurrent right-password logins of one
+/// account all succeed (their throttle bookkeeping used to deadlock, each
+/// waiting for a failure row the other had forgotten).
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn concurrent_logins_to_one_account_all_succeed(db: PgPool) {
+    let app = spawn_app_with(db, |s| s.auth.max_logins_per_account_per_hour = 1000).await;
+    app.create_user("ada", PASSWORD).await;
+    for round in 0..3 {
+        // Failures on the account's counter for the logins to forget.
+        for _ in 0..3 {
+            let res = app.browser().login("ada", "wrong password!").await;
+            assert_eq!(res.status(), 401);
+        }
+        let browsers: Vec<_> = (0..10).map(|_| app.browser()).collect();
+        let answers =
+            futures::future::join_all(browsers.iter().map(|b| b.login("ada", PASSWORD))).await;
+        for answer in answers {
+            assert_eq!(answer.status(), 200, "round {round}");
+        }
+    }
+}
