@@ -13,7 +13,7 @@ use crate::{
     auth::{self, Role},
     error::Result,
     session::{Selector, Sessions},
-    sharing,
+    sharing, tasks,
 };
 
 /// The account being changed, locked for the transaction.
@@ -74,7 +74,8 @@ pub(super) async fn keep_an_admin(
 }
 
 /// Gives `target` exactly `roles` (plus `member`, which every account
-/// keeps), one audit event per role granted or removed.
+/// keeps), one audit event per role granted or removed; a role removed
+/// tells the user's task sockets to check their access again.
 pub(super) async fn set_roles(
     conn: &mut PgConnection,
     target: &Target,
@@ -103,6 +104,9 @@ pub(super) async fn set_roles(
                 )
                 .execute(&mut *conn)
                 .await?;
+                // Sockets on others' tasks the role opened close on every
+                // instance, as HTTP answers 404 at once.
+                tasks::notify_user_access(conn, target.id).await?;
                 audit::Kind::RoleRemoved
             }
             _ => continue,

@@ -130,7 +130,7 @@ async fn stream(
         Ok(None) => return Some(NOT_FOUND),
         Err(close) => return Some(close),
     }
-    let mut sub = state.hub.subscribe(task_id, viewer.series_id);
+    let mut sub = state.hub.subscribe(task_id, &viewer);
     let mut deadline = Deadline::new(viewer.series_id, viewer.series_ends);
     let mut last: Option<TaskState> = None;
     let mut change = Change::Resync;
@@ -176,6 +176,8 @@ async fn stream(
                     Err(RecvError::Closed) => return Some(SERVER_ERROR),
                 },
                 _ = sub.revoked.recv() => return Some(REVOKED),
+                // A role lost: the task is read again as the viewer now may.
+                () = sub.access.changed() => break Change::Resync,
                 close = deadline.passed(&state.db) => return Some(close),
                 msg = socket.recv() => match msg {
                     Some(Ok(Message::Close(_)) | Err(_)) | None => return None,

@@ -24,6 +24,7 @@ mod processing_pipeline;
 mod processing_queue;
 mod security_audit_flood;
 mod security_client_ip;
+mod security_demoted_admin;
 mod security_device_cookies;
 mod security_disable;
 mod security_floods;
