@@ -30,6 +30,7 @@ mod security_disable;
 mod security_floods;
 mod security_limits;
 mod security_login_throttle;
+mod security_login_timing;
 mod security_sealed_token;
 mod security_socket_hoarding;
 mod security_sockets;
