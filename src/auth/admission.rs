@@ -1,11 +1,12 @@
 //! The throttle gate of the `Accounts` flows: which counters an attempt
 //! claims before its argon2 run, and what a refused or failed attempt
-//! leaves in the audit log (a failure its `login_failed` event, refusals
-//! one `login_throttled` event per episode, with their count). A browser with a valid device cookie for the
-//! account it asks about claims its own device counter and the account's
-//! ceiling for all its devices; past either limit, or without such a
-//! cookie, an attempt claims the account's and the IP's counters as before.
-//! A login also claims the account's counter of successful logins.
+//! leaves in the audit log (a failure its `login_failed` event; refusals
+//! one `login_throttled` event per episode, with their count). A browser
+//! with a valid device cookie for the account it asks about claims its own
+//! device counter and the account's ceiling for all its devices; past
+//! either limit, or without such a cookie, an attempt claims the account's
+//! and the IP's counters as before. A login also claims the account's
+//! counter of successful logins.
 
 use std::future::Future;
 
