@@ -10,7 +10,9 @@
 //!   one client, while the service is idle and during the login flood.
 //!
 //! `scripts/bench login` starts PostgreSQL and the service and runs this;
-//! by hand, against a running service started with the same configuration:
+//! by hand, against a running service started with the same configuration
+//! and a high `auth.max_logins_per_account_per_hour` (the flood logs in to
+//! one account):
 //!
 //! ```text
 //! cargo bench --bench login -- --url http://127.0.0.1:8080 [--concurrency 8] [--duration 10]

@@ -7,7 +7,8 @@
 //! The server's `VmRSS` (`/proc/<pid>/status`, `--server-pid`) is read
 //! before, once all are open, and again after `--soak-secs`. The service
 //! must allow that many sockets (`server.max_sockets_per_session`,
-//! `server.max_sockets`); `scripts/bench sockets` sets them.
+//! `server.max_sockets_per_ip`, `server.max_sockets`); `scripts/bench
+//! sockets` sets them.
 //!
 //! ```text
 //! cargo bench --bench sockets -- --url http://127.0.0.1:8080 --server-pid PID \

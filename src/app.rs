@@ -70,10 +70,7 @@ impl AppState {
                 settings.storage.max_anonymous_uploads_per_ip_per_hour,
                 Duration::from_secs(3600),
             )),
-            sockets: tasks::Slots::new(
-                settings.server.max_sockets_per_session,
-                settings.server.max_sockets,
-            ),
+            sockets: tasks::Slots::new(tasks::SocketCaps::from_settings(&settings.server)),
             settings: Arc::new(settings),
             db,
         })

@@ -2,6 +2,8 @@
 //! registrations, password changes, revocations, detected token reuse,
 //! shares, roles and disabled accounts, edits of minutes.
 //! Written in the caller's transaction so an event exists iff its effect does.
+//! Events that would repeat by the thousand (attempts refused by a throttle)
+//! are counted into one event per episode instead.
 
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -22,8 +24,13 @@ pub enum Kind {
     RefreshReuseDetected,
     LoginSucceeded,
     /// `detail.reason`: `unknown_user`, `wrong_password`, `disabled` or
-    /// `throttled` — never the password tried.
+    /// `password_changed` — never the password tried.
     LoginFailed,
+    /// Logins (and password changes) refused by the throttle, one event
+    /// per episode (`count_in_episode`): `detail.episode` names the counter
+    /// at its limit (`account/ada`, `ip/192.0.2.1`), `detail.count` the
+    /// attempts refused.
+    LoginThrottled,
     Logout,
     PasswordChanged,
     UserRegistered,
@@ -49,6 +56,7 @@ impl Kind {
             Self::RefreshReuseDetected => "refresh_token_reused",
             Self::LoginSucceeded => "login_succeeded",
             Self::LoginFailed => "login_failed",
+            Self::LoginThrottled => "login_throttled",
             Self::Logout => "logout",
             Self::PasswordChanged => "password_changed",
             Self::UserRegistered => "user_registered",
@@ -86,6 +94,67 @@ pub async fn record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Counts one more occurrence of an event that comes in episodes: the open
+/// episode named `episode` of this kind (one whose `detail.until` has not
+/// passed) has its `detail.count` raised and its end moved to
+/// `until_secs` from now; without one, a new event starts an episode with
+/// count 1, its actor and subject those of the first occurrence. Runs in a
+/// short transaction of its own, under a lock on the episode's name, so
+/// occurrences arriving together count into one event.
+#[tracing::instrument(skip(db, actor, subject), fields(kind = kind.as_str()), err)]
+pub async fn count_in_episode(
+    db: &sqlx::PgPool,
+    kind: Kind,
+    actor: &Actor,
+    subject: Option<&str>,
+    episode: &str,
+    until_secs: u64,
+) -> sqlx::Result<()> {
+    let until_secs = until_secs as f64;
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('audit_episode/' || $1 || '/' || $2, 0))",
+        kind.as_str(),
+        episode,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let counted = sqlx::query_scalar!(
+        "UPDATE audit_events SET detail = detail || jsonb_build_object(
+             'count', (detail->>'count')::bigint + 1,
+             'last_at', now(),
+             'until', now() + make_interval(secs => $3))
+         WHERE id = (SELECT id FROM audit_events
+                     WHERE kind = $1 AND detail->>'episode' = $2
+                       AND (detail->>'until')::timestamptz > now()
+                     ORDER BY id DESC LIMIT 1)
+         RETURNING id",
+        kind.as_str(),
+        episode,
+        until_secs,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if counted.is_none() {
+        sqlx::query!(
+            "INSERT INTO audit_events (kind, actor_user_id, actor_series_id, subject, ip, detail)
+             VALUES ($1, $2, $3, $4, $5::text::inet, jsonb_build_object(
+                 'episode', $6::text, 'count', 1, 'last_at', now(),
+                 'until', now() + make_interval(secs => $7)))",
+            kind.as_str(),
+            actor.user_id,
+            actor.series_id,
+            subject,
+            actor.ip,
+            episode,
+            until_secs,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// Deletes up to `limit` events older than `before`; the purge repeats it.

@@ -10,10 +10,10 @@ use uuid::Uuid;
 use super::errors;
 use crate::{
     audit,
-    auth::Role,
+    auth::{self, Role},
     error::Result,
     session::{Selector, Sessions},
-    sharing,
+    sharing, tasks,
 };
 
 /// The account being changed, locked for the transaction.
@@ -74,7 +74,8 @@ pub(super) async fn keep_an_admin(
 }
 
 /// Gives `target` exactly `roles` (plus `member`, which every account
-/// keeps), one audit event per role granted or removed.
+/// keeps), one audit event per role granted or removed; a role removed
+/// tells the user's task sockets to check their access again.
 pub(super) async fn set_roles(
     conn: &mut PgConnection,
     target: &Target,
@@ -103,6 +104,9 @@ pub(super) async fn set_roles(
                 )
                 .execute(&mut *conn)
                 .await?;
+                // Sockets on others' tasks the role opened close on every
+                // instance, as HTTP answers 404 at once.
+                tasks::notify_user_access(conn, target.id).await?;
                 audit::Kind::RoleRemoved
             }
             _ => continue,
@@ -114,7 +118,8 @@ pub(super) async fn set_roles(
 }
 
 /// Disables or enables `target`. Disabling revokes every series of theirs
-/// (their next request is anonymous everywhere, their sockets close) and
+/// (their next request is anonymous everywhere, their sockets close),
+/// retires their device cookies, and
 /// tells watchers of their shared tasks, which grantees lose at once;
 /// enabling gives back login and those tasks, not the revoked sessions.
 pub(super) async fn set_disabled(
@@ -136,6 +141,7 @@ pub(super) async fn set_disabled(
     .execute(&mut *conn)
     .await?;
     let kind = if disabled {
+        auth::forget_devices(conn, target.id).await?;
         sessions
             .revoke_in(
                 conn,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::{AdminState, accounts, extract::RequireAdmin, queries};
 use crate::{
     audit,
-    auth::{Role, User},
+    auth::{self, Role, User},
     error::{ErrorResponse, Result},
     json_body::JsonObject,
     paging::PageQuery,
@@ -143,7 +143,8 @@ async fn patch(
 }
 
 /// Revokes every session of the account: each of its browsers is logged
-/// out on its next request, and its sockets close.
+/// out on its next request, and its sockets close; its device cookies stop
+/// counting.
 #[utoipa::path(
     delete,
     path = "/api/admin/users/{user_id}/sessions",
@@ -169,6 +170,8 @@ async fn revoke_sessions(
         .await?
         .pop()
         .ok_or_else(sharing::user_not_found)?;
+    // Signed out everywhere: known browsers are strangers again too.
+    auth::forget_devices(&mut tx, user_id).await?;
     let selector = Selector::all_of_user(user_id, None);
     let revoked = state
         .sessions

@@ -13,7 +13,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{
-    device_cookie::DeviceCookies,
+    device_cookie::{DeviceCookies, SetDeviceCookie},
     errors::AccountError,
     password::Hasher,
     register::Account,
@@ -22,13 +22,19 @@ use super::{
 use crate::{
     audit,
     config::{AuthSettings, Registration, Settings},
-    session::{ClientMeta, Issued, Selector, SessionContext, Sessions},
+    session::{ClientMeta, IssueError, Issued, Selector, SessionContext, Sessions},
     tasks,
 };
 
 /// A browser just signed in: the account, its new session and the pair for
-/// its cookies.
-pub type SignedIn = (User, SessionContext, Issued);
+/// its cookies, and a new device cookie for the credentials in force.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub session: SessionContext,
+    pub issued: Issued,
+    pub device: SetDeviceCookie,
+}
 
 pub(super) type Outcome<T> = Result<T, AccountError>;
 
@@ -47,7 +53,7 @@ pub struct Accounts {
     pub(super) hasher: Hasher,
     pub(super) settings: AuthSettings,
     pub(super) sessions: std::sync::Arc<Sessions>,
-    devices: DeviceCookies,
+    pub(super) devices: DeviceCookies,
 }
 
 impl Accounts {
@@ -115,9 +121,15 @@ impl Accounts {
         let (ctx, issued) = self
             .start_user_series(&mut tx, user_id, client, current)
             .await?;
+        let epoch = users::credential_epoch(&mut tx, user_id).await?;
         let user = user_in(&mut tx, user_id).await?;
         tx.commit().await?;
-        Ok((user, ctx, issued))
+        Ok(SignedIn {
+            user,
+            session: ctx,
+            issued,
+            device: self.devices.set(user_id, epoch),
+        })
     }
 
     /// Revokes the browser's series, whoever owns it.
@@ -142,14 +154,15 @@ impl Accounts {
 
     /// Replaces the browser's series with a new one owned by `user_id`, in the
     /// caller's transaction: the old series, if any, is revoked and its
-    /// anonymous tasks go to the user.
+    /// anonymous tasks go to the user. A disabled account gets none
+    /// (`Sessions::start_in`).
     pub(super) async fn start_user_series(
         &self,
         conn: &mut PgConnection,
         user_id: Uuid,
         client: &ClientMeta,
         current: Option<&SessionContext>,
-    ) -> Outcome<(SessionContext, Issued)> {
+    ) -> Result<(SessionContext, Issued), IssueError> {
         let (ctx, issued) = self.sessions.start_in(conn, Some(user_id), client).await?;
         if let Some(old) = current {
             let actor = actor(client, Some(&ctx));

@@ -1,9 +1,12 @@
 //! The throttle gate of the `Accounts` flows: which counters an attempt
 //! claims before its argon2 run, and what a refused or failed attempt
-//! leaves in the audit log. A browser with a device cookie for the account
-//! it asks about claims only its own device counter; past that counter's
-//! limit, or without such a cookie, an attempt claims the account's and
-//! the IP's counters as before.
+//! leaves in the audit log (a failure its `login_failed` event; refusals
+//! one `login_throttled` event per episode, with their count). A browser
+//! with a valid device cookie for the account it asks about claims its own
+//! device counter and the account's ceiling for all its devices; past
+//! either limit, or without such a cookie, an attempt claims the account's
+//! and the IP's counters as before. A login also claims the account's
+//! counter of successful logins.
 
 use std::future::Future;
 
@@ -12,7 +15,7 @@ use super::{
     device_cookie::Device,
     errors::AccountError,
     hash_pool::HashError,
-    throttle::{self, Claim, Counter, Scope},
+    throttle::{self, Claim, Counter, Refused, Scope},
 };
 use crate::{audit, session::ClientMeta};
 
@@ -38,6 +41,15 @@ impl Failure {
     }
 }
 
+/// What a password check is for: a login is also counted as a success
+/// when it succeeds (`auth.max_logins_per_account_per_hour`); a password
+/// change starts no extra series and is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    Login,
+    PasswordChange,
+}
+
 /// A password check allowed to run, counted in advance.
 #[derive(Debug)]
 pub(super) struct Admitted {
@@ -48,24 +60,40 @@ pub(super) struct Admitted {
 }
 
 impl Accounts {
-    /// Claims the attempt's counters or fails — audited — with 429.
+    /// Claims the attempt's counters or fails with 429, counted into the
+    /// audit log's `login_throttled` episode of the counter that refused it.
     /// `device` must already be known to belong to the account asked about.
     pub(super) async fn admit(
         &self,
+        purpose: Purpose,
         account: Option<&str>,
         client: &ClientMeta,
         device: Option<&Device>,
         caller: &audit::Actor,
     ) -> Outcome<Admitted> {
         let window = self.settings.throttle_window_secs;
+        let logins = account.filter(|_| purpose == Purpose::Login).map(|a| {
+            let limit = self.settings.max_logins_per_account_per_hour;
+            Counter::new(Scope::Login, a, limit)
+        });
         if let Some(device) = device {
             let own = Counter::new(
                 Scope::Device,
                 &device.id,
                 self.settings.max_failed_logins_per_device_per_hour,
             );
-            // Past its own limit a known browser is just another browser.
-            if let Ok(claim) = throttle::claim(&self.db, &[own], window).await? {
+            // However many cookies of the account there are, together they
+            // get one ceiling.
+            let all = account.map(|a| {
+                let ceiling = self.settings.max_failed_device_logins_per_account_per_hour;
+                Counter::new(Scope::DeviceAccount, a, ceiling)
+            });
+            let counters: Vec<Counter> = std::iter::once(own)
+                .chain(all)
+                .chain(logins.clone())
+                .collect();
+            // Past either limit a known browser is just another browser.
+            if let Ok(claim) = throttle::claim(&self.db, &counters, window).await? {
                 return Ok(Admitted {
                     claim,
                     trusted: true,
@@ -82,20 +110,26 @@ impl Accounts {
                     self.settings.max_failed_logins_per_ip_per_hour,
                 )
             }))
+            .chain(logins)
             .collect();
         match throttle::claim(&self.db, &counters, window).await? {
             Ok(claim) => Ok(Admitted {
                 claim,
                 trusted: false,
             }),
-            Err(retry_after_secs) => {
-                let mut conn = self.db.acquire().await?;
-                audit::record(
-                    &mut conn,
-                    audit::Kind::LoginFailed,
+            Err(Refused {
+                counter,
+                retry_after_secs,
+            }) => {
+                // Counted into one event per episode, not one row per refusal.
+                let subject = account.filter(|_| counter.is_per_account());
+                audit::count_in_episode(
+                    &self.db,
+                    audit::Kind::LoginThrottled,
                     caller,
-                    account,
-                    serde_json::json!({ "reason": "throttled" }),
+                    subject,
+                    &counter.episode(),
+                    retry_after_secs,
                 )
                 .await?;
                 Err(AccountError::TooManyAttempts { retry_after_secs })
@@ -119,7 +153,9 @@ impl Accounts {
             .collect();
         throttle::claim(&self.db, &counters, self.settings.throttle_window_secs)
             .await?
-            .map_err(|retry_after_secs| AccountError::TooManyAttempts { retry_after_secs })
+            .map_err(|refused| AccountError::TooManyAttempts {
+                retry_after_secs: refused.retry_after_secs,
+            })
     }
 
     /// Runs an admitted argon2 job; if it does not run to a result (the
@@ -140,15 +176,17 @@ impl Accounts {
         }
     }
 
-    /// Audits a failed password check, already counted by its claim; the
-    /// failure is always `InvalidCredentials`.
+    /// Audits a failed password check, counted by its claim as a failure
+    /// only; the failure is always `InvalidCredentials`.
     pub(super) async fn reject<T>(
         &self,
+        claim: &Claim,
         subject: Option<&str>,
         caller: &audit::Actor,
         failure: Failure,
     ) -> Outcome<T> {
         let mut conn = self.db.acquire().await?;
+        throttle::failed(&mut conn, claim).await?;
         audit::record(
             &mut conn,
             audit::Kind::LoginFailed,

@@ -1,24 +1,34 @@
 //! Device cookies (OWASP's defence against targeted lockout): a browser
-//! that logged in to an account gets a long-lived cookie naming that account
-//! and a random device id, with a MAC under a key derived from
-//! `session.secret`. Nothing is stored: the MAC proves we issued it. A
-//! login or password change carrying a valid cookie for the very account it
-//! is for skips the account's and the IP's failure counters and counts
-//! against the device's own small limit instead, so guessing at an account
-//! or from an address does not lock its owner's known browsers out.
+//! that logged in to an account gets a long-lived cookie naming that
+//! account, the account's credential epoch and a random device id, with a
+//! MAC under a key derived from `session.secret`. Nothing is stored per
+//! device: the MAC proves we issued it, and the epoch ties it to the
+//! credentials in force — a password change, a disable and an admin's "sign
+//! out everywhere" move the account's epoch on (`forget_devices`), and
+//! every cookie issued before stops counting. A login or password change
+//! carrying a valid cookie for the very account and epoch it is for skips
+//! the account's and the IP's failure counters and counts against the
+//! device's own small limit and one ceiling for all of the account's
+//! devices instead, so guessing at an account or from an address does not
+//! lock its owner's known browsers out, and stolen cookies do not multiply
+//! the guesses.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use sqlx::PgConnection;
 use subtle::ConstantTimeEq;
 use time::Duration;
 use tower_sessions::cookie::{Cookie, SameSite};
 use uuid::Uuid;
 
+const USER_BYTES: usize = 16;
+const EPOCH_BYTES: usize = 8;
 const ID_BYTES: usize = 16;
 const TAG_BYTES: usize = 16;
-const SIGNED_BYTES: usize = 16 + ID_BYTES;
+const ID_AT: usize = USER_BYTES + EPOCH_BYTES;
+const SIGNED_BYTES: usize = ID_AT + ID_BYTES;
 const TOKEN_BYTES: usize = SIGNED_BYTES + TAG_BYTES;
 /// Long enough to outlast any attack worth defending against.
 const LIFETIME: Duration = Duration::days(365);
@@ -26,12 +36,35 @@ const LIFETIME: Duration = Duration::days(365);
 /// Response headers that give a browser its device cookie.
 pub type SetDeviceCookie = [(HeaderName, HeaderValue); 1];
 
-/// A valid device cookie: the account it was issued for and the device's id.
+/// A device cookie we issued: the account and credential epoch it was
+/// issued for and the device's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Device {
     pub user_id: Uuid,
+    /// `users.credential_epoch` when it was issued.
+    pub epoch: i64,
     /// The throttle key of this browser's own failure counter.
     pub id: String,
+}
+
+impl Device {
+    /// Whether it vouches for this account as its credentials now are.
+    pub(super) fn unlocks(&self, user_id: Uuid, epoch: i64) -> bool {
+        self.user_id == user_id && self.epoch == epoch
+    }
+}
+
+/// Moves the account's credential epoch on, in the caller's transaction:
+/// every device cookie issued for it so far stops counting.
+#[tracing::instrument(skip(conn), err)]
+pub async fn forget_devices(conn: &mut PgConnection, user_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET credential_epoch = credential_epoch + 1 WHERE id = $1",
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Issues, reads and checks device cookies.
@@ -57,11 +90,14 @@ impl DeviceCookies {
         full[..TAG_BYTES].try_into().expect("a prefix of the MAC")
     }
 
-    /// A `Set-Cookie` value for a new device of `user_id`.
-    pub fn issue(&self, user_id: Uuid) -> HeaderValue {
+    /// A `Set-Cookie` value for a new device of `user_id` under the
+    /// account's credential epoch `epoch`.
+    pub fn issue(&self, user_id: Uuid, epoch: i64) -> HeaderValue {
         let mut raw = [0u8; TOKEN_BYTES];
-        raw[..16].copy_from_slice(user_id.as_bytes());
-        getrandom::fill(&mut raw[16..SIGNED_BYTES]).expect("the OS random number generator failed");
+        raw[..USER_BYTES].copy_from_slice(user_id.as_bytes());
+        raw[USER_BYTES..ID_AT].copy_from_slice(&epoch.to_be_bytes());
+        getrandom::fill(&mut raw[ID_AT..SIGNED_BYTES])
+            .expect("the OS random number generator failed");
         let tag = self.tag(&raw[..SIGNED_BYTES]);
         raw[SIGNED_BYTES..].copy_from_slice(&tag);
         let cookie = Cookie::build((self.name, URL_SAFE_NO_PAD.encode(raw)))
@@ -75,8 +111,8 @@ impl DeviceCookies {
     }
 
     /// The header that gives a browser a new device of `user_id`.
-    pub fn set(&self, user_id: Uuid) -> SetDeviceCookie {
-        [(header::SET_COOKIE, self.issue(user_id))]
+    pub fn set(&self, user_id: Uuid, epoch: i64) -> SetDeviceCookie {
+        [(header::SET_COOKIE, self.issue(user_id, epoch))]
     }
 
     /// The device named by the request's cookie, if it carries one we issued.
@@ -102,8 +138,9 @@ impl DeviceCookies {
             return None;
         }
         Some(Device {
-            user_id: Uuid::from_slice(&raw[..16]).ok()?,
-            id: URL_SAFE_NO_PAD.encode(&raw[16..SIGNED_BYTES]),
+            user_id: Uuid::from_slice(&raw[..USER_BYTES]).ok()?,
+            epoch: i64::from_be_bytes(raw[USER_BYTES..ID_AT].try_into().ok()?),
+            id: URL_SAFE_NO_PAD.encode(&raw[ID_AT..SIGNED_BYTES]),
         })
     }
 }
@@ -126,11 +163,17 @@ mod tests {
     #[test]
     fn an_issued_cookie_names_its_account_and_a_fresh_device() {
         let (cookies, user) = (cookies(), Uuid::new_v4());
-        let first = cookies.read(&request_with(&cookies.issue(user))).unwrap();
-        let second = cookies.read(&request_with(&cookies.issue(user))).unwrap();
+        let first = cookies
+            .read(&request_with(&cookies.issue(user, 3)))
+            .unwrap();
+        let second = cookies
+            .read(&request_with(&cookies.issue(user, 3)))
+            .unwrap();
         assert_eq!(first.user_id, user);
+        assert_eq!(first.epoch, 3);
+        assert!(first.unlocks(user, 3) && !first.unlocks(user, 4));
         assert_ne!(first.id, second.id);
-        let set = cookies.issue(user);
+        let set = cookies.issue(user, 3);
         let set = set.to_str().unwrap();
         assert!(
             set.contains("HttpOnly") && set.contains("SameSite=Lax"),
@@ -142,21 +185,27 @@ mod tests {
     #[test]
     fn a_cookie_we_did_not_issue_is_ignored() {
         let cookies = cookies();
-        let issued = cookies.issue(Uuid::new_v4());
+        let issued = cookies.issue(Uuid::new_v4(), 0);
         let value = issued.to_str().unwrap().split(';').next().unwrap();
-        let mut raw = URL_SAFE_NO_PAD
+        let raw = URL_SAFE_NO_PAD
             .decode(value.split_once('=').unwrap().1)
             .unwrap();
-        // Another account's id under the same MAC: refused.
-        raw[..16].copy_from_slice(Uuid::new_v4().as_bytes());
-        let forged = format!("device={}", URL_SAFE_NO_PAD.encode(&raw));
+        // Another account's id, or a later epoch, under the same MAC: refused.
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_str(&forged).unwrap());
-        assert_eq!(cookies.read(&headers), None);
+        for (at, with) in [
+            (0, Uuid::new_v4().into_bytes().to_vec()),
+            (ID_AT - 1, vec![1]),
+        ] {
+            let mut forged = raw.clone();
+            forged[at..at + with.len()].copy_from_slice(&with);
+            let forged = format!("device={}", URL_SAFE_NO_PAD.encode(&forged));
+            headers.insert(header::COOKIE, HeaderValue::from_str(&forged).unwrap());
+            assert_eq!(cookies.read(&headers), None);
+        }
         // Another secret's cookie: refused.
         let other = DeviceCookies::new(b"another-secret-another-secret-xx", false);
         assert_eq!(
-            cookies.read(&request_with(&other.issue(Uuid::new_v4()))),
+            cookies.read(&request_with(&other.issue(Uuid::new_v4(), 0))),
             None
         );
         headers.insert(header::COOKIE, HeaderValue::from_static("device=garbage"));
@@ -166,7 +215,7 @@ mod tests {
     #[test]
     fn secure_cookies_use_the_host_prefix() {
         let secure = DeviceCookies::new(b"0123456789abcdef0123456789abcdef", true);
-        let set = secure.issue(Uuid::new_v4());
+        let set = secure.issue(Uuid::new_v4(), 0);
         let set = set.to_str().unwrap();
         assert!(
             set.starts_with("__Host-device=") && set.contains("Secure"),

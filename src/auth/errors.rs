@@ -8,7 +8,7 @@
 use validator::ValidationErrors;
 
 use super::hash_pool::HashError;
-use crate::error::ApiError;
+use crate::{error::ApiError, session::IssueError};
 
 /// 401: unknown user, wrong password or disabled account alike.
 pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
@@ -61,6 +61,18 @@ impl From<HashError> for AccountError {
         match e {
             HashError::Busy => Self::Busy,
             HashError::Failed(e) => e.into(),
+        }
+    }
+}
+
+/// A series refused for a disabled account: for a caller already logged in
+/// (a password change) the session is over. Login turns it into a failed
+/// login itself.
+impl From<IssueError> for AccountError {
+    fn from(e: IssueError) -> Self {
+        match e {
+            IssueError::AccountDisabled => Self::NotAuthenticated,
+            IssueError::Failed(e) => e.into(),
         }
     }
 }

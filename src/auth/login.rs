@@ -50,17 +50,16 @@ async fn login(
     headers: HeaderMap,
     JsonObject(body): JsonObject<LoginBody>,
 ) -> Result<(SetDeviceCookie, Json<User>)> {
-    let devices = accounts.devices();
-    let (user, ctx, issued) = accounts
+    let signed_in = accounts
         .login(
             &body.username,
             &body.password,
-            devices.read(&headers),
+            accounts.devices().read(&headers),
             &handle.client(),
             handle.current().as_ref(),
         )
         .await?;
-    handle.issue(ctx, issued);
+    handle.issue(signed_in.session, signed_in.issued);
     // A fresh device id at each login: whatever the old one failed is moot.
-    Ok((devices.set(user.id), Json(user)))
+    Ok((signed_in.device, Json(signed_in.user)))
 }

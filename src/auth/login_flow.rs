@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     accounts::{Accounts, Outcome, SignedIn, actor, user_in},
-    admission::{Admitted, Failure},
+    admission::{Admitted, Failure, Purpose},
     device_cookie::Device,
     identity::Username,
     password::{Password, Verdict},
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     audit,
-    session::{ClientMeta, SessionContext},
+    session::{ClientMeta, IssueError, SessionContext},
 };
 
 /// A login whose password checked out against `account.password_hash`.
@@ -69,21 +69,36 @@ impl Accounts {
             None => None,
         };
         // A device cookie of another account is no better than none.
-        let device = device.filter(|d| found.as_ref().is_some_and(|a| a.id == d.user_id));
-        let admitted = self.admit(name, client, device.as_ref(), &caller).await?;
+        // So is one issued under credentials no longer in force.
+        let device = device.filter(|d| {
+            found
+                .as_ref()
+                .is_some_and(|a| d.unlocks(a.id, a.credential_epoch))
+        });
+        let admitted = self
+            .admit(Purpose::Login, name, client, device.as_ref(), &caller)
+            .await?;
 
         let Some(account) = found else {
             let dummy = self.hasher.verify_dummy(password);
             self.spend(&admitted.claim, dummy).await?;
-            return self.reject(name, &caller, Failure::UnknownUser).await;
+            return self
+                .reject(&admitted.claim, name, &caller, Failure::UnknownUser)
+                .await;
         };
         let check = self.hasher.verify(password, &account.password_hash);
         let outdated = match self.spend(&admitted.claim, check).await? {
-            Verdict::Wrong => return self.reject(name, &caller, Failure::WrongPassword).await,
+            Verdict::Wrong => {
+                return self
+                    .reject(&admitted.claim, name, &caller, Failure::WrongPassword)
+                    .await;
+            }
             // Checked only after the password, so it costs the same and tells a
             // guesser nothing.
             Verdict::Right { .. } if account.disabled => {
-                return self.reject(name, &caller, Failure::Disabled).await;
+                return self
+                    .reject(&admitted.claim, name, &caller, Failure::Disabled)
+                    .await;
             }
             Verdict::Right { outdated } => outdated,
         };
@@ -112,23 +127,46 @@ impl Accounts {
         }
 
         let mut tx = self.db.begin().await?;
-        let stored = users::password_hash_for_share(&mut tx, account.id).await?;
-        if stored.as_deref() != Some(expected.as_str()) {
+        let stored = users::in_force_for_share(&mut tx, account.id).await?;
+        let Some(stored) = stored.filter(|s| s.password_hash == expected) else {
             tx.rollback().await?;
             let caller = actor(client, current);
             return self
-                .reject(Some(&account.username), &caller, Failure::Superseded)
+                .reject(
+                    &admitted.claim,
+                    Some(&account.username),
+                    &caller,
+                    Failure::Superseded,
+                )
                 .await;
-        }
-        let (ctx, issued) = self
+        };
+        // A disable that committed since the password check is seen here:
+        // the new series' gate re-reads the account under the lock the
+        // disable takes.
+        let (ctx, issued) = match self
             .start_user_series(&mut tx, account.id, client, current)
-            .await?;
-        throttle::release(&mut tx, &admitted.claim).await?;
+            .await
+        {
+            Err(IssueError::AccountDisabled) => {
+                tx.rollback().await?;
+                let caller = actor(client, current);
+                return self
+                    .reject(
+                        &admitted.claim,
+                        Some(&account.username),
+                        &caller,
+                        Failure::Disabled,
+                    )
+                    .await;
+            }
+            started => started?,
+        };
         if !admitted.trusted {
             let limit = self.settings.max_failed_logins_per_hour;
             let counter = Counter::new(Scope::Account, &account.username, limit);
             throttle::forget(&mut tx, &counter).await?;
         }
+        throttle::succeeded(&mut tx, &admitted.claim).await?;
         audit::record(
             &mut tx,
             audit::Kind::LoginSucceeded,
@@ -139,7 +177,12 @@ impl Accounts {
         .await?;
         let user = user_in(&mut tx, account.id).await?;
         tx.commit().await?;
-        Ok((user, ctx, issued))
+        Ok(SignedIn {
+            user,
+            session: ctx,
+            issued,
+            device: self.devices.set(account.id, stored.credential_epoch),
+        })
     }
 
     /// Stores a hash under the configured parameters while the password is at

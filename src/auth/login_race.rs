@@ -2,6 +2,8 @@
 //! the old password, a password change commits, and only then does the
 //! login try to commit. It must be refused, leave no live series for the
 //! old password, and its rehash must not write the old password back.
+//! Likewise a login that verified the password before the account was
+//! disabled (security round 3, finding 1) must not commit after it.
 
 use std::sync::Arc;
 
@@ -53,12 +55,14 @@ async fn live_series(db: &PgPool, user_id: Uuid) -> i64 {
 /// then the owner, in another browser, changes the password.
 async fn verified_then_changed(accounts: &Accounts, user_id: Uuid) -> super::login_flow::Verified {
     let client = ClientMeta::default();
+    let mut tx = accounts.db.begin().await.unwrap();
     let owner = accounts
         .sessions
-        .start(Some(user_id), &client)
+        .start_in(&mut tx, Some(user_id), &client)
         .await
         .unwrap()
         .0;
+    tx.commit().await.unwrap();
     let verified = accounts
         .verify_login("ada", OLD, None, &client, None)
         .await
@@ -121,4 +125,35 @@ async fn an_outdated_hash_rehash_does_not_write_the_old_password_back(db: PgPool
         Verdict::Right { .. }
     ));
     assert_eq!(live_series(&db, user_id).await, 1);
+}
+
+#[sqlx::test(migrator = "crate::db::MIGRATOR")]
+async fn a_login_that_verified_before_a_disable_fails_after_it(db: PgPool) {
+    let settings = settings(|_| {});
+    let user_id = user(&db, &settings).await;
+    let accounts = accounts(&db, &settings);
+    let client = ClientMeta::default();
+    let verified = accounts
+        .verify_login("ada", OLD, None, &client, None)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET disabled_at = now() WHERE id = $1")
+        .bind(user_id)
+        .execute(&db)
+        .await
+        .unwrap();
+
+    let finished = accounts.finish_login(verified, OLD, &client, None).await;
+    assert!(
+        matches!(finished, Err(AccountError::InvalidCredentials)),
+        "{finished:?}"
+    );
+    assert_eq!(live_series(&db, user_id).await, 0);
+    let reason: String = sqlx::query_scalar(
+        "SELECT detail->>'reason' FROM audit_events WHERE kind = 'login_failed'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(reason, "disabled");
 }

@@ -30,7 +30,7 @@ use uuid::Uuid;
 use crate::{error::Result, session::SessionContext};
 
 pub use accounts::{Accounts, SignedIn};
-pub use device_cookie::{Device, DeviceCookies};
+pub use device_cookie::{Device, DeviceCookies, forget_devices};
 pub use errors::AccountError;
 pub use extract::CurrentUser;
 pub use hash_pool::HashError;

@@ -96,23 +96,32 @@ impl Hasher {
 
     /// Checks a login's password against a stored PHC string. A password
     /// longer than any we accept cannot match and is not hashed at all.
+    /// A wrong password never costs less than a check at the configured
+    /// parameters: a hash stored under weaker ones (it predates a cost
+    /// increase) is quicker to check, so its failure is topped up with a
+    /// check of the dummy, or a dormant account would answer sooner than an
+    /// unknown name. (A right password is re-hashed by the caller.)
     pub async fn verify(&self, password: &str, phc: &str) -> Result<Verdict, HashError> {
         if char_count(password) > MAX_CHARS {
             return Ok(Verdict::Wrong);
         }
         let (password, phc) = (SecretString::from(password), phc.to_owned());
         let wanted = self.argon2.params().clone();
+        let dummy = self.dummy.clone();
         let verdict: anyhow::Result<Verdict> = self
             .pool
             .run(move |memory| {
-                let hash = PasswordHash::new(&phc).map_err(|e| anyhow!("stored hash: {e}"))?;
-                Ok(if matches(&hash, password.expose_secret(), memory)? {
-                    Verdict::Right {
-                        outdated: weaker(&hash, &wanted),
-                    }
-                } else {
-                    Verdict::Wrong
-                })
+                let bad = |e| anyhow!("stored hash: {e}");
+                let hash = PasswordHash::new(&phc).map_err(bad)?;
+                let outdated = weaker(&hash, &wanted);
+                if matches(&hash, password.expose_secret(), memory)? {
+                    return Ok(Verdict::Right { outdated });
+                }
+                if outdated {
+                    let dummy = PasswordHash::new(&dummy).map_err(bad)?;
+                    matches(&dummy, password.expose_secret(), memory)?;
+                }
+                Ok(Verdict::Wrong)
             })
             .await?;
         Ok(verdict?)
@@ -220,6 +229,8 @@ mod tests {
             max_failed_logins_per_hour: 1,
             max_failed_logins_per_ip_per_hour: 1,
             max_failed_logins_per_device_per_hour: 1,
+            max_failed_device_logins_per_account_per_hour: 1,
+            max_logins_per_account_per_hour: 1,
             max_registrations_per_ip_per_hour: 1,
             max_hash_queue: None,
             throttle_window_secs: 1,

@@ -132,7 +132,7 @@ async fn register(
     handle: SessionHandle,
     JsonObject(body): JsonObject<RegisterBody>,
 ) -> Result<(StatusCode, SetDeviceCookie, Json<User>)> {
-    let (user, ctx, issued) = accounts
+    let signed_in = accounts
         .register(
             &body.username,
             body.email.as_deref(),
@@ -141,9 +141,8 @@ async fn register(
             handle.current().as_ref(),
         )
         .await?;
-    handle.issue(ctx, issued);
-    let device = accounts.devices().set(user.id);
-    Ok((StatusCode::CREATED, device, Json(user)))
+    handle.issue(signed_in.session, signed_in.issued);
+    Ok((StatusCode::CREATED, signed_in.device, Json(signed_in.user)))
 }
 
 /// What `minutes user create` asks for.

@@ -15,7 +15,8 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    Accounts, current_user, extract::CurrentUser, login, register, session_routes, users::User,
+    Accounts, current_user, device_cookie::SetDeviceCookie, extract::CurrentUser, login, register,
+    session_routes, users::User,
 };
 use crate::{
     error::{ErrorResponse, Result},
@@ -93,7 +94,7 @@ struct PasswordChange {
     request_body = PasswordChange,
     security(("session" = [], "csrf" = [])),
     responses(
-        (status = 204, description = "Changed; every series of the user is revoked and this browser gets new cookies"),
+        (status = 204, description = "Changed; every series of the user is revoked, every device cookie of the account stops counting, and this browser gets new cookies (a new device cookie too)"),
         (status = 401, description = "`not_authenticated`, or `invalid_credentials` for a wrong current password", body = ErrorResponse),
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 422, description = "`validation_failed`: `new_password` is not 12–128 characters", body = ErrorResponse),
@@ -110,8 +111,8 @@ async fn change_password(
     user: CurrentUser,
     headers: HeaderMap,
     JsonObject(body): JsonObject<PasswordChange>,
-) -> Result<StatusCode> {
-    let (ctx, issued) = accounts
+) -> Result<(StatusCode, SetDeviceCookie)> {
+    let (ctx, issued, device) = accounts
         .change_password(
             user.id,
             &body.current_password,
@@ -122,5 +123,5 @@ async fn change_password(
         )
         .await?;
     handle.issue(ctx, issued);
-    Ok(StatusCode::NO_CONTENT)
+    Ok((StatusCode::NO_CONTENT, device))
 }

@@ -119,6 +119,8 @@ pub struct Credentials {
     pub username: String,
     pub password_hash: String,
     pub disabled: bool,
+    /// What a device cookie must name to vouch for the account.
+    pub credential_epoch: i64,
 }
 
 /// How to find an account's credentials: by name at login, by id for a
@@ -138,7 +140,7 @@ pub async fn credentials(db: &PgPool, by: Lookup<'_>) -> sqlx::Result<Option<Cre
     sqlx::query_as!(
         Credentials,
         r#"SELECT id, username::text AS "username!", password_hash,
-                  disabled_at IS NOT NULL AS "disabled!"
+                  disabled_at IS NOT NULL AS "disabled!", credential_epoch
            FROM users WHERE username = $1::text::citext OR id = $2"#,
         name,
         id,
@@ -173,25 +175,35 @@ pub async fn ensure_free(db: &PgPool, username: &Username, email: Option<&Email>
     Ok(())
 }
 
-/// The stored hash, read under a share lock held until the caller's
-/// transaction ends: a password change cannot commit in between, so what
-/// the caller compares is what stays true until it commits.
+/// The credentials in force: the stored hash and the epoch device cookies
+/// must name.
+#[derive(Debug)]
+pub struct InForce {
+    pub password_hash: String,
+    pub credential_epoch: i64,
+}
+
+/// The credentials in force, read under a share lock held until the
+/// caller's transaction ends: a password change cannot commit in between,
+/// so what the caller compares is what stays true until it commits.
 #[tracing::instrument(skip(conn), err)]
-pub async fn password_hash_for_share(
+pub async fn in_force_for_share(
     conn: &mut PgConnection,
     id: Uuid,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!(
-        "SELECT password_hash FROM users WHERE id = $1 FOR SHARE",
+) -> sqlx::Result<Option<InForce>> {
+    sqlx::query_as!(
+        InForce,
+        "SELECT password_hash, credential_epoch FROM users WHERE id = $1 FOR SHARE",
         id
     )
     .fetch_optional(conn)
     .await
 }
 
-/// Replaces the hash only if it is still `old`: a rehash or change based on
-/// a hash that was replaced meanwhile must not write an old password back.
-/// Whether it replaced it.
+/// Replaces the hash only if it is still `old`: a rehash based on a hash
+/// that was replaced meanwhile must not write an old password back. The
+/// password stays the same, and so do the credential epoch and the device
+/// cookies. Whether it replaced it.
 #[tracing::instrument(skip(db, old, new), err)]
 pub async fn replace_password_hash(
     db: impl PgExecutor<'_>,
@@ -209,4 +221,35 @@ pub async fn replace_password_hash(
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A new password, only in place of `old` (two changes racing cannot both
+/// win): the credential epoch moves on, so every device cookie issued under
+/// the old password stops counting. The new epoch, if it replaced it.
+#[tracing::instrument(skip(conn, old, new), err)]
+pub async fn set_password(
+    conn: &mut PgConnection,
+    id: Uuid,
+    old: &str,
+    new: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "UPDATE users SET password_hash = $3, credential_epoch = credential_epoch + 1,
+                          updated_at = now()
+         WHERE id = $1 AND password_hash = $2
+         RETURNING credential_epoch",
+        id,
+        old,
+        new,
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The epoch a new device cookie of the account names.
+#[tracing::instrument(skip(conn), err)]
+pub async fn credential_epoch(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("SELECT credential_epoch FROM users WHERE id = $1", id)
+        .fetch_one(conn)
+        .await
 }

@@ -107,6 +107,12 @@ pub struct AuthSettings {
     /// Failures a browser with a device cookie may make before the cookie
     /// stops exempting it from the account's and the IP's counters.
     pub max_failed_logins_per_device_per_hour: u32,
+    /// Failures all of an account's device cookies may make together: a
+    /// finite ceiling, so saved or stolen cookies do not multiply guesses.
+    pub max_failed_device_logins_per_account_per_hour: u32,
+    /// Successful logins one account may make in the window: each starts a
+    /// series, so one account cannot mint them without bound.
+    pub max_logins_per_account_per_hour: u32,
     pub max_registrations_per_ip_per_hour: u32,
     /// Callers that may wait for a password-hashing thread before the rest
     /// are answered 503 `busy`; unset: 32 per core.

@@ -23,6 +23,12 @@ pub struct ServerSettings {
     pub max_header_bytes: usize,
     /// WebSockets one session series may hold open on an instance.
     pub max_sockets_per_session: usize,
+    /// WebSockets one account may hold open on an instance, over all its
+    /// sessions.
+    pub max_sockets_per_user: usize,
+    /// WebSockets one client address (an IPv6 client's /64) may hold open
+    /// on an instance.
+    pub max_sockets_per_ip: usize,
     /// WebSockets an instance holds open in all.
     pub max_sockets: usize,
     /// Whether a WebSocket upgrade without an `Origin` header (a client

@@ -166,3 +166,22 @@ fn config_files_in_parent_directories_are_not_picked_up() {
         Ok(())
     });
 }
+
+#[test]
+fn socket_caps_must_stay_below_the_instance_cap() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        for key in ["PER_SESSION", "PER_USER", "PER_IP"] {
+            let var = format!("MINUTES__SERVER__MAX_SOCKETS_{key}");
+            jail.set_env(&var, "20000");
+            let err = Settings::from_figment(Settings::figment("config", "test")).unwrap_err();
+            let named = format!("server.max_sockets_{}", key.to_lowercase());
+            assert!(err.to_string().contains(&named), "{err}");
+            jail.set_env(&var, "0");
+            assert!(Settings::from_figment(Settings::figment("config", "test")).is_err());
+            jail.set_env(&var, "10");
+        }
+        assert!(Settings::from_figment(Settings::figment("config", "test")).is_ok());
+        Ok(())
+    });
+}

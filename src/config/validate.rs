@@ -19,15 +19,20 @@ impl Settings {
         if auth.max_failed_logins_per_hour == 0
             || auth.max_failed_logins_per_ip_per_hour == 0
             || auth.max_failed_logins_per_device_per_hour == 0
+            || auth.max_failed_device_logins_per_account_per_hour == 0
+            || auth.max_logins_per_account_per_hour == 0
             || auth.max_registrations_per_ip_per_hour == 0
             || auth.throttle_window_secs == 0
         {
             bail!(
                 "invalid configuration: auth.max_failed_logins_per_hour, \
                  auth.max_failed_logins_per_ip_per_hour, auth.max_failed_logins_per_device_per_hour, \
+                 auth.max_failed_device_logins_per_account_per_hour, \
+                 auth.max_logins_per_account_per_hour, \
                  auth.max_registrations_per_ip_per_hour and auth.throttle_window_secs must be positive"
             );
         }
+        self.validate_socket_caps()?;
         if self.session.id_ttl_secs == 0 {
             bail!("invalid configuration: session.id_ttl_secs must be positive");
         }
@@ -52,6 +57,29 @@ impl Settings {
             bail!(
                 "invalid configuration: storage.s3.bucket must be set when storage.backend = \"s3\""
             );
+        }
+        Ok(())
+    }
+
+    /// The per-session, per-account and per-address socket caps leave room
+    /// under the instance's, so no one holder can take every socket.
+    fn validate_socket_caps(&self) -> anyhow::Result<()> {
+        let server = &self.server;
+        for (key, cap) in [
+            (
+                "server.max_sockets_per_session",
+                server.max_sockets_per_session,
+            ),
+            ("server.max_sockets_per_user", server.max_sockets_per_user),
+            ("server.max_sockets_per_ip", server.max_sockets_per_ip),
+        ] {
+            if cap == 0 || cap >= server.max_sockets {
+                bail!(
+                    "invalid configuration: {key} ({cap}) must be positive and below \
+                     server.max_sockets ({})",
+                    server.max_sockets
+                );
+            }
         }
         Ok(())
     }

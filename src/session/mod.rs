@@ -11,6 +11,7 @@ mod cache_health;
 mod client_ip;
 mod cookie;
 pub mod errors;
+mod issue_gate;
 mod manage_session;
 mod origin;
 mod purge;
@@ -30,6 +31,7 @@ use uuid::Uuid;
 
 pub use cache::SessionCache;
 pub use cookie::CookieNames;
+pub use issue_gate::IssueError;
 pub use manage_session::{CurrentSession, MaybeSession, SessionHandle, manage_session};
 pub use origin::{CSRF_HEADER, guard_origin};
 pub use purge::{

@@ -6,14 +6,17 @@
 //!   and only that long: a refresh after the window clears it, and
 //!   `purge::spawn_sealed_token_sweep` clears the others;
 //! - any other token of the series is theft: the whole series is revoked;
-//! - a series whose user is disabled does not rotate (treated as expired).
+//! - a series whose user is disabled does not rotate (treated as expired):
+//!   the owner's row is held by `issue_gate` before the series is locked.
 
 use axum::http::StatusCode;
 use sqlx::{PgConnection, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::{
-    ClientMeta, Issued, RefreshToken, SessionContext, Sessions, errors, session_id, session_series,
+    ClientMeta, Issued, RefreshToken, SessionContext, Sessions, errors,
+    issue_gate::{self, IssueError},
+    session_id, session_series,
 };
 use crate::{audit, error::ApiError};
 
@@ -63,6 +66,12 @@ impl Sessions {
         client: &ClientMeta,
     ) -> anyhow::Result<Refreshed> {
         let mut tx = self.db.begin().await?;
+        // The owner's row before the series', as the disable takes them.
+        let disabled = match issue_gate::hold_owner(&mut tx, token.series_id()).await {
+            Ok(()) => false,
+            Err(IssueError::AccountDisabled) => true,
+            Err(IssueError::Failed(e)) => return Err(e),
+        };
         let Some(row) = session_series::lock(&mut tx, token.series_id()).await? else {
             return Ok(Refreshed::Failed(RefreshFailure::Unknown));
         };
@@ -73,7 +82,7 @@ impl Sessions {
         let in_grace = row
             .rotated_at
             .is_some_and(|at| now - at <= self.reuse_grace);
-        let expired = row.expires_at() <= now || row.user_disabled;
+        let expired = row.expires_at() <= now || disabled;
         let rotates = !expired && token.matches(row.current_token_hash.as_deref());
         // Whatever this refresh comes to, a sealed token past its window goes
         // now rather than at the next sweep; a rotation overwrites it anyway.

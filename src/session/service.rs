@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::{
     ClientMeta, Issued, RefreshPairExpiration, Selector, SessionContext, SessionExpiration,
-    cache::SessionCache, cache_health, cookie::CookieNames, refresh_token::Keys, secs, session_id,
-    session_series,
+    cache::SessionCache, cache_health, cookie::CookieNames, issue_gate, issue_gate::IssueError,
+    refresh_token::Keys, secs, session_id, session_series,
 };
 use crate::{
     audit,
@@ -143,28 +143,32 @@ impl Sessions {
         Ok((id, ctx))
     }
 
-    /// Starts a new series (anonymous, or for a user) with its first pair.
+    /// Starts a new anonymous series with its first pair.
     #[tracing::instrument(skip_all, err)]
-    pub async fn start(
+    pub async fn start_anonymous(
         &self,
-        user_id: Option<Uuid>,
         client: &ClientMeta,
     ) -> anyhow::Result<(SessionContext, Issued)> {
         let mut tx = self.db.begin().await?;
-        let started = self.start_in(&mut tx, user_id, client).await?;
+        let started = self.start_in(&mut tx, None, client).await?;
         tx.commit().await?;
         Ok(started)
     }
 
     /// Starts a new series with its first pair in the caller's transaction,
-    /// so a login can replace the browser's old series atomically.
+    /// so a login can replace the browser's old series atomically. A user's
+    /// series passes `issue_gate` first: its row stays locked `FOR SHARE`
+    /// until the caller commits, and a disabled account gets none.
     #[tracing::instrument(skip_all, err)]
     pub async fn start_in(
         &self,
         conn: &mut PgConnection,
         user_id: Option<Uuid>,
         client: &ClientMeta,
-    ) -> anyhow::Result<(SessionContext, Issued)> {
+    ) -> Result<(SessionContext, Issued), IssueError> {
+        if let Some(user_id) = user_id {
+            issue_gate::hold_user(conn, user_id).await?;
+        }
         let now = OffsetDateTime::now_utc();
         let series_id = Uuid::new_v4();
         let refresh = self.keys.issue(series_id);

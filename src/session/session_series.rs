@@ -29,9 +29,6 @@ pub struct SeriesRow {
     pub idle_expires_at: OffsetDateTime,
     pub absolute_expires_at: OffsetDateTime,
     pub revoked_at: Option<OffsetDateTime>,
-    /// The owning user's account is disabled: the series must not rotate,
-    /// even if its revocation has not reached it yet.
-    pub user_disabled: bool,
 }
 
 impl SeriesRow {
@@ -76,18 +73,14 @@ pub async fn insert(conn: &mut PgConnection, s: NewSeries<'_>) -> sqlx::Result<(
 }
 
 /// Locks a series for the rotation protocol; concurrent refreshes queue here.
-/// The owner's `disabled_at` is read in the same statement, so a disabling
-/// committed before this lock is seen.
+/// Its owner's row is held first (`issue_gate::hold_owner`).
 #[tracing::instrument(skip(conn), err)]
 pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<SeriesRow>> {
     sqlx::query_as!(
         SeriesRow,
-        r#"SELECT s.id, s.user_id, s.current_token_hash, s.previous_token_hash,
-                s.pending_token_sealed, s.rotated_at, s.current_session_id, s.idle_expires_at,
-                s.absolute_expires_at, s.revoked_at,
-                EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id AND u.disabled_at IS NOT NULL)
-                    AS "user_disabled!"
-         FROM session_series s WHERE s.id = $1 FOR UPDATE OF s"#,
+        r#"SELECT id, user_id, current_token_hash, previous_token_hash, pending_token_sealed,
+                  rotated_at, current_session_id, idle_expires_at, absolute_expires_at, revoked_at
+           FROM session_series WHERE id = $1 FOR UPDATE"#,
         id
     )
     .fetch_optional(conn)

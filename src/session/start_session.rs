@@ -18,7 +18,7 @@ pub async fn start_session(sessions: &Sessions, handle: &SessionHandle) -> Resul
         .starts
         .check(client.ip.as_deref())
         .map_err(|retry_after_secs| ApiError::Throttled { retry_after_secs })?;
-    let (ctx, issued) = sessions.start(None, &client).await?;
+    let (ctx, issued) = sessions.start_anonymous(&client).await?;
     handle.issue(ctx.clone(), issued);
     Ok(ctx)
 }

@@ -27,7 +27,7 @@ use super::{
 };
 use crate::{
     error::ErrorResponse,
-    session::{MaybeSession, SessionContext},
+    session::{MaybeSession, SessionContext, SessionHandle},
 };
 
 pub(super) fn router() -> OpenApiRouter<TasksState> {
@@ -122,11 +122,16 @@ The `Origin` is checked like an unsafe request's."),
 async fn events(
     State(state): State<TasksState>,
     MaybeSession(ctx): MaybeSession,
+    handle: SessionHandle,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let client_ip = handle.client().ip;
     sockets::small(upgrade).on_upgrade(move |mut socket| async move {
         let close = match ctx {
-            Some(ctx) => match state.sockets.acquire(ctx.series_id) {
+            Some(ctx) => match state
+                .sockets
+                .acquire(&Viewer::from(&ctx), client_ip.as_deref())
+            {
                 Ok(_slot) => stream(&state, &ctx, &mut socket).await,
                 Err(close) => Some(close),
             },

@@ -1,23 +1,28 @@
-//! The per-process WebSocket hub. Task changes and session revocations are
-//! published with PostgreSQL `NOTIFY` (committed with the change itself), so
-//! every instance behind a load balancer hears them; the hub fans each one
-//! out to the sockets of this process that watch that task or session, and
-//! every task notification to the event sockets (`GET /ws`) on its firehose.
+//! The per-process WebSocket hub. Task changes, session revocations and
+//! changes of what a user may see (a role removed) are published with
+//! PostgreSQL `NOTIFY` (committed with the change itself), so every instance
+//! behind a load balancer hears them; the hub fans each one out to the
+//! sockets of this process that watch that task, session or user, and every
+//! task notification to the event sockets (`GET /ws`) on its firehose.
 
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
-use tokio::sync::broadcast;
+use tokio::sync::broadcast::{self, error::RecvError};
 use uuid::Uuid;
 
 use super::{
+    Viewer,
     model::{ErrorCode, Stage, Status},
     topics::{TopicReceiver, Topics},
 };
 use crate::{listen::Event, session::REVOKED_CHANNEL};
 
 pub const TASK_CHANNEL: &str = "task_events";
+/// `NOTIFY` channel carrying the id of a user whose access changed beyond
+/// any one task (the admin role removed): their task sockets read again.
+pub const USER_ACCESS_CHANNEL: &str = "user_access";
 
 /// A task's observable state, as every change publishes it: each change
 /// reaches the sockets as its own event, however quickly the next follows.
@@ -98,14 +103,35 @@ const FIREHOSE_CAPACITY: usize = 1024;
 pub struct Hub {
     tasks: Topics<Uuid, Change>,
     series: Topics<Uuid, ()>,
+    users: Topics<Uuid, ()>,
     firehose: broadcast::Sender<Notice>,
 }
 
-/// A task socket's subscriptions: a wake-up per change of its task, and one
-/// when its session series is revoked.
+/// A task socket's subscriptions: a wake-up per change of its task, one
+/// when its session series is revoked, and one when its user's access
+/// changes.
 pub struct Subscription {
     pub task: TopicReceiver<Uuid, Change>,
     pub revoked: TopicReceiver<Uuid, ()>,
+    pub access: UserAccess,
+}
+
+/// Word that a logged-in viewer's access changed; an anonymous viewer
+/// hears none.
+pub struct UserAccess(Option<TopicReceiver<Uuid, ()>>);
+
+impl UserAccess {
+    /// Resolves when the user's access may have changed (or notices were
+    /// missed); never for an anonymous viewer.
+    pub async fn changed(&mut self) {
+        match &mut self.0 {
+            Some(rx) => match rx.recv().await {
+                Ok(()) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => std::future::pending().await,
+            },
+            None => std::future::pending().await,
+        }
+    }
 }
 
 /// An event socket's subscriptions: every task notification of the
@@ -119,7 +145,8 @@ impl Hub {
     /// Starts the hub and its listener on `db`'s server.
     pub fn start(db: PgPool) -> Arc<Self> {
         let hub = Arc::new(Self::new());
-        crate::listen::spawn(db, &[TASK_CHANNEL, REVOKED_CHANNEL], Arc::downgrade(&hub));
+        let channels = &[TASK_CHANNEL, REVOKED_CHANNEL, USER_ACCESS_CHANNEL];
+        crate::listen::spawn(db, channels, Arc::downgrade(&hub));
         hub
     }
 
@@ -127,6 +154,7 @@ impl Hub {
         Self {
             tasks: Topics::new(),
             series: Topics::new(),
+            users: Topics::new(),
             firehose: broadcast::channel(FIREHOSE_CAPACITY).0,
         }
     }
@@ -134,10 +162,11 @@ impl Hub {
     /// Subscribe before reading the task's state, so no change slips
     /// between — and only once the caller may see the task, so that
     /// sockets on ids they cannot see hold no channel.
-    pub fn subscribe(&self, task_id: Uuid, series_id: Uuid) -> Subscription {
+    pub(crate) fn subscribe(&self, task_id: Uuid, viewer: &Viewer) -> Subscription {
         Subscription {
             task: self.tasks.subscribe(task_id),
-            revoked: self.series.subscribe(series_id),
+            revoked: self.series.subscribe(viewer.series_id),
+            access: UserAccess(viewer.user_id.map(|id| self.users.subscribe(id))),
         }
     }
 
@@ -149,10 +178,10 @@ impl Hub {
         }
     }
 
-    /// Channels held for task and series subscriptions (each lives as long
-    /// as its last subscriber).
+    /// Channels held for task, series and user subscriptions (each lives
+    /// as long as its last subscriber).
     pub fn topic_count(&self) -> usize {
-        self.tasks.len() + self.series.len()
+        self.tasks.len() + self.series.len() + self.users.len()
     }
 
     fn to_firehose(&self, notice: Notice) {
@@ -204,6 +233,10 @@ impl crate::listen::Receiver for Hub {
                 Ok(id) => self.series.publish(&id, ()),
                 Err(e) => tracing::warn!(error = %e, payload, "malformed revocation notification"),
             },
+            USER_ACCESS_CHANNEL => match payload.parse::<Uuid>() {
+                Ok(id) => self.users.publish(&id, ()),
+                Err(e) => tracing::warn!(error = %e, payload, "malformed access notification"),
+            },
             _ => {}
         }
     }
@@ -251,6 +284,21 @@ pub async fn notify_access(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Resu
     Ok(())
 }
 
+/// Publishes (at commit) that what `user_id` may see changed beyond any
+/// one task (the admin role removed): that user's task sockets on every
+/// instance read their task again, and close 4004 if it is no longer theirs
+/// to see.
+pub async fn notify_user_access(conn: &mut PgConnection, user_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT pg_notify($1, $2::uuid::text)",
+        USER_ACCESS_CHANNEL,
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Grantees named in an access notice at most: `NOTIFY` payloads must stay
 /// under 8000 bytes.
 const GRANTEE_HINT_LIMIT: i64 = 100;
@@ -281,16 +329,53 @@ mod tests {
     use super::*;
     use crate::listen::Receiver as _;
 
+    fn viewer(user_id: Option<Uuid>) -> Viewer {
+        Viewer {
+            series_id: Uuid::new_v4(),
+            user_id,
+            series_ends: time::OffsetDateTime::now_utc(),
+        }
+    }
+
     #[tokio::test]
     async fn task_sockets_on_random_ids_leave_no_channels_once_closed() {
         let hub = Hub::new();
-        let series = Uuid::new_v4();
+        let viewer = viewer(Some(Uuid::new_v4()));
         let subs: Vec<_> = (0..500)
-            .map(|_| hub.subscribe(Uuid::new_v4(), series))
+            .map(|_| hub.subscribe(Uuid::new_v4(), &viewer))
             .collect();
-        assert_eq!(hub.topic_count(), 501);
+        assert_eq!(hub.topic_count(), 502, "500 tasks, a series and a user");
         drop(subs);
         assert_eq!(hub.topic_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_users_access_notice_reaches_their_task_sockets_only() {
+        let hub = Hub::new();
+        let user = Uuid::new_v4();
+        let mut theirs = hub.subscribe(Uuid::new_v4(), &viewer(Some(user)));
+        let mut others = hub.subscribe(Uuid::new_v4(), &viewer(Some(Uuid::new_v4())));
+        let mut anonymous = hub.subscribe(Uuid::new_v4(), &viewer(None));
+        hub.receive(Event::Notification {
+            channel: USER_ACCESS_CHANNEL,
+            payload: &user.to_string(),
+        });
+        let soon = std::time::Duration::from_millis(50);
+        assert!(
+            tokio::time::timeout(soon, theirs.access.changed())
+                .await
+                .is_ok()
+        );
+        assert!(
+            tokio::time::timeout(soon, others.access.changed())
+                .await
+                .is_err()
+        );
+        assert!(
+            tokio::time::timeout(soon, anonymous.access.changed())
+                .await
+                .is_err()
+        );
     }
 
     #[tokio::test]

@@ -33,9 +33,9 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::{config::StorageSettings, ratelimit::PerClient, session::Sessions, storage::Uploads};
 
 pub(crate) use cursor::Cursor;
-pub use hub::{Hub, notify, notify_access, notify_minutes_updated};
+pub use hub::{Hub, notify, notify_access, notify_minutes_updated, notify_user_access};
 pub use model::{ErrorCode, JobInput, Stage, Status};
-pub use sockets::Slots;
+pub use sockets::{Caps as SocketCaps, Slots};
 // For the features built on task access (sharing, admin).
 pub use errors::TaskError;
 pub(crate) use model::{Right, Task, TaskRow};

@@ -1,8 +1,10 @@
 //! What both WebSockets share about their own lifetime: a slot counted
-//! against the caller's session and the instance (`server.max_sockets_per_session`,
-//! `server.max_sockets`), so no one browser and no flood of them can hold
-//! unbounded sockets; and the session's deadline, so a socket ends with its
-//! series instead of streaming on an expired session.
+//! against the caller's session series, account and address and against
+//! the instance (`server.max_sockets_per_session`, `server.max_sockets_per_user`,
+//! `server.max_sockets_per_ip`, `server.max_sockets`), so no one browser,
+//! account or client, and no flood of them, can hold unbounded sockets or
+//! lock everyone else out; and the session's deadline, so a socket ends with
+//! its series instead of streaming on an expired session.
 
 use std::{
     collections::HashMap,
@@ -14,15 +16,18 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::session;
+use super::Viewer;
+use crate::{config::ServerSettings, ratelimit, session};
 
 /// Close frames both sockets send: the session revoked or ended, over the
-/// session's cap (policy violation), over the instance's cap (try again
-/// later), the database failed.
+/// session's, account's or address's cap (policy violation), over the
+/// instance's cap (try again later), the database failed.
 pub(super) type Close = (u16, &'static str);
 pub(super) const REVOKED: Close = (4001, "Session revoked");
 pub(super) const EXPIRED: Close = (4001, "Session expired");
 pub(super) const TOO_MANY_FOR_SESSION: Close = (4008, "Too many sockets for session");
+pub(super) const TOO_MANY_FOR_ACCOUNT: Close = (4008, "Too many sockets for account");
+pub(super) const TOO_MANY_FOR_ADDRESS: Close = (4008, "Too many sockets for address");
 pub(super) const TOO_MANY: Close = (1013, "Too many sockets; try again later");
 pub(super) const SERVER_ERROR: Close = (1011, "Internal error");
 
@@ -41,43 +46,98 @@ pub(super) fn small(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
         .write_buffer_size(0)
 }
 
-/// Open sockets per session series, and in all.
+/// The sockets each holder may have open on this instance.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    pub per_session: usize,
+    pub per_user: usize,
+    pub per_ip: usize,
+    pub total: usize,
+}
+
+impl Caps {
+    pub fn from_settings(server: &ServerSettings) -> Self {
+        Self {
+            per_session: server.max_sockets_per_session,
+            per_user: server.max_sockets_per_user,
+            per_ip: server.max_sockets_per_ip,
+            total: server.max_sockets,
+        }
+    }
+}
+
+/// What a socket is counted against besides the instance.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Holder {
+    Series(Uuid),
+    User(Uuid),
+    /// The client's address as the throttles key it (an IPv6 client by its /64).
+    Address(String),
+}
+
+/// Open sockets per holder, and in all.
 pub struct Slots {
-    per_series: usize,
-    total: usize,
-    open: Mutex<(HashMap<Uuid, usize>, usize)>,
+    caps: Caps,
+    open: Mutex<(HashMap<Holder, usize>, usize)>,
 }
 
 /// A held slot; dropping it frees it.
 pub(super) struct Slot {
     slots: Arc<Slots>,
-    series: Uuid,
+    holders: Vec<Holder>,
 }
 
 impl Slots {
-    pub fn new(per_series: usize, total: usize) -> Arc<Self> {
+    pub fn new(caps: Caps) -> Arc<Self> {
         Arc::new(Self {
-            per_series,
-            total,
+            caps,
             open: Mutex::new((HashMap::new(), 0)),
         })
     }
 
-    pub(super) fn acquire(self: &Arc<Self>, series: Uuid) -> Result<Slot, Close> {
+    /// A slot for a socket of `viewer` from `client_ip`, or the close frame
+    /// of the first cap it would exceed.
+    pub(super) fn acquire(
+        self: &Arc<Self>,
+        viewer: &Viewer,
+        client_ip: Option<&str>,
+    ) -> Result<Slot, Close> {
+        let caps = self.caps;
+        let holders: Vec<(Holder, usize, Close)> = [
+            Some((
+                Holder::Series(viewer.series_id),
+                caps.per_session,
+                TOO_MANY_FOR_SESSION,
+            )),
+            viewer
+                .user_id
+                .map(|id| (Holder::User(id), caps.per_user, TOO_MANY_FOR_ACCOUNT)),
+            client_ip.map(|ip| {
+                let key = ratelimit::client_key(ip);
+                (Holder::Address(key), caps.per_ip, TOO_MANY_FOR_ADDRESS)
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        let (by_series, total) = &mut *open;
-        if *total >= self.total {
+        let (by_holder, total) = &mut *open;
+        if *total >= caps.total {
             return Err(TOO_MANY);
         }
-        let mine = by_series.entry(series).or_insert(0);
-        if *mine >= self.per_series {
-            return Err(TOO_MANY_FOR_SESSION);
+        for (holder, cap, close) in &holders {
+            if by_holder.get(holder).is_some_and(|n| n >= cap) {
+                return Err(*close);
+            }
         }
-        *mine += 1;
+        for (holder, ..) in &holders {
+            *by_holder.entry(holder.clone()).or_insert(0) += 1;
+        }
         *total += 1;
         Ok(Slot {
             slots: self.clone(),
-            series,
+            holders: holders.into_iter().map(|(holder, ..)| holder).collect(),
         })
     }
 
@@ -90,12 +150,14 @@ impl Slots {
 impl Drop for Slot {
     fn drop(&mut self) {
         let mut open = self.slots.open.lock().unwrap_or_else(|e| e.into_inner());
-        let (by_series, total) = &mut *open;
+        let (by_holder, total) = &mut *open;
         *total -= 1;
-        if let Some(n) = by_series.get_mut(&self.series) {
-            *n -= 1;
-            if *n == 0 {
-                by_series.remove(&self.series);
+        for holder in &self.holders {
+            if let Some(n) = by_holder.get_mut(holder) {
+                *n -= 1;
+                if *n == 0 {
+                    by_holder.remove(holder);
+                }
             }
         }
     }
@@ -135,28 +197,77 @@ impl Deadline {
 mod tests {
     use super::*;
 
+    fn caps(per_session: usize, per_user: usize, per_ip: usize, total: usize) -> Arc<Slots> {
+        Slots::new(Caps {
+            per_session,
+            per_user,
+            per_ip,
+            total,
+        })
+    }
+
+    fn viewer(user_id: Option<Uuid>) -> Viewer {
+        Viewer {
+            series_id: Uuid::new_v4(),
+            user_id,
+            series_ends: OffsetDateTime::now_utc(),
+        }
+    }
+
     #[test]
     fn a_session_may_hold_its_share_and_the_instance_its_total() {
-        let slots = Slots::new(2, 3);
-        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
-        let a1 = slots.acquire(a).unwrap();
-        let _a2 = slots.acquire(a).unwrap();
-        assert_eq!(slots.acquire(a).err(), Some(TOO_MANY_FOR_SESSION));
-        let _b1 = slots.acquire(b).unwrap();
+        let slots = caps(2, 10, 10, 3);
+        let (a, b) = (viewer(None), viewer(None));
+        let a1 = slots.acquire(&a, None).unwrap();
+        let _a2 = slots.acquire(&a, None).unwrap();
+        assert_eq!(slots.acquire(&a, None).err(), Some(TOO_MANY_FOR_SESSION));
+        let _b1 = slots.acquire(&b, None).unwrap();
         assert_eq!(
-            slots.acquire(b).err(),
+            slots.acquire(&b, None).err(),
             Some(TOO_MANY),
             "the instance is full"
         );
         drop(a1);
-        assert!(slots.acquire(b).is_ok(), "a freed slot is free for anyone");
+        assert!(
+            slots.acquire(&b, None).is_ok(),
+            "a freed slot is free for anyone"
+        );
+    }
+
+    #[test]
+    fn an_account_and_an_address_hold_their_share_across_sessions() {
+        let slots = caps(5, 2, 3, 100);
+        let user = Some(Uuid::new_v4());
+        let mut held = Vec::new();
+        let mut open = |who: Option<Uuid>, ip: &str| {
+            let slot = slots.acquire(&viewer(who), Some(ip));
+            let close = slot.as_ref().err().copied();
+            held.extend(slot.ok());
+            close
+        };
+        assert_eq!(open(user, "192.0.2.1"), None);
+        assert_eq!(open(user, "192.0.2.2"), None);
+        assert_eq!(open(user, "192.0.2.3"), Some(TOO_MANY_FOR_ACCOUNT));
+        assert_eq!(open(None, "192.0.2.1"), None);
+        assert_eq!(open(None, "192.0.2.1"), None);
+        assert_eq!(open(None, "192.0.2.1"), Some(TOO_MANY_FOR_ADDRESS));
+        // An IPv6 client is its /64.
+        for n in 1..=3 {
+            assert_eq!(open(None, &format!("2001:db8::{n}")), None);
+        }
+        assert_eq!(open(None, "2001:db8::4"), Some(TOO_MANY_FOR_ADDRESS));
+        assert_eq!(open(None, "192.0.2.9"), None);
     }
 
     #[test]
     fn closed_sockets_leave_nothing_behind() {
-        let slots = Slots::new(5, 100);
+        let slots = caps(5, 5, 100, 100);
+        let user = Some(Uuid::new_v4());
         let held: Vec<_> = (0..50)
-            .map(|_| slots.acquire(Uuid::new_v4()).unwrap())
+            .map(|n| {
+                let who = viewer(if n < 5 { user } else { None });
+                slots.acquire(&who, Some(&format!("192.0.2.{n}"))).unwrap()
+            })
             .collect();
         assert_eq!(slots.open(), 50);
         drop(held);

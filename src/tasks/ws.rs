@@ -23,7 +23,7 @@ use super::{
     queries,
     sockets::{self, Close, Deadline, REVOKED, SERVER_ERROR},
 };
-use crate::error::ErrorResponse;
+use crate::{error::ErrorResponse, session::SessionHandle};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub(super) fn router() -> OpenApiRouter<TasksState> {
@@ -89,16 +89,20 @@ of the minutes sends a `MinutesUpdated`: `{\"type\": \"minutes_updated\", \"task
 async fn watch(
     State(state): State<TasksState>,
     viewer: Option<Viewer>,
+    handle: SessionHandle,
     Path(task_id): Path<String>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let task_id = task_id.parse::<Uuid>().ok();
+    let client_ip = handle.client().ip;
     sockets::small(upgrade).on_upgrade(move |mut socket| async move {
         let close = match (viewer, task_id) {
-            (Some(viewer), Some(task_id)) => match state.sockets.acquire(viewer.series_id) {
-                Ok(_slot) => stream(&state, viewer, task_id, &mut socket).await,
-                Err(close) => Some(close),
-            },
+            (Some(viewer), Some(task_id)) => {
+                match state.sockets.acquire(&viewer, client_ip.as_deref()) {
+                    Ok(_slot) => stream(&state, viewer, task_id, &mut socket).await,
+                    Err(close) => Some(close),
+                }
+            }
             _ => Some(NOT_FOUND),
         };
         if let Some((code, reason)) = close {
@@ -127,7 +131,7 @@ async fn stream(
         Ok(None) => return Some(NOT_FOUND),
         Err(close) => return Some(close),
     }
-    let mut sub = state.hub.subscribe(task_id, viewer.series_id);
+    let mut sub = state.hub.subscribe(task_id, &viewer);
     let mut deadline = Deadline::new(viewer.series_id, viewer.series_ends);
     let mut last: Option<TaskState> = None;
     let mut change = Change::Resync;
@@ -173,6 +177,8 @@ async fn stream(
                     Err(RecvError::Closed) => return Some(SERVER_ERROR),
                 },
                 _ = sub.revoked.recv() => return Some(REVOKED),
+                // A role lost: the task is read again as the viewer now may.
+                () = sub.access.changed() => break Change::Resync,
                 close = deadline.passed(&state.db) => return Some(close),
                 msg = socket.recv() => match msg {
                     Some(Ok(Message::Close(_)) | Err(_)) | None => return None,

@@ -168,7 +168,7 @@ async fn an_account_is_throttled_with_retry_after_until_its_window_passes(db: Pg
         "a success forgets the account's failures"
     );
     assert_eq!(
-        app.count("SELECT count(*) FROM audit_events WHERE detail->>'reason' = 'throttled'")
+        app.count("SELECT count(*) FROM audit_events WHERE kind = 'login_throttled'")
             .await,
         1
     );
