@@ -21,7 +21,15 @@ const NEW: &str = "a brand new passphrase";
 
 fn settings(tweak: impl FnOnce(&mut Settings)) -> Settings {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/config");
-    let mut settings = Settings::from_figment(Settings::figment(dir, "test")).unwrap();
+    // Read inside a jail: the config tests set environment variables in
+    // jails of their own, and a jail at a time holds figment's lock, so
+    // none of theirs leaks into these settings.
+    let mut loaded = None;
+    figment::Jail::expect_with(|_| {
+        loaded = Some(Settings::from_figment(Settings::figment(dir, "test")).unwrap());
+        Ok(())
+    });
+    let mut settings = loaded.expect("the jail ran");
     tweak(&mut settings);
     settings
 }

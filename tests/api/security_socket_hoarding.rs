@@ -17,7 +17,7 @@ use crate::{
 
 const PASSWORD: &str = "correct horse battery";
 
-/// Opens `/ws` with the browser's cookies, as the client at `forwarded_for`
+/// Opens `/ws` with the browser's cookies and the app's origin, as the client at `forwarded_for`
 /// seen through the proxy on loopback, if given.
 async fn events(app: &TestApp, browser: &Browser, forwarded_for: Option<&str>) -> Socket {
     let url = format!("ws://{}/ws", app.base.authority());
@@ -25,6 +25,9 @@ async fn events(app: &TestApp, browser: &Browser, forwarded_for: Option<&str>) -
     let cookies = browser.cookies();
     let cookie = format!("sid={}", cookies.sid.expect("a session"));
     req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    // A browser's socket carries its page's origin.
+    let origin = app.base.as_str().trim_end_matches('/');
+    req.headers_mut().insert("origin", origin.parse().unwrap());
     if let Some(ip) = forwarded_for {
         req.headers_mut()
             .insert("x-forwarded-for", ip.parse().unwrap());
