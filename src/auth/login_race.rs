@@ -19,6 +19,8 @@ use crate::{
 const OLD: &str = "correct horse battery";
 const NEW: &str = "a brand new passphrase";
 
+// `Jail::expect_with` fixes its closure's error type to figment's own.
+#[allow(clippy::result_large_err)]
 fn settings(tweak: impl FnOnce(&mut Settings)) -> Settings {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/config");
     // Read inside a jail: the config tests set environment variables in
