@@ -21,9 +21,7 @@ const TIMEOUT: Duration = Duration::from_secs(60 * 60);
 pub async fn transcribe(p: &Processor, input: &JobInput) -> Result<Transcript, JobError> {
     let settings = &p.settings.transcription;
     let Some(base_url) = &settings.base_url else {
-        return Err(JobError::Permanent(
-            "no transcription backend configured (processing.transcription.base_url)".into(),
-        ));
+        return Err(JobError::NoTranscription);
     };
     let (file, size) = p
         .uploads

@@ -60,7 +60,35 @@ pub enum JobError {
     Permanent(String),
     /// Timeouts, refused connections, 5xx: retried with backoff.
     Transient(String),
+    /// A recording, and no transcription backend configured to hear it:
+    /// permanent until an operator sets one.
+    NoTranscription,
 }
+
+impl JobError {
+    /// The task's `error_code` when this ends it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Permanent(_) => "unprocessable",
+            Self::Transient(_) => GAVE_UP,
+            Self::NoTranscription => "transcription_unavailable",
+        }
+    }
+
+    /// The words for operators (`Task.error`).
+    pub fn message(self) -> String {
+        match self {
+            Self::Permanent(msg) | Self::Transient(msg) => msg,
+            Self::NoTranscription => {
+                "no transcription backend configured (processing.transcription.base_url)".into()
+            }
+        }
+    }
+}
+
+/// The `error_code` of a task whose attempts ran out: trying again later
+/// may work.
+pub const GAVE_UP: &str = "gave_up";
 
 /// The minutes as JSON: stored as their version 1, rendered when read.
 pub struct Output {

@@ -34,7 +34,7 @@ pub async fn update(db: &PgPool, task_id: Uuid, p: &Progress) -> sqlx::Result<bo
     let mut tx = db.begin().await?;
     let updated = sqlx::query!(
         "UPDATE tasks SET status = $2, stage = $3, progress = $4, error = $5,
-                updated_at = now()
+                error_code = NULL, updated_at = now()
          WHERE id = $1",
         task_id,
         p.status as Status,
@@ -62,7 +62,7 @@ pub async fn complete(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE tasks SET status = $2, stage = NULL, progress = 100, error = NULL,
-                updated_at = now()
+                error_code = NULL, updated_at = now()
          WHERE id = $1",
         task_id,
         Status::Completed as Status,
@@ -73,15 +73,22 @@ pub async fn complete(
     notify(conn, task_id).await
 }
 
-/// Marks the task failed with a message for people, in the caller's transaction.
-pub async fn fail(conn: &mut PgConnection, task_id: Uuid, error: &str) -> sqlx::Result<()> {
+/// Marks the task failed, in the caller's transaction: `code` for pages to
+/// word (`Task.error_code`), `error` the text for operators.
+pub async fn fail(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    code: &str,
+    error: &str,
+) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE tasks SET status = $3, stage = NULL, error = $2,
+        "UPDATE tasks SET status = $3, stage = NULL, error = $2, error_code = $4,
                 updated_at = now()
          WHERE id = $1",
         task_id,
         error,
         Status::Failed as Status,
+        code,
     )
     .execute(&mut *conn)
     .await?;

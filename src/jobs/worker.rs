@@ -157,7 +157,7 @@ async fn give_up(p: &Processor, name: &str, job: &Claimed) {
         "processing stopped after {} attempts; the worker may have crashed",
         job.max_attempts
     );
-    if let Err(e) = fail(p, name, job, &failure).await {
+    if let Err(e) = fail(p, name, job, pipeline::GAVE_UP, &failure).await {
         tracing::error!(
             error = format!("{e:#}"),
             "failing the exhausted job failed; it will be claimed again"
@@ -192,17 +192,27 @@ async fn record(
         Err(JobError::Transient(msg)) => {
             format!("gave up after {} attempts: {msg}", job.attempts)
         }
-        Err(JobError::Permanent(msg)) => msg,
+        Err(e) => {
+            let code = e.code();
+            return fail(p, name, job, code, &e.message()).await;
+        }
     };
-    fail(p, name, job, &failure).await
+    fail(p, name, job, pipeline::GAVE_UP, &failure).await
 }
 
-/// Removes the job and fails its task with `failure`, unless the lease was lost.
-async fn fail(p: &Processor, name: &str, job: &Claimed, failure: &str) -> anyhow::Result<()> {
-    tracing::warn!(error = %failure, "task failed");
+/// Removes the job and fails its task with `code` and `failure`, unless the
+/// lease was lost.
+async fn fail(
+    p: &Processor,
+    name: &str,
+    job: &Claimed,
+    code: &str,
+    failure: &str,
+) -> anyhow::Result<()> {
+    tracing::warn!(error = %failure, code, "task failed");
     let mut tx = p.db.begin().await?;
     if queue::finish(&mut tx, job.id, name).await? {
-        progress::fail(&mut tx, job.task_id, failure).await?;
+        progress::fail(&mut tx, job.task_id, code, failure).await?;
         tx.commit().await?;
     }
     Ok(())

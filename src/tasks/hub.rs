@@ -29,8 +29,15 @@ pub struct TaskState {
     pub stage: Option<Stage>,
     #[schema(minimum = 0, maximum = 100)]
     pub progress: i16,
+    /// Why the task failed, in words for operators; null unless failed.
     #[schema(required = true)]
     pub error: Option<String>,
+    /// Why the task failed, as a code (`Task.error_code`); null unless failed.
+    #[schema(required = true)]
+    pub error_code: Option<String>,
+    /// The task's `state_version`: a client keeps, per task, the state with
+    /// the largest one it has seen, from events and HTTP answers alike.
+    pub state_version: i64,
 }
 
 /// A task notification's payload, tagged by `kind`; the event socket
@@ -214,7 +221,9 @@ pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> 
              'task_id', $2::uuid,
              'owner', (SELECT coalesce(user_id, series_id) FROM tasks WHERE id = $2),
              'state', (SELECT json_build_object('status', status, 'stage', stage,
-                                                'progress', progress, 'error', left(error, 2000))
+                                                'progress', progress, 'error', left(error, 2000),
+                                                'error_code', error_code,
+                                                'state_version', state_version)
                        FROM tasks WHERE id = $2))::text)",
         TASK_CHANNEL,
         task_id,

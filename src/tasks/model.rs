@@ -66,8 +66,10 @@ pub(crate) struct TaskRow {
     pub stage: Option<Stage>,
     pub progress: i16,
     pub error: Option<String>,
+    pub error_code: Option<String>,
     pub upload_timestamp: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    pub state_version: i64,
     /// The viewer's access, from the SQL function `task_access`.
     pub access: Access,
     /// The owning user's name when the viewer is not the owner.
@@ -150,13 +152,23 @@ pub(crate) struct Task {
     stage: Option<Stage>,
     #[schema(minimum = 0, maximum = 100)]
     progress: i16,
-    /// Why the task failed; null unless `status` is `failed`.
+    /// Why the task failed, in words for operators; null unless `status`
+    /// is `failed`.
     #[schema(required = true)]
     error: Option<String>,
+    /// Why the task failed, as a code for pages to word:
+    /// `transcription_unavailable`, `unprocessable` (trying again cannot
+    /// help), `gave_up`; null unless `status` is `failed`.
+    #[schema(required = true, example = "unprocessable")]
+    error_code: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     upload_timestamp: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     updated_at: OffsetDateTime,
+    /// Grows with every change of the task: of two states of one task, the
+    /// one with the larger `state_version` is the newer, whichever arrived
+    /// last (progress events carry it too).
+    state_version: i64,
     access: Access,
     /// The owning user, when it is not the caller (a task shared with them,
     /// or seen as an admin); null for the caller's own.
@@ -175,8 +187,10 @@ impl From<TaskRow> for Task {
             stage: row.stage,
             progress: row.progress,
             error: row.error,
+            error_code: row.error_code,
             upload_timestamp: row.upload_timestamp,
             updated_at: row.updated_at,
+            state_version: row.state_version,
             access: row.access,
             owner: row.owner.map(|username| Owner { username }),
         }

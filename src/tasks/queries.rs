@@ -35,7 +35,8 @@ pub(crate) async fn get(
         TaskRow,
         r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                t.error_code, t.upload_timestamp, t.updated_at, t.state_version,
+                a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $2, $3, true) AS access) a
@@ -103,7 +104,8 @@ pub(super) async fn list(
            )
            SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                t.error_code, t.upload_timestamp, t.updated_at, t.state_version,
+                a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM candidates c
          JOIN tasks t ON t.id = c.id
@@ -137,7 +139,8 @@ pub(crate) async fn list_all(
         TaskRow,
         r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                t.error_code, t.upload_timestamp, t.updated_at, t.state_version,
+                a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, true) AS access) a
@@ -206,7 +209,7 @@ pub(super) async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING id, filename, content_type, size_bytes, storage_key,
                    status AS "status: Status", stage AS "stage: Stage", progress, error,
-                   upload_timestamp, updated_at,
+                   error_code, upload_timestamp, updated_at, state_version,
                    'owner' AS "access!: Access", NULL::text AS owner"#,
         new.id,
         series_id,
@@ -287,7 +290,7 @@ pub(crate) async fn job_input(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option
 pub(super) async fn retry(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<bool> {
     let requeued = sqlx::query!(
         "UPDATE tasks SET status = 'queued', stage = NULL, progress = 0, error = NULL,
-                updated_at = now()
+                error_code = NULL, updated_at = now()
          WHERE id = $1 AND status = 'failed'",
         task_id,
     )
@@ -311,6 +314,8 @@ pub(super) struct Watched {
     pub stage: Option<Stage>,
     pub progress: i16,
     pub error: Option<String>,
+    pub error_code: Option<String>,
+    pub state_version: i64,
 }
 
 /// Every task of the viewer's list (their own and those shared with them;
@@ -320,7 +325,8 @@ pub(super) async fn watched_all(db: &PgPool, viewer: &Viewer) -> sqlx::Result<Ve
     sqlx::query_as!(
         Watched,
         r#"SELECT t.id, a.access AS "access: Access",
-                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.error_code, t.state_version
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
          WHERE (task_visible(t, $1, $2)
@@ -344,7 +350,8 @@ pub(super) async fn watched(
     sqlx::query_as!(
         Watched,
         r#"SELECT t.id, task_access(t, $1, $2, false) AS "access: Access",
-                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error
+                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                t.error_code, t.state_version
          FROM tasks t
          WHERE t.id = ANY($3)"#,
         viewer.series_id,

@@ -63,6 +63,8 @@ impl From<TaskRow> for TaskState {
             stage: row.stage,
             progress: row.progress,
             error: row.error,
+            error_code: row.error_code,
+            state_version: row.state_version,
         }
     }
 }
