@@ -73,6 +73,18 @@ pub(super) fn version_not_found(version: i32) -> ApiError {
     )
 }
 
+/// `restored_from` names no older version.
+pub(super) fn no_such_version_to_restore() -> ApiError {
+    ApiError::Validation(
+        [(
+            "restored_from".to_owned(),
+            vec!["no_such_version".to_owned()],
+        )]
+        .into_iter()
+        .collect(),
+    )
+}
+
 pub(super) fn precondition_required() -> ApiError {
     ApiError::new(
         StatusCode::PRECONDITION_REQUIRED,

@@ -46,6 +46,10 @@ pub(super) struct RevisionInfo {
     /// Where it was saved from; null for version 1 (processing).
     #[schema(required = true)]
     device: Option<Device>,
+    /// The older version this one restored (`PUT …?restored_from=N`); null
+    /// for an edit.
+    #[schema(required = true)]
+    restored_from: Option<i32>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
 }
@@ -130,6 +134,8 @@ pub(super) struct Edit<'a> {
     pub content: &'a serde_json::Value,
     pub author_user_id: Option<Uuid>,
     pub series_id: Uuid,
+    /// The older version this save restores, if it is a restore.
+    pub restored_from: Option<i32>,
 }
 
 /// Stores an edit as a new revision, copying the series' device description;
@@ -140,8 +146,9 @@ pub(super) async fn insert_edit(
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
         r#"INSERT INTO minutes_revisions
-               (task_id, version, content, author_user_id, series_id, device_user_agent, device_ip)
-           SELECT $1, $2, $3, $4, s.id, s.user_agent, s.ip
+               (task_id, version, content, author_user_id, series_id, device_user_agent, device_ip,
+                restored_from)
+           SELECT $1, $2, $3, $4, s.id, s.user_agent, s.ip, $6
            FROM session_series s WHERE s.id = $5
            RETURNING (SELECT username::text FROM users WHERE id = author_user_id) AS author"#,
         edit.task_id,
@@ -149,6 +156,7 @@ pub(super) async fn insert_edit(
         edit.content,
         edit.author_user_id,
         edit.series_id,
+        edit.restored_from,
     )
     .fetch_one(conn)
     .await
@@ -162,7 +170,7 @@ pub(super) async fn list(db: &PgPool, task_id: Uuid) -> sqlx::Result<Vec<Revisio
         r#"SELECT r.version, u.username::text AS author, r.created_at,
                   r.series_id IS NOT NULL OR r.device_user_agent IS NOT NULL
                       OR r.device_ip IS NOT NULL AS "has_device!",
-                  r.device_user_agent, host(r.device_ip) AS device_ip
+                  r.device_user_agent, host(r.device_ip) AS device_ip, r.restored_from
            FROM minutes_revisions r
            LEFT JOIN users u ON u.id = r.author_user_id
            WHERE r.task_id = $1
@@ -180,6 +188,7 @@ pub(super) async fn list(db: &PgPool, task_id: Uuid) -> sqlx::Result<Vec<Revisio
                 user_agent: r.device_user_agent,
                 ip: r.device_ip,
             }),
+            restored_from: r.restored_from,
             created_at: r.created_at,
         })
         .collect())
