@@ -1,14 +1,38 @@
 // A task at a glance, as the list, the task page and the admin's list all
-// show it: status words with a progress bar while it runs, whose task it is,
-// and whether the viewer may manage it.
+// show it: status words with a progress bar while it runs, why it failed
+// (a sentence in the page's language chosen by `error_code`; the server's
+// own text only for admins), whose task it is, and whether the viewer may
+// manage or retry it.
 
 import { t } from "../i18n.js";
 import { h, progressBar } from "../ui.js";
+import { isAdmin } from "../session.js";
+import { capabilities } from "../capabilities.js";
 
 const isFinal = (task) => task.status === "completed" || task.status === "failed";
 
+/** Failures that trying again cannot mend. */
+const PERMANENT = new Set(["unprocessable"]);
+
 /** Owner and admin delete and share (README "Sharing and roles"). */
 export const mayManage = (task) => task.access === "owner" || task.access === "admin";
+
+/**
+ * Whether "Try again" makes sense: a failed task the viewer may retry,
+ * which did not fail for good (a recording without a transcription
+ * backend, only once the server has one).
+ */
+export function mayRetry(task) {
+  if (task.status !== "failed" || task.access === "view") return false;
+  if (task.error_code === "transcription_unavailable") return capabilities.recordings;
+  return !PERMANENT.has(task.error_code);
+}
+
+/** Why a task failed, in the page's language. */
+export function failureSentence(task) {
+  const key = `taskerr.${task.error_code}`;
+  return t(key) === key ? t("taskerr.unknown") : t(key);
+}
 
 /** Whose task this is and what the viewer may do, for a task not their own. */
 export function ownerLine(task) {
@@ -24,6 +48,9 @@ export function statusView(task) {
   if (!isFinal(task)) {
     box.append(progressBar(task.progress, t("tasks.progressOf", { name: task.filename })), h("span", { class: "small muted" }, `${task.progress}%`));
   }
-  if (task.status === "failed" && task.error) box.append(h("p", { class: "small error-text" }, task.error));
+  if (task.status === "failed") {
+    box.append(h("p", { class: "small error-text failure" }, failureSentence(task)));
+    if (task.error && isAdmin()) box.append(h("p", { class: "small muted failure-detail" }, t("tasks.failureDetail", { detail: task.error })));
+  }
   return box;
 }
