@@ -53,10 +53,10 @@ test("an unsupported file is refused in words", async () => {
   const { page } = alice;
   await page.goto("/");
   await page.locator("#upload-input").setInputFiles({ name: "notes.exe", mimeType: "application/octet-stream", buffer: Buffer.from("MZ") });
-  await page.getByText("“notes.exe” is not a recording or transcript this service can read.").waitFor();
+  await page.getByText("“notes.exe” is a type of file this service does not read.").waitFor();
   // The server's own 415, for a name that passes the browser's check.
-  await page.locator("#upload-input").setInputFiles({ name: "song.mp3", mimeType: "audio/mpeg", buffer: Buffer.from("not really an mp3 at all") });
-  await page.getByText("“song.mp3” is not a recording or transcript this service can read.").waitFor();
+  await page.locator("#upload-input").setInputFiles({ name: "talk.vtt", mimeType: "text/vtt", buffer: Buffer.from("1\n00:00:00,000 --> 00:00:01,000\nhello\n") });
+  await page.getByText("“talk.vtt” is not really a WebVTT subtitle file").waitFor();
 });
 
 test("register: the anonymous task is kept and the page says so", async () => {

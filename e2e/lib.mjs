@@ -25,12 +25,13 @@ export async function launch() {
 /**
  * A new person: their own cookies and storage.
  * @param {import("playwright-core").Browser} browser
- * @param {{locale?: string, width?: number}} [opts]
+ * @param {{locale?: string, width?: number, colorScheme?: "light"|"dark"}} [opts]
  */
-export async function person(browser, { locale = "en-US", width = 1100 } = {}) {
+export async function person(browser, { locale = "en-US", width = 1100, colorScheme = "light" } = {}) {
   const context = await browser.newContext({
     baseURL: BASE,
     locale,
+    colorScheme,
     viewport: { width, height: 800 },
     extraHTTPHeaders: locale.startsWith("ja") ? { "Accept-Language": "ja" } : {},
   });

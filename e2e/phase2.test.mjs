@@ -64,7 +64,7 @@ test("sharing with edit: the grantee sees the task and edits it while the owner'
   assert.deepEqual(g.errors, []);
 });
 
-test("a conflicting edit shows what changed and lets the person reload or overwrite", async () => {
+test("an edit both people made to the same field asks which to keep, field by field", async () => {
   const o = owner.page;
   const g = grantee.page;
   const conflictAfter = async (mine, theirs) => {
@@ -79,9 +79,11 @@ test("a conflicting edit shows what changed and lets the person reload or overwr
     await o.getByRole("button", { name: "Save" }).click();
     const conflict = o.locator(".conflict");
     await conflict.getByRole("heading", { name: "Someone else saved first" }).waitFor({ timeout: 10000 });
-    // Field by field: the draft and the version now saved.
-    await conflict.locator("dd.mine", { hasText: mine }).waitFor();
-    await conflict.locator("dd.theirs", { hasText: theirs }).waitFor();
+    // Only the field both changed, with both versions and a choice.
+    const title = conflict.locator("fieldset.conflict-field", { has: o.locator("legend", { hasText: "Title" }) });
+    await title.locator(".choice.mine", { hasText: mine }).waitFor();
+    await title.locator(".choice.theirs", { hasText: theirs }).waitFor();
+    assert.equal(await conflict.locator("fieldset.conflict-field").count(), 1, "nothing else both changed");
     return conflict;
   };
 
@@ -91,9 +93,10 @@ test("a conflicting edit shows what changed and lets the person reload or overwr
   await o.getByRole("heading", { name: "Grantee's title" }).waitFor();
 
   conflict = await conflictAfter("Owner's title", "Grantee's second title");
-  await conflict.getByRole("button", { name: /^Save mine over version \d+/ }).click();
+  await conflict.getByRole("radio", { name: /Your draft/ }).check();
+  await conflict.getByRole("button", { name: "Save with these choices" }).click();
   await o.getByRole("heading", { name: "Owner's title" }).waitFor();
-  // The overwrite is a save like any other: the grantee sees it live.
+  // A save like any other: the grantee sees it live.
   await g.getByRole("heading", { name: "Owner's title" }).waitFor({ timeout: 10000 });
 });
 
@@ -168,7 +171,7 @@ test("an admin disables a user, who is signed out and cannot log in", async () =
     await a.locator("section", { has: a.locator("#adm-audit") }).getByRole("button", { name: "Filter" }).click();
     const audit = a.locator("ol.audit > li");
     await audit.first().getByText("Share revoked").waitFor();
-    await audit.first().getByText(`by ${ownerName}`).waitFor();
+    await audit.first().getByText(`${ownerName} stopped sharing “`).waitFor();
     assert.equal(await audit.count(), 1);
     await a.locator("section", { has: a.locator("#adm-audit") }).screenshot({ path: shotPath("admin-audit") });
     await user.getByRole("button", { name: "Disable" }).click();

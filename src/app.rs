@@ -86,6 +86,7 @@ impl AppState {
             anonymous_uploads: self.anonymous_uploads.clone(),
             hub: self.hub.clone(),
             sockets: self.sockets.clone(),
+            recordings: self.settings.processing.transcription.base_url.is_some(),
         }
     }
 }

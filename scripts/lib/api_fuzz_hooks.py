@@ -258,6 +258,10 @@ def after_call(context, case, response):
             _state["cookies"], _state["csrf"] = checked
 
 
+# The codes of an upload refused for its contents (docs/api.md, "Tasks").
+UPLOAD_REFUSALS = {"unsupported_media_type", "empty_file", "content_mismatch", "transcription_unavailable"}
+
+
 @schemathesis.hook
 def filter_failure(context, failure, case, response):
     """Keeps every failure but two refusals of schema-valid data, where the
@@ -265,7 +269,8 @@ def filter_failure(context, failure, case, response):
     status documented for it:
     - `400 invalid_cursor`: a cursor is an opaque token the service issued
       (`next_cursor`); any other string is schema-valid and still no cursor.
-    - `415 unsupported_media_type` on `POST /api/upload`: the file is sniffed
+    - `415` on `POST /api/upload` (`unsupported_media_type`, `empty_file`,
+      `content_mismatch`, `transcription_unavailable`): the file is sniffed
       (audio, video or a transcript, by its bytes); random bytes are a
       schema-valid `format: binary` and still no recording.
     - `412 version_conflict` for an `If-Match` that names no current version:
@@ -299,6 +304,6 @@ def filter_failure(context, failure, case, response):
         return False
     if response.status_code == 400 and code == "invalid_cursor" and "cursor" in (case.query or {}):
         return False
-    if response.status_code == 415 and code == "unsupported_media_type" and case.operation.path == "/api/upload":
+    if response.status_code == 415 and code in UPLOAD_REFUSALS and case.operation.path == "/api/upload":
         return False
     return True

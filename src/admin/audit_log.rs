@@ -3,15 +3,20 @@
 use axum::{
     Json,
     extract::{Query, State},
+    http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{AdminState, extract::RequireAdmin, queries};
+use super::{
+    AdminState,
+    extract::RequireAdmin,
+    queries::{self, EventFilter},
+};
 use crate::{
-    error::{ErrorResponse, Result},
+    error::{ApiError, ErrorResponse, Result},
     paging::Page,
 };
 
@@ -25,8 +30,17 @@ pub(super) fn router() -> OpenApiRouter<AdminState> {
 struct AuditParams {
     /// Only events of this kind, e.g. `share_granted`.
     kind: Option<String>,
+    /// Every kind but this one, e.g. `series_created` (sessions started:
+    /// most of the log).
+    exclude_kind: Option<String>,
     /// Only events this user caused or that name them as subject.
     user: Option<String>,
+    /// Only events written at or after this time (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-12-01T00:00:00Z")]
+    since: Option<String>,
+    /// Only events written before this time (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-12-08T00:00:00Z")]
+    until: Option<String>,
     /// Page size, 1–100; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
@@ -43,9 +57,20 @@ struct AuditEvent {
     /// callers and the command line.
     #[schema(required = true)]
     actor: Option<String>,
-    /// What it is about: a username, or a session series id.
+    /// What it is about: a username, a session series id (session
+    /// events) or a task id (`minutes_edited`).
     #[schema(required = true)]
     subject: Option<String>,
+    /// The subject in words, where it is an id: the username owning the
+    /// session series (null for an anonymous one, or one already purged),
+    /// or the task's title (its file name before it has minutes; null once
+    /// deleted). Null for a subject that is a username.
+    #[schema(required = true)]
+    subject_name: Option<String>,
+    /// The title (or file name) of the task `detail.task_id` names (the
+    /// share events); null when there is none or it was deleted.
+    #[schema(required = true)]
+    task_name: Option<String>,
     #[schema(required = true)]
     ip: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
@@ -70,7 +95,7 @@ struct AuditLog {
     security(("session" = [])),
     responses(
         (status = 200, description = "Audit events, newest first", body = AuditLog),
-        (status = 400, description = "`invalid_limit` or `invalid_cursor`", body = ErrorResponse),
+        (status = 400, description = "`invalid_limit`, `invalid_cursor`, or `invalid_time`: `since` or `until` is not RFC 3339", body = ErrorResponse),
         (status = 401, description = "`not_authenticated`", body = ErrorResponse),
         (status = 403, description = "`forbidden`: not an admin", body = ErrorResponse),
     ),
@@ -82,8 +107,14 @@ async fn list(
     Query(params): Query<AuditParams>,
 ) -> Result<Json<AuditLog>> {
     let page = Page::<i64>::parse(params.limit.as_deref(), params.cursor.as_deref())?;
-    let (kind, user) = (params.kind.as_deref(), params.user.as_deref());
-    let mut rows = queries::events(&state.db, kind, user, page.after, page.fetch()).await?;
+    let filter = EventFilter {
+        kind: params.kind.as_deref(),
+        exclude_kind: params.exclude_kind.as_deref(),
+        user: params.user.as_deref(),
+        since: time_param(params.since.as_deref())?,
+        until: time_param(params.until.as_deref())?,
+    };
+    let mut rows = queries::events(&state.db, &filter, page.after, page.fetch()).await?;
     let next_cursor = page.finish(&mut rows, |r| r.id);
     let events = rows
         .into_iter()
@@ -92,6 +123,8 @@ async fn list(
             kind: r.kind,
             actor: r.actor,
             subject: r.subject,
+            subject_name: r.subject_name,
+            task_name: r.task_name,
             ip: r.ip,
             created_at: r.created_at,
             detail: r.detail,
@@ -101,4 +134,19 @@ async fn list(
         events,
         next_cursor,
     }))
+}
+
+/// An RFC 3339 time from the query; 400 `invalid_time` for anything else.
+fn time_param(value: Option<&str>) -> Result<Option<OffsetDateTime>> {
+    value
+        .map(|v| {
+            OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339).map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_time",
+                    "since and until must be RFC 3339 times, e.g. 2026-12-01T00:00:00Z",
+                )
+            })
+        })
+        .transpose()
 }

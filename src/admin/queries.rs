@@ -79,39 +79,86 @@ pub(super) struct EventRow {
     pub kind: String,
     pub actor: Option<String>,
     pub subject: Option<String>,
+    pub subject_name: Option<String>,
+    pub task_name: Option<String>,
     pub ip: Option<String>,
     pub created_at: OffsetDateTime,
     pub detail: serde_json::Value,
 }
 
-/// Newest first (by id: the order events were written), before `before`;
-/// `user` matches events the user caused or that name them as subject.
-#[tracing::instrument(skip(db), err)]
+/// Which events the log shows.
+pub(super) struct EventFilter<'a> {
+    /// Only this kind.
+    pub kind: Option<&'a str>,
+    /// All but this kind.
+    pub exclude_kind: Option<&'a str>,
+    /// Events this user caused or that name them as subject.
+    pub user: Option<&'a str>,
+    /// Written at or after this time.
+    pub since: Option<OffsetDateTime>,
+    /// Written before this time.
+    pub until: Option<OffsetDateTime>,
+}
+
+/// Newest first (by id: the order events were written), before `before`.
+/// Ids become names: a session series its owner's username, a task its
+/// title (its file name before it has minutes), the task a share names
+/// likewise.
+#[tracing::instrument(skip(db, filter), err)]
 pub(super) async fn events(
     db: &PgPool,
-    kind: Option<&str>,
-    user: Option<&str>,
+    filter: &EventFilter<'_>,
     before: Option<i64>,
     limit: i64,
 ) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as!(
         EventRow,
-        r#"SELECT e.id, e.kind, a.username::text AS actor, e.subject, host(e.ip) AS ip,
-                  e.created_at, e.detail
+        r#"SELECT e.id, e.kind, a.username::text AS actor, e.subject,
+                  coalesce(owner.username::text, subject_task.name) AS subject_name,
+                  detail_task.name AS task_name,
+                  host(e.ip) AS ip, e.created_at, e.detail
            FROM audit_events e
            LEFT JOIN users a ON a.id = e.actor_user_id
+           CROSS JOIN LATERAL (
+               SELECT CASE WHEN e.subject ~* $7 THEN e.subject::uuid END AS subject,
+                      CASE WHEN e.detail->>'task_id' ~* $7 THEN (e.detail->>'task_id')::uuid END AS task
+           ) ids
+           LEFT JOIN session_series series ON series.id = ids.subject
+           LEFT JOIN users owner ON owner.id = series.user_id
+           LEFT JOIN LATERAL (
+               SELECT coalesce((SELECT r.content->>'title' FROM minutes_revisions r
+                                WHERE r.task_id = t.id ORDER BY r.version DESC LIMIT 1),
+                               t.filename) AS name
+               FROM tasks t WHERE t.id = ids.subject
+           ) subject_task ON true
+           LEFT JOIN LATERAL (
+               SELECT coalesce((SELECT r.content->>'title' FROM minutes_revisions r
+                                WHERE r.task_id = t.id ORDER BY r.version DESC LIMIT 1),
+                               t.filename) AS name
+               FROM tasks t WHERE t.id = ids.task
+           ) detail_task ON true
            WHERE ($1::text IS NULL OR e.kind = $1)
-             AND ($2::text IS NULL
-                  OR e.actor_user_id = (SELECT id FROM users WHERE username = $2::text::citext)
-                  OR e.subject = lower($2::text))
-             AND ($3::bigint IS NULL OR e.id < $3)
+             AND ($2::text IS NULL OR e.kind <> $2)
+             AND ($3::text IS NULL
+                  OR e.actor_user_id = (SELECT id FROM users WHERE username = $3::text::citext)
+                  OR e.subject = lower($3::text))
+             AND ($4::timestamptz IS NULL OR e.created_at >= $4)
+             AND ($5::timestamptz IS NULL OR e.created_at < $5)
+             AND ($6::bigint IS NULL OR e.id < $6)
            ORDER BY e.id DESC
-           LIMIT $4"#,
-        kind,
-        user,
+           LIMIT $8"#,
+        filter.kind,
+        filter.exclude_kind,
+        filter.user,
+        filter.since,
+        filter.until,
         before,
+        UUID_PATTERN,
         limit,
     )
     .fetch_all(db)
     .await
 }
+
+/// What a UUID looks like as text: only such a subject is cast to one.
+const UUID_PATTERN: &str = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";

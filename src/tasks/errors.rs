@@ -7,7 +7,7 @@ use std::fmt::Display;
 
 use axum::http::StatusCode;
 
-use super::model::Access;
+use super::{model::Access, sniff::Refusal};
 use crate::error::ApiError;
 
 pub(super) const TOO_LARGE: &str = "too_large";
@@ -73,6 +73,18 @@ pub(super) fn version_not_found(version: i32) -> ApiError {
     )
 }
 
+/// `restored_from` names no older version.
+pub(super) fn no_such_version_to_restore() -> ApiError {
+    ApiError::Validation(
+        [(
+            "restored_from".to_owned(),
+            vec!["no_such_version".to_owned()],
+        )]
+        .into_iter()
+        .collect(),
+    )
+}
+
 pub(super) fn precondition_required() -> ApiError {
     ApiError::new(
         StatusCode::PRECONDITION_REQUIRED,
@@ -125,11 +137,43 @@ pub(super) fn anonymous_quota(cap_bytes: u64) -> ApiError {
     )
 }
 
-pub(super) fn unsupported_media_type() -> ApiError {
+fn unsupported_media_type() -> ApiError {
     ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         "unsupported_media_type",
         "upload audio, video, or a .txt, .md, .srt, .vtt or Whisper verbose_json transcript",
+    )
+}
+
+/// Each way an upload's contents can be refused, with its own code.
+pub(super) fn refused(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::Empty => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "empty_file",
+            "the file is empty",
+        ),
+        Refusal::Mismatch => content_mismatch(),
+        Refusal::Unsupported => unsupported_media_type(),
+    }
+}
+
+/// The name promises a type the bytes are not (a renamed file).
+pub(super) fn content_mismatch() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "content_mismatch",
+        "the file's contents do not match its extension",
+    )
+}
+
+/// A recording, on a server without a transcription backend.
+pub(super) fn transcription_unavailable() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "transcription_unavailable",
+        "this server cannot transcribe recordings (no processing.transcription.base_url); \
+         upload a transcript",
     )
 }
 

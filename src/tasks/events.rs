@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::{
     TasksState, Viewer,
     hub::Notice,
+    model::Access,
     queries,
     sockets::{self, Close, Deadline, REVOKED, SERVER_ERROR},
     watchlist::{Step, Watchlist},
@@ -91,6 +92,29 @@ impl Visibility {
     }
 }
 
+/// `{"type": "access_changed", "task_id", "access"}`: the caller still sees
+/// the task, with other rights (a share changed from view to edit, or back).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AccessChangedEvent {
+    /// Always `access_changed`.
+    #[serde(rename = "type")]
+    #[schema(example = "access_changed")]
+    kind: &'static str,
+    task_id: Uuid,
+    /// The caller's access now.
+    pub(super) access: Access,
+}
+
+impl AccessChangedEvent {
+    pub(super) fn new(task_id: Uuid, access: Access) -> Self {
+        Self {
+            kind: "access_changed",
+            task_id,
+            access,
+        }
+    }
+}
+
 /// A message of `GET /ws`.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
@@ -98,6 +122,7 @@ pub(super) enum Outgoing {
     Progress(ws::Event),
     MinutesUpdated(MinutesUpdatedEvent),
     Visibility(VisibilityEvent),
+    AccessChanged(AccessChangedEvent),
 }
 
 #[utoipa::path(
@@ -111,7 +136,8 @@ pub(super) enum Outgoing {
 every task in the caller's task list (their own, and those shared with them), from every instance: \
 `ProgressEvent` on each state change (including a new upload's `queued`), `MinutesUpdatedEvent`, and \
 `VisibilityEvent` (`task_shared` when a task becomes visible, `access_lost` when it stops being \
-visible — nothing more about that task follows —, `task_deleted`). Access is re-checked for each \
+visible — nothing more about that task follows —, `task_deleted`), and `AccessChangedEvent` when the \
+caller's access to a task they still see changes (view to edit, or back). Access is re-checked for each \
 event. There is no initial snapshot: read `GET /api/tasks`. It closes with **4001** `Session revoked` \
 when the session is revoked, `Session expired` when it expires, `No session` at once for a caller \
 without one; **1011** `Internal error`. Client messages other than close are ignored (at most 4 KiB). \

@@ -40,6 +40,9 @@ pub struct TaskState {
     /// `error` as a code; null unless failed.
     #[schema(required = true)]
     pub error_code: Option<ErrorCode>,
+    /// The task's `state_version`: a client keeps, per task, the state with
+    /// the largest one it has seen, from events and HTTP answers alike.
+    pub state_version: i64,
 }
 
 /// A task notification's payload, tagged by `kind`; the event socket
@@ -252,7 +255,8 @@ pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> 
              'owner', (SELECT coalesce(user_id, series_id) FROM tasks WHERE id = $2),
              'state', (SELECT json_build_object('status', status, 'stage', stage,
                                                 'progress', progress, 'error', left(error, 2000),
-                                                'error_code', error_code)
+                                                'error_code', error_code,
+                                                'state_version', state_version)
                        FROM tasks WHERE id = $2))::text)",
         TASK_CHANNEL,
         task_id,

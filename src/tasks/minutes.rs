@@ -50,6 +50,16 @@ struct MinutesParams {
     version: Option<i32>,
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct SaveParams {
+    /// This save restores that older version (its content, as `GET
+    /// …/minutes?version=N&format=json` gave it): the history says so.
+    #[param(minimum = 1)]
+    restored_from: Option<i32>,
+}
+
 /// The values `format` takes, for the OpenAPI document only.
 #[derive(ToSchema)]
 #[schema(rename_all = "lowercase")]
@@ -156,6 +166,7 @@ async fn read(
         ("task_id" = Uuid, Path, description = "The task"),
         ("If-Match" = String, Header, description = "The `ETag` of the version this edit started from \
 (`\"v3\"`); `*` saves over whatever is current"),
+        SaveParams,
     ),
     request_body(content = Minutes, description = "The whole minutes; without `language` the current one is kept"),
     security((), ("session" = [], "csrf" = [])),
@@ -170,7 +181,7 @@ async fn read(
             headers(("ETag" = String, description = "The current version's"))),
         (status = 422, description = "`validation_failed`, `fields` naming each bad one (`decisions[2].text`: `empty`, `too_long`; \
 `transcript`: `segment_count_changed`; `transcript[0].start`: `changed`; `…segment`: `no_such_segment`; `summary`: `too_many`; \
-`title`: `missing`/`invalid`)", body = ErrorResponse),
+`title`: `missing`/`invalid`; `restored_from`: `no_such_version`, not an older version)", body = ErrorResponse),
         (status = 428, description = "`precondition_required`: no `If-Match`", body = ErrorResponse),
     ),
 )]
@@ -181,6 +192,7 @@ async fn save(
     viewer: Viewer,
     session: SessionHandle,
     headers: HeaderMap,
+    Query(params): Query<SaveParams>,
     JsonObject(body): JsonObject<serde_json::Value>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
@@ -200,6 +212,12 @@ async fn save(
         return Ok(conflict(current));
     }
     let minutes = edit::parse(&current.minutes, body)?;
+    if params
+        .restored_from
+        .is_some_and(|n| !(1..current.version).contains(&n))
+    {
+        return Err(errors::no_such_version_to_restore());
+    }
     let content = serde_json::to_value(&minutes).context("serializing minutes")?;
     let version = current.version + 1;
     let edit = Edit {
@@ -208,6 +226,7 @@ async fn save(
         content: &content,
         author_user_id: viewer.user_id,
         series_id: viewer.series_id,
+        restored_from: params.restored_from,
     };
     let author = revisions::insert_edit(&mut tx, edit).await?;
     hub::notify_minutes_updated(&mut tx, task_id, version, author.as_deref()).await?;
@@ -216,7 +235,10 @@ async fn save(
         series_id: Some(viewer.series_id),
         ip: session.client().ip,
     };
-    let detail = serde_json::json!({ "version": version });
+    let detail = match params.restored_from {
+        Some(n) => serde_json::json!({ "version": version, "restored_from": n }),
+        None => serde_json::json!({ "version": version }),
+    };
     let subject = task_id.to_string();
     audit::record(
         &mut tx,

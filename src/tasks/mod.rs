@@ -3,6 +3,7 @@
 //! caller's `Viewer`, so a task that is not yours is indistinguishable from
 //! one that does not exist (404, never 403).
 
+mod capabilities;
 mod cursor;
 mod edit;
 mod errors;
@@ -48,6 +49,7 @@ pub(crate) use viewer::Viewer;
 #[openapi(components(schemas(
     ws::Event,
     events::MinutesUpdatedEvent,
+    events::AccessChangedEvent,
     events::VisibilityEvent,
     events::Visibility
 )))]
@@ -65,12 +67,15 @@ pub struct TasksState {
     pub anonymous_uploads: Arc<PerClient>,
     pub hub: Arc<Hub>,
     pub sockets: Arc<Slots>,
+    /// Whether recordings are accepted: a transcription backend is configured.
+    pub recordings: bool,
 }
 
 pub fn router<S: Clone + Send + Sync + 'static>(state: TasksState) -> OpenApiRouter<S> {
     OpenApiRouter::with_openapi(WsMessages::openapi())
         .merge(upload::router(state.storage.max_upload_bytes))
         .merge(routes::router())
+        .merge(capabilities::router())
         .merge(retry::router())
         .merge(ws::router())
         .merge(events::router())

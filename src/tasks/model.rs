@@ -157,6 +157,7 @@ pub(crate) struct TaskRow {
     pub error_detail: Option<String>,
     pub upload_timestamp: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    pub state_version: i64,
     /// The viewer's access, from the SQL function `task_access`.
     pub access: Access,
     /// The owning user's name when the viewer is not the owner.
@@ -260,6 +261,10 @@ pub(crate) struct Task {
     upload_timestamp: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     updated_at: OffsetDateTime,
+    /// Grows with every change of the task: of two states of one task, the
+    /// one with the larger `state_version` is the newer, whichever arrived
+    /// last (progress events carry it too).
+    state_version: i64,
     access: Access,
     /// The owning user, when it is not the caller (a task shared with them,
     /// or seen as an admin); null for the caller's own.
@@ -282,6 +287,7 @@ impl From<TaskRow> for Task {
             error_detail: row.error_detail,
             upload_timestamp: row.upload_timestamp,
             updated_at: row.updated_at,
+            state_version: row.state_version,
             access: row.access,
             owner: row.owner.map(|username| Owner { username }),
         }

@@ -37,7 +37,7 @@ pub(crate) async fn get(
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.error_code AS "error_code: ErrorCode",
                 CASE WHEN a.access = 'admin' THEN t.error_detail END AS error_detail,
-                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $2, $3, true) AS access) a
@@ -106,7 +106,7 @@ pub(super) async fn list(
            SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.error_code AS "error_code: ErrorCode", NULL::text AS error_detail,
-                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM candidates c
          JOIN tasks t ON t.id = c.id
@@ -142,7 +142,7 @@ pub(crate) async fn list_all(
         r#"SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.error_code AS "error_code: ErrorCode", t.error_detail,
-                t.upload_timestamp, t.updated_at, a.access AS "access!: Access",
+                t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, true) AS access) a
@@ -212,7 +212,7 @@ pub(super) async fn insert(
          RETURNING id, filename, content_type, size_bytes, storage_key,
                    status AS "status: Status", stage AS "stage: Stage", progress, error,
                    error_code AS "error_code: ErrorCode", error_detail,
-                   upload_timestamp, updated_at,
+                   upload_timestamp, updated_at, state_version,
                    'owner' AS "access!: Access", NULL::text AS owner"#,
         new.id,
         series_id,
@@ -318,6 +318,7 @@ pub(super) struct Watched {
     pub progress: i16,
     pub error: Option<String>,
     pub error_code: Option<ErrorCode>,
+    pub state_version: i64,
 }
 
 /// Every task of the viewer's list (their own and those shared with them;
@@ -328,7 +329,7 @@ pub(super) async fn watched_all(db: &PgPool, viewer: &Viewer) -> sqlx::Result<Ve
         Watched,
         r#"SELECT t.id, a.access AS "access: Access",
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.error_code AS "error_code: ErrorCode"
+                t.error_code AS "error_code: ErrorCode", t.state_version
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
          WHERE (task_visible(t, $1, $2)
@@ -353,7 +354,7 @@ pub(super) async fn watched(
         Watched,
         r#"SELECT t.id, task_access(t, $1, $2, false) AS "access: Access",
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.error_code AS "error_code: ErrorCode"
+                t.error_code AS "error_code: ErrorCode", t.state_version
          FROM tasks t
          WHERE t.id = ANY($3)"#,
         viewer.series_id,

@@ -47,6 +47,10 @@ pub(super) struct RevisionInfo {
     /// Where it was saved from; null for version 1 (processing).
     #[schema(required = true)]
     device: Option<Device>,
+    /// The older version this one restored (`PUT …?restored_from=N`); null
+    /// for an edit.
+    #[schema(required = true)]
+    restored_from: Option<i32>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
 }
@@ -131,6 +135,8 @@ pub(super) struct Edit<'a> {
     pub content: &'a serde_json::Value,
     pub author_user_id: Option<Uuid>,
     pub series_id: Uuid,
+    /// The older version this save restores, if it is a restore.
+    pub restored_from: Option<i32>,
 }
 
 /// Stores an edit as a new revision, copying the series' device description;
@@ -141,8 +147,9 @@ pub(super) async fn insert_edit(
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
         r#"INSERT INTO minutes_revisions
-               (task_id, version, content, author_user_id, series_id, device_user_agent, device_ip)
-           SELECT $1, $2, $3, $4, s.id, s.user_agent, s.ip
+               (task_id, version, content, author_user_id, series_id, device_user_agent, device_ip,
+                restored_from)
+           SELECT $1, $2, $3, $4, s.id, s.user_agent, s.ip, $6
            FROM session_series s WHERE s.id = $5
            RETURNING (SELECT username::text FROM users WHERE id = author_user_id) AS author"#,
         edit.task_id,
@@ -150,6 +157,7 @@ pub(super) async fn insert_edit(
         edit.content,
         edit.author_user_id,
         edit.series_id,
+        edit.restored_from,
     )
     .fetch_one(conn)
     .await
@@ -169,7 +177,8 @@ pub(super) async fn list(
                   r.series_id IS NOT NULL OR r.device_user_agent IS NOT NULL
                       OR r.device_ip IS NOT NULL AS "has_device!",
                   r.device_user_agent,
-                  CASE WHEN $2 THEN host(r.device_ip) END AS device_ip
+                  CASE WHEN $2 THEN host(r.device_ip) END AS device_ip,
+                  r.restored_from
            FROM minutes_revisions r
            LEFT JOIN users u ON u.id = r.author_user_id
            WHERE r.task_id = $1
@@ -188,6 +197,7 @@ pub(super) async fn list(
                 user_agent: r.device_user_agent,
                 ip: r.device_ip,
             }),
+            restored_from: r.restored_from,
             created_at: r.created_at,
         })
         .collect())

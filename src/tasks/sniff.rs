@@ -5,10 +5,14 @@
 /// How many leading bytes the decision looks at.
 pub(super) const HEAD_LEN: usize = 16 * 1024;
 
-const MEDIA_EXTENSIONS: &[&str] = &[
+/// Recordings' extensions; they need a transcription backend.
+pub(super) const MEDIA_EXTENSIONS: &[&str] = &[
     "wav", "mp3", "mpga", "aac", "ogg", "oga", "opus", "flac", "m4a", "mp4", "mov", "webm", "weba",
     "mkv",
 ];
+
+/// Transcripts' extensions (`json`: Whisper's `verbose_json`).
+pub(super) const TRANSCRIPT_EXTENSIONS: &[&str] = &["txt", "md", "srt", "vtt", "json"];
 
 /// An accepted upload.
 #[derive(Debug, PartialEq, Eq)]
@@ -17,6 +21,20 @@ pub(super) struct Accepted {
     /// Whisper `verbose_json` must mention `"segments"` somewhere in the file;
     /// that key often follows the whole transcript text, past the head.
     pub needs_segments: bool,
+    /// Audio or video, which only a transcription backend can turn into text.
+    pub recording: bool,
+}
+
+/// Why an upload is refused, each told apart so the person knows what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refusal {
+    /// No bytes at all.
+    Empty,
+    /// The name promises a type we read (`.mp3`, `.vtt`) and the bytes are
+    /// something else: a renamed file.
+    Mismatch,
+    /// A type we do not read, by its name.
+    Unsupported,
 }
 
 /// Media containers recognised by their magic bytes.
@@ -102,18 +120,56 @@ impl Signature {
 
 /// Decides on an upload from its (sanitized) name, the client's Content-Type
 /// and its first bytes (up to `HEAD_LEN`; fewer only when the file is shorter).
-pub(super) fn classify(filename: &str, client_type: Option<&str>, head: &[u8]) -> Option<Accepted> {
+pub(super) fn classify(
+    filename: &str,
+    client_type: Option<&str>,
+    head: &[u8],
+) -> Result<Accepted, Refusal> {
     let extension = filename
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
         .unwrap_or_default();
+    let known = MEDIA_EXTENSIONS.contains(&extension.as_str())
+        || TRANSCRIPT_EXTENSIONS.contains(&extension.as_str());
+    if head.is_empty() && (known || extension.is_empty()) {
+        return Err(Refusal::Empty);
+    }
+    let accepted = media_or_text(&extension, client_type, head);
+    match accepted {
+        Some(accepted) => Ok(accepted),
+        None if known => Err(Refusal::Mismatch),
+        // No extension, but a client that says audio or video.
+        None if extension.is_empty() && client_media_type(client_type).is_some() => {
+            Err(Refusal::Mismatch)
+        }
+        None => Err(Refusal::Unsupported),
+    }
+}
+
+/// The client's type, lowercased and without parameters, when it names
+/// audio or video.
+fn client_media_type(client_type: Option<&str>) -> Option<String> {
+    client_type
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|t| t.starts_with("audio/") || t.starts_with("video/"))
+}
+
+/// What the upload is when its bytes agree with its name; `None` otherwise.
+fn media_or_text(extension: &str, client_type: Option<&str>, head: &[u8]) -> Option<Accepted> {
     let text = |content_type: &str| {
         Some(Accepted {
             content_type: content_type.into(),
             needs_segments: false,
+            recording: false,
         })
     };
-    match extension.as_str() {
+    match extension {
         "txt" if is_text(head) => text("text/plain; charset=utf-8"),
         "md" if is_text(head) => text("text/markdown; charset=utf-8"),
         "srt" if is_text(head) => text("application/x-subrip"),
@@ -122,18 +178,12 @@ pub(super) fn classify(filename: &str, client_type: Option<&str>, head: &[u8]) -
             Some(Accepted {
                 content_type: "application/json".into(),
                 needs_segments: true,
+                recording: false,
             })
         }
+        ext if TRANSCRIPT_EXTENSIONS.contains(&ext) => None,
         ext => {
-            let client = client_type
-                .map(|t| {
-                    t.split(';')
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_ascii_lowercase()
-                })
-                .filter(|t| t.starts_with("audio/") || t.starts_with("video/"));
+            let client = client_media_type(client_type);
             // No extension at all: the client's audio/video type stands in for it.
             let media_name =
                 MEDIA_EXTENSIONS.contains(&ext) || (ext.is_empty() && client.is_some());
@@ -145,6 +195,7 @@ pub(super) fn classify(filename: &str, client_type: Option<&str>, head: &[u8]) -
             Some(Accepted {
                 content_type,
                 needs_segments: false,
+                recording: true,
             })
         }
     }
@@ -167,7 +218,7 @@ mod tests {
     use super::*;
 
     fn content_type(name: &str, client: Option<&str>, head: &[u8]) -> Option<String> {
-        classify(name, client, head).map(|a| a.content_type)
+        classify(name, client, head).ok().map(|a| a.content_type)
     }
 
     #[test]
@@ -216,18 +267,59 @@ mod tests {
 
     #[test]
     fn transcripts_are_checked_for_their_format() {
-        assert!(classify("m.txt", None, "議事録\n".as_bytes()).is_some());
-        assert!(classify("m.txt", None, b"\xFF\xFE\0binary").is_none());
+        assert!(classify("m.txt", None, "議事録\n".as_bytes()).is_ok());
+        assert!(classify("m.txt", None, b"\xFF\xFE\0binary").is_err());
         assert!(
-            classify("m.txt", None, &"é".as_bytes()[..1]).is_some(),
+            classify("m.txt", None, &"é".as_bytes()[..1]).is_ok(),
             "cut-off character"
         );
-        assert!(classify("m.vtt", None, b"WEBVTT\n\n00:00.000 --> 00:01.000\nhi").is_some());
-        assert!(classify("m.vtt", None, b"1\n00:00:00,000 --> 00:00:01,000\nhi").is_none());
+        assert!(classify("m.vtt", None, b"WEBVTT\n\n00:00.000 --> 00:01.000\nhi").is_ok());
+        assert!(classify("m.vtt", None, b"1\n00:00:00,000 --> 00:00:01,000\nhi").is_err());
         let json = classify("m.json", None, br#" {"text": "hi", "segments": []}"#).unwrap();
-        assert!(json.needs_segments);
-        assert!(classify("m.json", None, b"[1, 2]").is_none());
-        assert!(classify("m.exe", Some("text/plain"), b"hello").is_none());
-        assert!(classify("m", Some("text/plain"), b"hello").is_none());
+        assert!(json.needs_segments && !json.recording);
+        assert!(classify("m.json", None, b"[1, 2]").is_err());
+        assert!(classify("m.exe", Some("text/plain"), b"hello").is_err());
+        assert!(classify("m", Some("text/plain"), b"hello").is_err());
+        assert!(
+            classify("a.wav", None, b"RIFF\x24\0\0\0WAVEfmt ")
+                .unwrap()
+                .recording
+        );
+    }
+
+    #[test]
+    fn refusals_say_whether_the_file_is_empty_renamed_or_of_a_type_we_do_not_read() {
+        assert_eq!(classify("m.vtt", None, b""), Err(Refusal::Empty));
+        assert_eq!(classify("m.txt", None, b""), Err(Refusal::Empty));
+        assert_eq!(
+            classify("call", Some("audio/wav"), b""),
+            Err(Refusal::Empty)
+        );
+        assert_eq!(classify("m.exe", None, b""), Err(Refusal::Unsupported));
+        // A Windows program renamed `.mp3`; a subtitle file renamed `.vtt`.
+        assert_eq!(
+            classify("song.mp3", None, b"MZ\x90\0"),
+            Err(Refusal::Mismatch)
+        );
+        assert_eq!(
+            classify("m.vtt", None, b"1\n00:00:00,000 --> 00:00:01,000\nhi"),
+            Err(Refusal::Mismatch)
+        );
+        assert_eq!(
+            classify("m.txt", None, b"MZ\x90\0\0"),
+            Err(Refusal::Mismatch)
+        );
+        assert_eq!(
+            classify("call", Some("audio/wav"), b"MZ"),
+            Err(Refusal::Mismatch)
+        );
+        assert_eq!(
+            classify("notes.exe", None, b"MZ"),
+            Err(Refusal::Unsupported)
+        );
+        assert_eq!(
+            classify("notes", Some("text/plain"), b"hi"),
+            Err(Refusal::Unsupported)
+        );
     }
 }

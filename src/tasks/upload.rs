@@ -69,7 +69,10 @@ pub(super) fn router(max_upload_bytes: u64) -> OpenApiRouter<TasksState> {
         (status = 400, description = "`missing_file`, `unexpected_part` (a part other than `file`) or `bad_request` (malformed multipart)", body = ErrorResponse),
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 413, description = "`too_large`: over `storage.max_upload_bytes`", body = ErrorResponse),
-        (status = 415, description = "`unsupported_media_type`", body = ErrorResponse),
+        (status = 415, description = "`unsupported_media_type`: a type this service does not read; \
+`empty_file`; `content_mismatch`: the contents are not what the name's extension says (a renamed \
+file); `transcription_unavailable`: a recording, and no transcription backend configured \
+(`GET /api/capabilities` says so beforehand)", body = ErrorResponse),
         (status = 503, description = "`storage_unavailable` or `database_unavailable`: try again later", body = ErrorResponse),
     ),
 )]
@@ -90,8 +93,11 @@ async fn upload(
     let mut size = Size::new(limit(&state, &session).await?);
 
     let head = read_head(&mut field, &mut size).await?;
-    let accepted = sniff::classify(&filename, client_type.as_deref(), &head)
-        .ok_or_else(errors::unsupported_media_type)?;
+    let accepted =
+        sniff::classify(&filename, client_type.as_deref(), &head).map_err(errors::refused)?;
+    if accepted.recording && !state.recordings {
+        return Err(errors::transcription_unavailable());
+    }
     let key = StorageKey::generate();
     let mut pending = state
         .uploads
@@ -279,7 +285,7 @@ async fn stream_rest<W: tokio::io::AsyncWrite + Unpin>(
         write_all(out, &chunk).await?;
     }
     if segments.is_some_and(|f| !f.found) {
-        return Err(errors::unsupported_media_type());
+        return Err(errors::content_mismatch());
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     Viewer,
-    events::{MinutesUpdatedEvent, Outgoing, Visibility},
+    events::{AccessChangedEvent, MinutesUpdatedEvent, Outgoing, Visibility},
     hub::{TaskNotice, TaskState},
     model::{Access, Stage, Status},
     queries::Watched,
@@ -66,6 +66,7 @@ fn state_of(row: &Watched) -> TaskState {
         progress: row.progress,
         error: row.error.clone(),
         error_code: row.error_code,
+        state_version: row.state_version,
     }
 }
 
@@ -143,39 +144,49 @@ impl Watchlist {
     pub(super) fn checked(&mut self, ids: &[Uuid], rows: Vec<Watched>) -> Vec<Outgoing> {
         let mut rows: HashMap<Uuid, Watched> = rows.into_iter().map(|r| (r.id, r)).collect();
         ids.iter()
-            .filter_map(|id| self.apply(*id, rows.remove(id)))
+            .flat_map(|id| self.apply(*id, rows.remove(id)))
             .collect()
     }
 
-    fn apply(&mut self, task_id: Uuid, row: Option<Watched>) -> Option<Outgoing> {
+    fn apply(&mut self, task_id: Uuid, row: Option<Watched>) -> Vec<Outgoing> {
         let known = self.seen.get(&task_id).copied();
         let Some(row) = row else {
             return self
                 .seen
                 .remove(&task_id)
-                .map(|_| Visibility::TaskDeleted.of(task_id));
+                .map(|_| Visibility::TaskDeleted.of(task_id))
+                .into_iter()
+                .collect();
         };
         let Some(access) = row.access else {
             return self
                 .seen
                 .remove(&task_id)
-                .map(|_| Visibility::AccessLost.of(task_id));
+                .map(|_| Visibility::AccessLost.of(task_id))
+                .into_iter()
+                .collect();
         };
         let state = state_of(&row);
         let now = Seen::new(access, &state);
         self.seen.insert(task_id, now);
         let progress = || Outgoing::Progress(ws::Event::new(task_id, state.clone()));
-        match known {
-            None if access == Access::Owner => Some(progress()),
-            None => Some(Visibility::TaskShared.of(task_id)),
-            Some(before)
-                if (before.status, before.stage, before.progress)
-                    != (now.status, now.stage, now.progress) =>
-            {
-                Some(progress())
-            }
-            Some(_) => None,
+        let Some(before) = known else {
+            return vec![if access == Access::Owner {
+                progress()
+            } else {
+                Visibility::TaskShared.of(task_id)
+            }];
+        };
+        let mut out = Vec::new();
+        if before.access != now.access {
+            out.push(Outgoing::AccessChanged(AccessChangedEvent::new(
+                task_id, access,
+            )));
         }
+        if (before.status, before.stage, before.progress) != (now.status, now.stage, now.progress) {
+            out.push(progress());
+        }
+        out
     }
 }
 
@@ -192,6 +203,7 @@ mod tests {
             progress,
             error: None,
             error_code: None,
+            state_version: i64::from(progress),
         }
     }
 
@@ -202,6 +214,7 @@ mod tests {
             progress,
             error: None,
             error_code: None,
+            state_version: i64::from(progress),
         })
     }
 
@@ -282,6 +295,24 @@ mod tests {
         };
         assert!(matches!(list.on_notice(&minutes), Step::Ignore));
         assert!(list.checked(&[task], vec![row(task, None, 0)]).is_empty());
+    }
+
+    #[test]
+    fn a_changed_share_says_the_new_access_once() {
+        let task = Uuid::new_v4();
+        let (mut list, _) = user_list(vec![row(task, Some(Access::View), 0)]);
+        let upgraded = list.checked(&[task], vec![row(task, Some(Access::Edit), 0)]);
+        assert!(
+            matches!(upgraded.as_slice(), [Outgoing::AccessChanged(e)] if e.access == Access::Edit)
+        );
+        assert!(
+            list.checked(&[task], vec![row(task, Some(Access::Edit), 0)])
+                .is_empty()
+        );
+        let downgraded = list.checked(&[task], vec![row(task, Some(Access::View), 0)]);
+        assert!(
+            matches!(downgraded.as_slice(), [Outgoing::AccessChanged(e)] if e.access == Access::View)
+        );
     }
 
     #[test]

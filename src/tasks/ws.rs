@@ -64,6 +64,7 @@ impl From<TaskRow> for TaskState {
             progress: row.progress,
             error: row.error,
             error_code: row.error_code,
+            state_version: row.state_version,
         }
     }
 }

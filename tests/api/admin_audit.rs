@@ -146,3 +146,63 @@ async fn the_audit_log_filters_by_kind_and_user_and_pages_newest_first(db: PgPoo
     assert_eq!(res.status(), 400);
     assert_eq!(error_code(res).await, "invalid_cursor");
 }
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn the_audit_log_names_sessions_and_tasks_and_filters_by_time_and_left_out_kind(db: PgPool) {
+    let app = spawn_app(db).await;
+    let root = admin(&app, "root").await;
+    let alice = member(&app, "alice").await;
+    member(&app, "bob").await;
+    let id = completed(&app, &alice).await;
+    share(&alice, &id, "bob", "view").await;
+    let minutes: Value = alice
+        .get(&format!("/api/tasks/{id}/minutes?format=json"))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let granted = audit(&root, "?kind=share_granted").await;
+    assert_eq!(granted["events"][0]["task_name"], minutes["title"]);
+    assert_eq!(
+        granted["events"][0]["subject_name"],
+        Value::Null,
+        "a username"
+    );
+    assert_eq!(alice.logout().await.status(), 204);
+    let ended = audit(&root, "?kind=series_revoked&limit=100").await;
+    assert!(
+        ended["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["subject_name"] == "alice" && e["detail"]["reason"] == "logout"),
+        "a session is named by its owner: {ended}"
+    );
+
+    let without = audit(&root, "?exclude_kind=series_created&limit=100").await;
+    let kinds: Vec<_> = without["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        !kinds.is_empty() && !kinds.iter().any(|k| k == "series_created"),
+        "{kinds:?}"
+    );
+
+    let all = audit(&root, "?limit=100").await["events"]
+        .as_array()
+        .unwrap()
+        .len();
+    let since_2000 = audit(&root, "?since=2000-01-01T00:00:00Z&limit=100").await;
+    assert_eq!(since_2000["events"].as_array().unwrap().len(), all);
+    let until_2000 = audit(&root, "?until=2000-01-01T00:00:00Z").await;
+    assert_eq!(until_2000["events"], json!([]));
+    let future = audit(&root, "?since=2999-01-01T00:00:00%2B09:00").await;
+    assert_eq!(future["events"], json!([]));
+    let res = root.get("/api/admin/audit?since=yesterday").await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_code(res).await, "invalid_time");
+}

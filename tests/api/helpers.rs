@@ -61,6 +61,12 @@ pub async fn spawn_app(db: PgPool) -> TestApp {
     spawn_app_with(db, |_| {}).await
 }
 
+/// Names a transcription backend (nothing listens there), so the server
+/// accepts recordings; for tests of uploads and storage, not of processing.
+pub fn accept_recordings(settings: &mut Settings) {
+    settings.processing.transcription.base_url = Some("http://127.0.0.1:9".into());
+}
+
 pub async fn spawn_app_with(db: PgPool, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     init_logs();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

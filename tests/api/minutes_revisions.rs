@@ -183,6 +183,35 @@ async fn restoring_an_old_version_is_a_put_of_its_content(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_restore_that_names_its_version_is_listed_as_restored_from_it(db: PgPool) {
+    let app = spawn_app(db).await;
+    let owner = app.browser();
+    let task_id = completed_task(&app, &owner, MEETING).await;
+    let (original, etag) = minutes_json(&owner, &task_id, None).await;
+    let res = retitle(&owner, &task_id, &original, "Mistake", &etag).await;
+    assert_eq!(res.status(), 200);
+
+    let restore = |from: &str| {
+        owner
+            .request(
+                reqwest::Method::PUT,
+                &format!("/api/tasks/{task_id}/minutes?restored_from={from}"),
+            )
+            .json(&original)
+            .header("if-match", "\"v2\"")
+    };
+    for bad in ["0", "2", "3"] {
+        let res = restore(bad).send().await.unwrap();
+        assert_eq!(res.status(), 422, "{bad}");
+    }
+    let res = restore("1").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let history = revisions(&owner, &task_id).await;
+    let restored: Vec<_> = history.iter().map(|r| r["restored_from"].clone()).collect();
+    assert_eq!(restored, [json!(1), Value::Null, Value::Null]);
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn a_save_is_audited_as_minutes_edited_with_its_version(db: PgPool) {
     let app = spawn_app(db).await;
     let (owner, owner_id) = user(&app, "olivia").await;

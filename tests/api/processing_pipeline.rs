@@ -1,7 +1,7 @@
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::helpers::{Browser, spawn_app};
+use crate::helpers::{Browser, spawn_app, spawn_app_with};
 
 const VTT: &str = "WEBVTT
 
@@ -116,8 +116,8 @@ async fn a_malformed_transcript_fails_with_a_clear_error_and_is_not_retried(db: 
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn audio_without_a_transcription_backend_fails_naming_the_setting(db: PgPool) {
-    let app = spawn_app(db).await;
-    let _workers = app.start_workers(1);
+    // Accepted while a backend was configured; the workers have none.
+    let mut app = spawn_app_with(db, crate::helpers::accept_recordings).await;
     let browser = app.browser();
     let res = browser
         .upload("call.wav", "audio/wav", crate::helpers::WAV)
@@ -126,6 +126,8 @@ async fn audio_without_a_transcription_backend_fails_naming_the_setting(db: PgPo
         .as_str()
         .unwrap()
         .to_owned();
+    app.settings.processing.transcription.base_url = None;
+    let _workers = app.start_workers(1);
     let task = browser.finished_task(&task_id).await;
     assert_eq!(task["status"], "failed");
     assert_eq!(task["error_code"], "transcription_not_configured", "{task}");

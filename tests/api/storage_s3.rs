@@ -56,6 +56,8 @@ async fn spawn_s3_app(
         s3.prefix = prefix.clone();
         s3.access_key_id = Some("test".into());
         s3.secret_access_key = Some("test".to_owned().into());
+        // The tests upload recordings.
+        crate::helpers::accept_recordings(s);
         tweak(s);
     })
     .await;

@@ -1,6 +1,6 @@
 use sqlx::PgPool;
 
-use crate::helpers::{WAV, error_code, spawn_app};
+use crate::helpers::{WAV, accept_recordings, error_code, spawn_app, spawn_app_with};
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn another_browser_cannot_list_get_delete_or_download_a_task(db: PgPool) {
@@ -55,7 +55,7 @@ async fn deleting_a_task_removes_its_row_its_job_and_its_file(db: PgPool) {
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn media_returns_the_exact_bytes_with_the_stored_type(db: PgPool) {
-    let app = spawn_app(db).await;
+    let app = spawn_app_with(db, accept_recordings).await;
     let browser = app.browser();
     let res = browser.upload("standup.wav", "audio/wav", WAV).await;
     assert_eq!(res.status(), 201);

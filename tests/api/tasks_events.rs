@@ -108,7 +108,7 @@ async fn the_event_socket_follows_my_own_upload_through_completion(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
-async fn a_share_brings_task_shared_then_that_tasks_progress_and_minutes(db: PgPool) {
+async fn a_share_brings_task_shared_then_progress_minutes_and_access_changes(db: PgPool) {
     let app = spawn_app(db).await;
     let (ann, _) = user(&app, "ann").await;
     let (bob, _) = user(&app, "bob").await;
@@ -128,9 +128,46 @@ async fn a_share_brings_task_shared_then_that_tasks_progress_and_minutes(db: PgP
     assert_eq!(event["version"], 2);
     assert_eq!(event["author"], "ann");
 
+    // The same share with other rights: said once, with the new access.
+    grant_share(&ann, task, "bob", "edit").await;
+    let event = expect_event(&mut bobs, "access_changed", task).await;
+    assert_eq!(event["access"], "edit");
     grant_share(&ann, task, "bob", "edit").await;
     expect_silence(&mut bobs).await;
+    grant_share(&ann, task, "bob", "view").await;
+    let event = expect_event(&mut bobs, "access_changed", task).await;
+    assert_eq!(event["access"], "view");
     expect_silence(&mut carols).await;
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn every_state_carries_a_state_version_that_grows_in_events_and_answers_alike(db: PgPool) {
+    let app = spawn_app(db).await;
+    let me = app.browser();
+    me.session().await;
+    let mut socket = events(&app, &me).await;
+    let uploaded = me.upload_ok("standup.txt", "Ann: hello.\n").await;
+    let task: Uuid = uploaded["task_id"].as_str().unwrap().parse().unwrap();
+    let mut last = uploaded["state_version"].as_i64().unwrap();
+    let first = expect_event(&mut socket, "progress", task).await;
+    assert_eq!(first["state_version"], last, "the upload's own state");
+    for pct in [10, 40, 90] {
+        set_progress(&app.db, task, pct).await;
+        let event = expect_event(&mut socket, "progress", task).await;
+        let version = event["state_version"].as_i64().unwrap();
+        assert!(version > last, "{version} after {last}");
+        last = version;
+    }
+    let read: Value = me
+        .get(&format!("/api/tasks/{task}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["state_version"], last);
+    assert_eq!(read["progress"], 90);
+    let list: Value = me.get("/api/tasks").await.json().await.unwrap();
+    assert_eq!(list["tasks"][0]["state_version"], last);
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]

@@ -2,7 +2,7 @@ use reqwest::multipart::Form;
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::helpers::{WAV, error_code, spawn_app, spawn_app_with};
+use crate::helpers::{WAV, accept_recordings, error_code, spawn_app, spawn_app_with};
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn an_accepted_transcript_is_queued_with_its_job_and_its_file(db: PgPool) {
@@ -30,6 +30,7 @@ async fn an_accepted_transcript_is_queued_with_its_job_and_its_file(db: PgPool) 
             "progress",
             "size_bytes",
             "stage",
+            "state_version",
             "status",
             "task_id",
             "updated_at",
@@ -86,39 +87,64 @@ async fn an_upload_without_cookies_starts_a_session_and_needs_csrf_afterwards(db
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
-async fn unsupported_files_are_415_and_leave_nothing_behind(db: PgPool) {
+async fn refused_files_are_415_with_a_code_saying_why_and_leave_nothing_behind(db: PgPool) {
     let app = spawn_app(db).await;
     let browser = app.browser();
     let long_text = "x".repeat(100_000);
     let json_without_segments = format!(r#"{{"text": "{long_text}"}}"#);
-    let cases: [(&str, &str, &[u8]); 6] = [
+    let cases: [(&str, &str, &[u8], &str); 10] = [
         (
             "setup.exe",
             "application/octet-stream",
             b"MZ\x90\0\x03\0\0\0\x04\0",
+            "unsupported_media_type",
         ),
         (
             "noise",
             "application/octet-stream",
             &[0x13, 0x37, 0xde, 0xad],
+            "unsupported_media_type",
         ),
+        ("empty.vtt", "text/vtt", b"", "empty_file"),
+        ("empty.txt", "text/plain", b"", "empty_file"),
         (
             "talk.vtt",
             "text/vtt",
             b"1\n00:00:00,000 --> 00:00:01,000\nhello\n",
+            "content_mismatch",
         ),
         (
             "talk.json",
             "application/json",
             json_without_segments.as_bytes(),
+            "content_mismatch",
         ),
-        ("talk.mp3", "audio/mpeg", b"just some text pretending"),
-        ("talk.txt", "text/plain", b"\xff\xfe\0\0binary"),
+        (
+            "talk.mp3",
+            "audio/mpeg",
+            b"just some text pretending",
+            "content_mismatch",
+        ),
+        // A Windows program renamed: still not an MP3.
+        (
+            "setup.mp3",
+            "audio/mpeg",
+            b"MZ\x90\0\x03\0\0\0\x04\0",
+            "content_mismatch",
+        ),
+        (
+            "talk.txt",
+            "text/plain",
+            b"\xff\xfe\0\0binary",
+            "content_mismatch",
+        ),
+        // A real recording, and no transcription backend on this server.
+        ("call.wav", "audio/wav", WAV, "transcription_unavailable"),
     ];
-    for (name, content_type, bytes) in cases {
+    for (name, content_type, bytes, code) in cases {
         let res = browser.upload(name, content_type, bytes).await;
         assert_eq!(res.status(), 415, "{name}");
-        assert_eq!(error_code(res).await, "unsupported_media_type", "{name}");
+        assert_eq!(error_code(res).await, code, "{name}");
     }
     assert_eq!(app.stored_files(), Vec::<String>::new());
     assert_eq!(app.count("SELECT count(*) FROM tasks").await, 0);
@@ -130,8 +156,41 @@ async fn unsupported_files_are_415_and_leave_nothing_behind(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn capabilities_say_whether_recordings_are_accepted_and_start_no_session(db: PgPool) {
+    let without = spawn_app(db.clone()).await;
+    let res = without.browser().get("/api/capabilities").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("set-cookie").is_none());
+    let caps: Value = res.json().await.unwrap();
+    assert_eq!(caps["recordings"], false);
+    assert_eq!(caps["formats"]["recordings"], serde_json::json!([]));
+    assert_eq!(
+        caps["formats"]["transcripts"],
+        serde_json::json!(["txt", "md", "srt", "vtt", "json"])
+    );
+    assert_eq!(
+        caps["max_upload_bytes"],
+        without.settings.storage.max_upload_bytes
+    );
+
+    let with = spawn_app_with(db, accept_recordings).await;
+    let caps: Value = with
+        .browser()
+        .get("/api/capabilities")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(caps["recordings"], true);
+    let recordings = caps["formats"]["recordings"].as_array().unwrap();
+    assert!(recordings.iter().any(|e| e == "wav") && recordings.iter().any(|e| e == "mp3"));
+    let res = with.browser().upload("call.wav", "audio/wav", WAV).await;
+    assert_eq!(res.status(), 201);
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn whisper_json_and_media_get_a_content_type_from_their_content(db: PgPool) {
-    let app = spawn_app(db).await;
+    let app = spawn_app_with(db, accept_recordings).await;
     let browser = app.browser();
     // verbose_json puts "segments" after the whole text, far past the first chunk.
     let whisper = format!(

@@ -13,7 +13,9 @@
  * @typedef {{task_id: string, filename: string, content_type: string, size_bytes: number,
  *   status: "queued"|"processing"|"completed"|"failed", stage: string|null, progress: number,
  *   error: string|null, error_code: string|null, error_detail?: string, upload_timestamp: string, updated_at: string,
- *   access: "owner"|"admin"|"edit"|"view", owner: {username: string}|null}} Task
+ *   state_version: number, access: "owner"|"admin"|"edit"|"view", owner: {username: string}|null}} Task
+ * @typedef {{recordings: boolean, max_upload_bytes: number, max_anonymous_bytes: number,
+ *   formats: {recordings: string[], transcripts: string[]}}} Capabilities
  * @typedef {{start: number|null, end: number|null, speaker: string|null, text: string}} Segment
  * @typedef {{text: string, segment: number}} Decision
  * @typedef {{text: string, segment: number, owner: string|null, due: string|null}} ActionItem
@@ -22,9 +24,10 @@
  * @typedef {{id: string, created_at: string, last_seen_at: string, user_agent: string|null, ip: string|null, current: boolean}} SeriesInfo
  * @typedef {{username: string, permission: "view"|"edit", granted_by: string|null, created_at: string}} Share
  * @typedef {{user_agent: string|null, ip: string|null}} Device  as `GET /api/sessions` shows one
- * @typedef {{version: number, author: string|null, device: Device|null, created_at: string}} Revision
+ * @typedef {{version: number, author: string|null, device: Device|null, restored_from: number|null, created_at: string}} Revision
  * @typedef {User & {disabled: boolean, session_count: number}} AdminUser
- * @typedef {{id: number, kind: string, actor: string|null, subject: string|null, ip: string|null, created_at: string, detail: Record<string, any>}} AuditEvent
+ * @typedef {{id: number, kind: string, actor: string|null, subject: string|null, subject_name: string|null,
+ *   task_name: string|null, ip: string|null, created_at: string, detail: Record<string, any>}} AuditEvent
  * @typedef {{name: string, method: string, path: string}} Endpoint
  */
 
@@ -58,7 +61,8 @@ export const ENDPOINTS = Object.freeze([
   {"name": "adminUpdateUser", "method": "PATCH", "path": "/api/admin/users/{user_id}"},
   {"name": "adminRevokeSessions", "method": "DELETE", "path": "/api/admin/users/{user_id}/sessions"},
   {"name": "adminTasks", "method": "GET", "path": "/api/admin/tasks"},
-  {"name": "adminAudit", "method": "GET", "path": "/api/admin/audit"}
+  {"name": "adminAudit", "method": "GET", "path": "/api/admin/audit"},
+  {"name": "capabilities", "method": "GET", "path": "/api/capabilities"}
 ]);
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -261,10 +265,11 @@ export async function minutes(task_id, version) {
  * Saves edited minutes as the next version. A stale `etag` is a 412
  * `version_conflict` whose `ApiError.conflict` holds the current version.
  * @param {string} task_id @param {Minutes} body @param {string} etag
+ * @param {number} [restoredFrom] the older version this save restores
  * @returns {Promise<Saved & {etag: string}>}
  */
-export async function saveMinutes(task_id, body, etag) {
-  const res = await call("saveMinutes", { params: { task_id }, body, headers: { "If-Match": etag }, raw: true });
+export async function saveMinutes(task_id, body, etag, restoredFrom) {
+  const res = await call("saveMinutes", { params: { task_id }, query: { restored_from: restoredFrom }, body, headers: { "If-Match": etag }, raw: true });
   /** @type {Saved} */
   const saved = await res.json();
   return { ...saved, etag: res.headers.get("ETag") || etagOf(saved.version) };
@@ -326,10 +331,14 @@ export const adminRevokeSessions = (user_id) => call("adminRevokeSessions", { pa
 /** Every task, newest first; `owner` a username. @returns {Promise<{tasks: Task[], next_cursor: string|null}>} */
 export const adminTasks = (owner, cursor) => call("adminTasks", { query: { owner, cursor, limit: 50 } });
 /**
- * Newest first. @param {{kind?: string, user?: string, cursor?: string|null, limit?: number}} filters
+ * Newest first. @param {{kind?: string, exclude_kind?: string, user?: string, since?: string, until?: string,
+ *   cursor?: string|null, limit?: number}} filters
  * @returns {Promise<{events: AuditEvent[], next_cursor: string|null}>}
  */
 export const adminAudit = (filters) => call("adminAudit", { query: filters });
+
+/** What uploads the server takes (no session needed). @returns {Promise<Capabilities>} */
+export const capabilities = () => call("capabilities");
 
 // ---- WebSockets ---------------------------------------------------------------
 

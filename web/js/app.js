@@ -5,6 +5,8 @@
 import * as api from "./api.js";
 import * as live from "./live.js";
 import * as session from "./session.js";
+import * as capabilities from "./capabilities.js";
+import { theme, setTheme } from "./theme.js";
 import { currentPath, setRouter, noticeOnArrival, takeNotice } from "./nav.js";
 import { t, setLang, lang, translateStatic } from "./i18n.js";
 import { h, mount, notify } from "./ui.js";
@@ -61,6 +63,9 @@ async function main() {
     translateStatic();
     route();
   });
+  const colours = /** @type {HTMLSelectElement} */ (document.getElementById("theme"));
+  colours.value = theme();
+  colours.addEventListener("change", () => setTheme(colours.value));
   translateStatic();
   setRouter(route);
   session.subscribe(renderNav);
@@ -70,7 +75,7 @@ async function main() {
   window.addEventListener("hashchange", () => route());
   window.addEventListener("focus", session.checkSession);
   try {
-    const current = await api.session();
+    const [current] = await Promise.all([api.session(), capabilities.load()]);
     const was = session.wasSignedIn();
     session.setSession(current);
     if (was && !current.authenticated) noticeOnArrival(t("session.ended"), "error");

@@ -3,8 +3,9 @@
 // `task_shared`, `access_lost`, `task_deleted`. An admin looking at someone
 // else's task is not sent its events there, so that page watches it on its
 // own `GET /ws/{task_id}`. Listeners also get `session_revoked` (close code
-// 4001) and `resync` after a reconnect, since the socket sends no snapshot
-// and events may have been missed while it was down.
+// 4001) and `resync` each time the socket opens — the first time too: the
+// socket sends no snapshot, and whatever happened before it was open (since
+// `start`, or while it was down) was never sent; pages read again then.
 
 import { wsUrl } from "./api.js";
 
@@ -51,9 +52,8 @@ export function start() {
   const ws = new WebSocket(wsUrl("events"));
   hub = ws;
   ws.onopen = () => {
-    // A longer delay means this is a reconnect: what was missed is unknown.
-    if (retryDelay > 1000) emit({ type: "resync" });
     retryDelay = 1000;
+    emit({ type: "resync" });
   };
   ws.onmessage = onMessage;
   ws.onclose = (e) => {

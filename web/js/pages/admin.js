@@ -38,7 +38,7 @@ export async function adminPage(main) {
 }
 
 async function usersSection(el) {
-  const list = h("ul", { class: "admin-users" });
+  const list = h("ul", { class: "admin-users", "aria-busy": "true" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
   const more = h("div");
   mount(el, h("h2", { id: "adm-users", tabindex: "-1" }, t("admin.users")), list, more);
 
@@ -50,6 +50,8 @@ async function usersSection(el) {
     } catch (e) {
       mount(list, h("li", { class: "error-text" }, describeError(e)));
       return;
+    } finally {
+      list.removeAttribute("aria-busy");
     }
     if (!cursor) list.replaceChildren();
     list.append(...page.users.map((u) => userItem(u, () => load())));

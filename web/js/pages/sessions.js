@@ -1,5 +1,6 @@
 // My sessions: every browser signed in to this account (or this browser
-// alone when anonymous), with revoke one and revoke all others.
+// alone when anonymous), with revoke one and, for an account, revoke all
+// others.
 
 import * as api from "../api.js";
 import { state, sessionLost, setSession } from "../session.js";
@@ -8,8 +9,9 @@ import { h, mount, notify, formatDate, parseUserAgent, confirmDialog } from "../
 
 /** @param {HTMLElement} main */
 export async function sessionsPage(main) {
-  const list = h("ul", { class: "sessions" });
-  const others = h("button", { type: "button", class: "danger", hidden: !state.user, onclick: async () => {
+  const list = h("ul", { class: "sessions", "aria-busy": "true" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
+  // Only an account has other devices: a browser without one is not offered this.
+  const others = state.user && h("button", { type: "button", class: "danger", onclick: async () => {
     if (!(await confirmDialog(t("sessions.confirmOthers"), t("sessions.revokeOthers")))) return;
     try {
       await api.revokeOthers();
@@ -28,6 +30,8 @@ export async function sessionsPage(main) {
     } catch (e) {
       mount(list, h("li", null, describeError(e)));
       return;
+    } finally {
+      list.removeAttribute("aria-busy");
     }
     mount(list, sessions.map((s) => {
       const { browser, os } = parseUserAgent(s.user_agent);

@@ -1,9 +1,12 @@
 // One task: status while it runs, then the minutes, downloads, the original
-// media, editing (owner, admin and `edit` grantees) with conflict handling,
-// saves by others shown live, and the revision history.
+// media, editing (owner, admin and `edit` grantees) with edits merged,
+// saves by others shown live, and the revision history. What the viewer may
+// do follows their access live: a share changed to edit brings the Edit
+// button, one changed to view takes it (and an open editor) away.
 
 import * as api from "../api.js";
 import * as live from "../live.js";
+import * as states from "../task-states.js";
 import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatTime } from "../ui.js";
@@ -16,7 +19,7 @@ import { historySection } from "../views/history.js";
 export async function taskPage(main, taskId) {
   let task;
   try {
-    task = await api.task(taskId);
+    task = states.apply(await api.task(taskId));
   } catch (e) {
     mount(main, h("h1", null, t("task.notFoundTitle")), h("p", null, describeError(e)), h("p", null, h("a", { href: "#/" }, t("nav.backToTasks"))));
     return null;
@@ -27,17 +30,19 @@ export async function taskPage(main, taskId) {
     etag: "",
     version: 0,
     editing: false,
+    /** @type {{version: number, minutes: import("../api.js").Minutes}|null} an old version being looked at */
+    viewing: null,
     /** @type {Promise<unknown>|null} a save on its way: its own event must not read as someone else's */
     saving: null,
   };
 
   /** Every save of this page goes through here. */
-  function save(minutes, etag) {
-    const request = api.saveMinutes(taskId, minutes, etag);
+  function save(minutes, etag, restoredFrom) {
+    const request = api.saveMinutes(taskId, minutes, etag, restoredFrom);
     page.saving = request.catch(() => null);
     return request;
   }
-  const canEdit = task.access !== "view";
+  const canEdit = () => page.task.access !== "view";
   const heading = h("h1", { class: "task-title" }, task.filename);
   const statusBox = h("div", { class: "status-box" });
   const body = h("div", { class: "minutes-body" });
@@ -86,7 +91,7 @@ export async function taskPage(main, taskId) {
     const link = (format, key) => h("a", { class: "button secondary small", href: api.minutesUrl(taskId, format), download: "" }, t(key));
     mount(
       toolbar,
-      canEdit && !old ? h("button", { type: "button", class: "primary small", onclick: startEditing }, t("edit.button")) : null,
+      canEdit() && !old ? h("button", { type: "button", class: "primary small", onclick: startEditing }, t("edit.button")) : null,
       link("md", "task.downloadMd"),
       link("txt", "task.downloadTxt"),
       link("json", "task.downloadJson"),
@@ -96,6 +101,7 @@ export async function taskPage(main, taskId) {
   }
 
   function showCurrent() {
+    page.viewing = null;
     showBanner();
     showMinutes();
   }
@@ -108,11 +114,11 @@ export async function taskPage(main, taskId) {
       save,
       base: page.minutes,
       etag: page.etag,
-      onSaved: (saved) => {
+      onSaved: (saved, mergedWith) => {
         Object.assign(page, { editing: false, minutes: saved.minutes, etag: saved.etag, version: saved.version });
         showCurrent();
         history.refresh();
-        notify(t("edit.saved", { n: saved.version }));
+        notify(mergedWith ? t("edit.savedMerged", { m: mergedWith, n: saved.version }) : t("edit.saved", { n: saved.version }));
       },
       onCancel: () => {
         page.editing = false;
@@ -127,9 +133,24 @@ export async function taskPage(main, taskId) {
     body.querySelector("input")?.focus();
   }
 
+  /** The viewer's access changed: what they may do changes with it, at once. */
+  function accessChanged(access) {
+    page.task = { ...page.task, access };
+    if (page.editing && !canEdit()) {
+      page.editing = false;
+      showCurrent();
+      notify(t("edit.noLongerAllowed"), "error");
+    } else if (!page.editing && page.minutes) {
+      // The toolbar and the history's Restore buttons follow the access.
+      showMinutes(page.viewing ? page.viewing.minutes : page.minutes, Boolean(page.viewing));
+      history.refresh();
+    }
+  }
+
   async function viewVersion(version) {
     const old = await loadMinutes(version);
     if (!old || page.editing) return;
+    page.viewing = { version, minutes: old };
     showMinutes(old, true);
     showBanner(t("history.viewing", { n: version }), " ", h("button", { type: "button", class: "link-text", onclick: showCurrent }, t("history.backToCurrent")));
     heading.scrollIntoView({ block: "nearest" });
@@ -139,7 +160,7 @@ export async function taskPage(main, taskId) {
     const old = await loadMinutes(version);
     if (!old) return;
     try {
-      const saved = await save(old, page.etag);
+      const saved = await save(old, page.etag, version);
       Object.assign(page, { minutes: saved.minutes, etag: saved.etag, version: saved.version });
       if (!page.editing) showCurrent();
       history.refresh();
@@ -161,9 +182,10 @@ export async function taskPage(main, taskId) {
     if (e.task_id !== taskId) return;
     if (e.type === "progress") {
       const wasDone = page.task.status === "completed";
-      page.task = { ...page.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error, error_code: e.error_code };
+      // task-states.js has taken the event; an older state than shown changes nothing.
+      page.task = states.apply(page.task);
       showStatus();
-      if (!wasDone && e.status === "completed" && (await loadMinutes())) showMinutes();
+      if (!wasDone && page.task.status === "completed" && (await loadMinutes())) showMinutes();
     } else if (e.type === "minutes_updated") {
       // The event of our own save may come before its answer: wait for it.
       if (page.saving) await page.saving;
@@ -171,12 +193,14 @@ export async function taskPage(main, taskId) {
       const author = e.author || t("live.someone");
       history.refresh();
       if (page.editing) {
-        // Not pulled in under the person's hands: saving will show the conflict.
+        // Not pulled in under the person's hands: saving merges the two.
         showBanner(t("live.updatedWhileEditing", { author, n: e.version }));
       } else if (await loadMinutes()) {
         showCurrent();
         notify(t("live.updated", { author, n: e.version }));
       }
+    } else if (e.type === "access_changed") {
+      accessChanged(e.access);
     } else if (e.type === "access_lost" || e.type === "task_deleted") {
       gone(e.type);
     }
@@ -185,19 +209,26 @@ export async function taskPage(main, taskId) {
   function gone(type) {
     unsubscribe();
     stopWatching();
+    // Whatever the page said about the meeting no longer applies.
+    notify(null);
     mount(main, h("h1", null, t("task.goneTitle")), h("p", null, t(type === "task_deleted" ? "task.deleted" : "task.accessLost")), h("p", null, h("a", { href: "#/" }, t("nav.backToTasks"))));
   }
 
   /** After the event socket reconnects: whatever was missed. */
   async function refresh() {
+    const access = page.task.access;
     try {
-      page.task = await api.task(taskId);
+      page.task = states.apply(await api.task(taskId));
     } catch (e) {
       if (e instanceof api.ApiError && e.status === 404) gone("access_lost");
       return;
     }
+    if (page.task.access !== access) accessChanged(page.task.access);
     showStatus();
-    if (page.task.status === "completed" && !page.editing && (await loadMinutes())) showCurrent();
+    if (page.task.status !== "completed" || page.editing) return;
+    // Shown again only when it changed: the page may be in use.
+    const shownVersion = page.minutes ? page.version : null;
+    if ((await loadMinutes()) && page.version !== shownVersion && !page.viewing) showCurrent();
   }
 
   // The event socket covers the caller's own and shared tasks; an admin's

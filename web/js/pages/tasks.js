@@ -1,76 +1,119 @@
-// The task list: upload (button or drag-and-drop, with progress), live
-// progress per task, delete, retry, share.
+// The task list: the upload box (views/upload-card.js), then every task
+// with its live progress, delete, retry, share.
+//
+// The list is read with `GET /api/tasks` and kept current by the event
+// socket; it is read again when events may have been missed (the socket
+// opened, a task appeared). Answers and events race, so: each task shows
+// the newest state seen of it (task-states.js); one read is in flight at a
+// time, and a read asked for meanwhile runs once it is answered; and a read
+// decides only about tasks it knew of when it was sent — a task uploaded,
+// or one deleted, after the request left is not undone by its answer.
 
 import * as api from "../api.js";
 import * as live from "../live.js";
+import * as states from "../task-states.js";
+import * as uploads from "../uploads.js";
 import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, notify, formatBytes, formatDate, confirmDialog, progressBar } from "../ui.js";
-import { statusView, mayManage, ownerLine } from "../views/task-status.js";
+import { h, mount, notify, formatBytes, formatDate, confirmDialog } from "../ui.js";
+import { statusView, mayManage, mayRetry, ownerLine } from "../views/task-status.js";
 import { openShareDialog } from "../views/share-dialog.js";
+import { uploadCard } from "../views/upload-card.js";
 
-export const MEDIA_EXTENSIONS = ["wav", "mp3", "mpga", "aac", "ogg", "oga", "opus", "flac", "m4a", "mp4", "mov", "webm", "weba", "mkv"];
-export const TRANSCRIPT_EXTENSIONS = ["txt", "md", "srt", "vtt", "json"];
-
-/** The server's limit, written into the page by the server. */
-export function maxUploadBytes() {
-  const meta = document.querySelector('meta[name="minutes:max-upload-bytes"]');
-  const n = Number(meta && meta.getAttribute("content"));
-  return Number.isFinite(n) && n > 0 ? n : null;
-}
+/** Newest upload first, as the server lists them. */
+const newerFirst = (a, b) => (a.upload_timestamp === b.upload_timestamp ? (a.task_id < b.task_id ? 1 : -1) : a.upload_timestamp < b.upload_timestamp ? 1 : -1);
 
 /** @param {HTMLElement} main */
 export async function tasksPage(main) {
   /** @type {Map<string, {task: import("../api.js").Task, el: HTMLElement}>} */
   const items = new Map();
-  const list = h("ul", { class: "tasks", "aria-label": t("tasks.listLabel") });
-  const empty = h("p", { class: "empty muted" }, t("tasks.empty"));
+  const list = h("ul", { class: "tasks", "aria-label": t("tasks.listLabel"), "aria-busy": "true" });
+  const empty = h("p", { class: "empty muted", hidden: true }, t("tasks.empty"));
+  const loading = h("p", { class: "loading muted", role: "status" }, t("common.loading"));
+  /** Counts changes of membership; each read remembers where it started. */
+  let clock = 0;
+  /** @type {Map<string, number>} when a task was last added or removed here */
+  const touched = new Map();
 
   const intro = state.user ? null : h("p", { class: "intro" }, t("tasks.anonymousIntro"), " ", h("a", { href: "#/register" }, t("nav.register")), " · ", h("a", { href: "#/login" }, t("nav.login")));
-  mount(main, h("h1", null, t("tasks.title")), intro, uploadCard(onUploaded), h("h2", null, t("tasks.yours")), empty, list);
+  const card = uploadCard();
+  mount(main, h("h1", null, t("tasks.title")), intro, card.el, h("h2", null, t("tasks.yours")), loading, empty, list);
 
+  /** Shows a task (new, or with new facts), in its place by upload time. */
   function render(task) {
-    const old = items.get(task.task_id);
-    const el = taskItem(task, { onDelete: remove, onChanged: render });
+    const shown = states.apply(task);
+    const old = items.get(shown.task_id);
+    const el = taskItem(shown, { onDelete: (id) => remove(id), onChanged: render });
+    items.set(shown.task_id, { task: shown, el });
     if (old) old.el.replaceWith(el);
-    items.set(task.task_id, { task, el });
-    if (!old) list.append(el);
+    else {
+      const next = [...items.values()].filter((i) => i.el.isConnected && newerFirst(shown, i.task) < 0).sort((a, b) => newerFirst(a.task, b.task))[0];
+      list.insertBefore(el, next ? next.el : null);
+    }
     empty.hidden = items.size > 0;
   }
 
+  function add(task) {
+    touched.set(task.task_id, ++clock);
+    render(task);
+  }
+
   function remove(taskId) {
+    touched.set(taskId, ++clock);
     const item = items.get(taskId);
     if (item) item.el.remove();
     items.delete(taskId);
     empty.hidden = items.size > 0;
   }
 
-  function onUploaded(task) {
-    const old = list.firstChild;
-    render(task);
-    const el = items.get(task.task_id).el;
-    if (old) list.insertBefore(el, old);
-  }
-
-  async function load() {
-    try {
-      const tasks = await api.tasks();
-      list.replaceChildren();
-      items.clear();
-      tasks.forEach(render);
-      empty.hidden = tasks.length > 0;
-      if (!state.user) state.anonymousTasks = tasks.length;
-    } catch (e) {
-      notify(describeError(e), "error");
+  /** Takes in a list read that started at `since`. */
+  function merge(tasks, since) {
+    const answered = new Set(tasks.map((task) => task.task_id));
+    for (const [id] of items) {
+      if (!answered.has(id) && (touched.get(id) || 0) <= since) remove(id);
     }
+    for (const task of tasks) {
+      if (!items.has(task.task_id) && (touched.get(task.task_id) || 0) > since) continue;
+      render(task);
+    }
+    if (!state.user) state.anonymousTasks = tasks.length;
   }
 
-  // The event socket sends no snapshot: the list is read once, then kept
-  // current by events, and read again when they may have been missed.
+  /** @type {Promise<void>|null} */
+  let reading = null;
+  let readAgain = false;
+  function load() {
+    if (reading) {
+      readAgain = true;
+      return reading;
+    }
+    reading = (async () => {
+      do {
+        readAgain = false;
+        const since = clock;
+        try {
+          merge(await api.tasks(), since);
+        } catch (e) {
+          notify(describeError(e), "error");
+          break;
+        }
+      } while (readAgain);
+      loading.hidden = true;
+      list.removeAttribute("aria-busy");
+      empty.hidden = items.size > 0;
+    })().finally(() => {
+      reading = null;
+    });
+    return reading;
+  }
+
   const unsubscribe = live.subscribe((e) => {
     const item = e.task_id && items.get(e.task_id);
     if (e.type === "progress" && item) {
-      render({ ...item.task, status: e.status, stage: e.stage, progress: e.progress, error: e.error, error_code: e.error_code });
+      // task-states.js has taken the event: shown only if it is the newest.
+      render(item.task);
+    } else if (e.type === "access_changed" && item) {
+      render({ ...item.task, access: e.access });
     } else if ((e.type === "access_lost" || e.type === "task_deleted") && item) {
       remove(e.task_id);
     } else if (e.type === "task_shared" || e.type === "resync" || (e.type === "progress" && !item)) {
@@ -78,8 +121,13 @@ export async function tasksPage(main) {
       load();
     }
   });
+  const stopUploads = uploads.onTask(add);
   await load();
-  return unsubscribe;
+  return () => {
+    unsubscribe();
+    stopUploads();
+    card.stop();
+  };
 }
 
 /** One task in the list. */
@@ -88,7 +136,7 @@ function taskItem(task, { onDelete, onChanged }) {
   const meta = [formatDate(task.upload_timestamp), formatBytes(task.size_bytes)];
   const shared = task.owner ? h("span", { class: "badge shared" }, ownerLine(task)) : null;
   const actions = h("div", { class: "task-actions" });
-  if (task.status === "failed" && task.access !== "view") {
+  if (mayRetry(task)) {
     actions.append(h("button", { type: "button", class: "secondary small", onclick: async () => {
       try {
         onChanged(await api.retry(task.task_id));
@@ -114,79 +162,9 @@ function taskItem(task, { onDelete, onChanged }) {
   }
   return h(
     "li",
-    { class: `task status-${task.status}`, dataset: { taskId: task.task_id, status: task.status } },
+    { class: `task status-${task.status}`, dataset: { taskId: task.task_id, status: task.status, stateVersion: String(task.state_version) } },
     h("div", { class: "task-main" }, open, shared, h("p", { class: "muted small" }, meta.join(" · "))),
     statusView(task),
     actions,
   );
-}
-
-/** The upload card: limits up front, a button, a drop zone, a progress bar. */
-function uploadCard(onUploaded) {
-  const max = maxUploadBytes();
-  const input = h("input", {
-    type: "file",
-    id: "upload-input",
-    class: "sr-only",
-    accept: [...MEDIA_EXTENSIONS, ...TRANSCRIPT_EXTENSIONS].map((e) => `.${e}`).join(","),
-  });
-  const status = h("div", { class: "upload-status", "aria-live": "polite" });
-  const zone = h(
-    "div",
-    { class: "dropzone" },
-    h("p", { class: "drop-title" }, t("upload.drop")),
-    h("label", { for: "upload-input", class: "button primary" }, t("upload.choose")),
-    input,
-    h("p", { class: "small muted" }, max ? t("upload.limitSize", { size: formatBytes(max) }) : null),
-    h("p", { class: "small muted" }, t("upload.limitMedia", { list: MEDIA_EXTENSIONS.join(", ") })),
-    h("p", { class: "small muted" }, t("upload.limitTranscripts", { list: TRANSCRIPT_EXTENSIONS.join(", ") })),
-  );
-
-  function send(file) {
-    const ext = (file.name.split(".").pop() || "").toLowerCase();
-    if (max && file.size > max) {
-      mount(status, h("p", { class: "error-text" }, t("upload.tooLarge", { name: file.name, size: formatBytes(max) })));
-      return;
-    }
-    if (!file.name.includes(".") || ![...MEDIA_EXTENSIONS, ...TRANSCRIPT_EXTENSIONS].includes(ext)) {
-      mount(status, h("p", { class: "error-text" }, t("upload.unsupported", { name: file.name })));
-      return;
-    }
-    const bar = progressBar(0, t("upload.progress", { name: file.name }));
-    const pct = h("span", { class: "small muted" }, "0%");
-    const { promise, abort } = api.upload(file, (f) => {
-      bar.value = Math.round(f * 100);
-      pct.textContent = `${Math.round(f * 100)}%`;
-    });
-    mount(status, h("p", null, t("upload.sending", { name: file.name })), h("div", { class: "row" }, bar, pct, h("button", { type: "button", class: "secondary small", onclick: abort }, t("common.cancel"))));
-    promise.then(
-      (task) => {
-        mount(status, h("p", null, t("upload.done", { name: file.name })));
-        onUploaded(task);
-      },
-      (e) => {
-        const msg = e.status === 413 ? t("upload.tooLarge", { name: file.name, size: max ? formatBytes(max) : "?" })
-          : e.status === 415 ? t("upload.unsupported", { name: file.name })
-          : describeError(e);
-        mount(status, h("p", { class: "error-text", role: "alert" }, msg));
-      },
-    );
-  }
-
-  input.addEventListener("change", () => {
-    if (input.files && input.files[0]) send(input.files[0]);
-    input.value = "";
-  });
-  zone.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    zone.classList.add("over");
-  });
-  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (e) => {
-    e.preventDefault();
-    zone.classList.remove("over");
-    const file = e.dataTransfer && e.dataTransfer.files[0];
-    if (file) send(file);
-  });
-  return h("section", { class: "card upload", "aria-labelledby": "upload-h" }, h("h2", { id: "upload-h" }, t("upload.title")), zone, status);
 }

@@ -1,5 +1,7 @@
 // The admin page's two long lists: every task (filtered by owner) and the
-// audit log (filtered by kind and user), each a page at a time.
+// audit log (filtered by kind, user and time; sessions started left out
+// unless asked for; each event a sentence naming people and meetings), each
+// a page at a time.
 
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
@@ -8,7 +10,7 @@ import { statusView } from "./task-status.js";
 
 /** The audit kinds the README lists; the filter offers these, the log shows any. */
 export const AUDIT_KINDS = [
-  "login_succeeded", "login_failed", "logout", "user_registered", "password_changed",
+  "login_succeeded", "login_failed", "login_throttled", "logout", "user_registered", "password_changed",
   "series_created", "series_revoked", "refresh_token_reused",
   "share_granted", "share_changed", "share_revoked",
   "role_granted", "role_removed", "user_disabled", "user_enabled", "sessions_revoked_by_admin",
@@ -29,7 +31,8 @@ function filterForm(fields, load) {
 }
 
 /**
- * A list read a page at a time: the first page on load, more on demand.
+ * A list read a page at a time: the first page on load, more on demand;
+ * "Loading…" while the first page is on its way.
  * @param {HTMLElement} list @param {HTMLElement} more
  * @param {(cursor: string|null) => Promise<{items: any[], next_cursor: string|null}>} fetchPage
  * @param {(item: any) => HTMLElement} render @param {string} emptyKey
@@ -37,12 +40,19 @@ function filterForm(fields, load) {
 function pagedList(list, more, fetchPage, render, emptyKey) {
   return async function load(cursor = null) {
     let page;
+    if (!cursor) {
+      mount(list, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
+      mount(more);
+    }
+    list.setAttribute("aria-busy", "true");
     try {
       page = await fetchPage(cursor);
     } catch (e) {
       mount(list, h("li", { class: "error-text" }, describeError(e)));
       mount(more);
       return;
+    } finally {
+      list.removeAttribute("aria-busy");
     }
     if (!cursor) list.replaceChildren();
     list.append(...page.items.map(render));
@@ -77,33 +87,50 @@ export async function tasksSection(el) {
   await load();
 }
 
+/** A `datetime-local` value as RFC 3339 (the browser's time zone), or undefined. */
+const asTime = (value) => (value ? new Date(value).toISOString() : undefined);
+
 export async function auditSection(el) {
   const kind = h("select", { name: "kind" }, h("option", { value: "" }, t("admin.anyKind")), AUDIT_KINDS.map((k) => h("option", { value: k }, kindLabel(k))));
   const user = h("input", { name: "user", autocapitalize: "none", autocomplete: "off", spellcheck: false });
+  const since = h("input", { name: "since", type: "datetime-local" });
+  const until = h("input", { name: "until", type: "datetime-local" });
+  // Sessions started are most of the log: left out unless asked for.
+  const starts = h("input", { name: "starts", type: "checkbox", class: "check" });
   const list = h("ol", { class: "audit" });
   const more = h("div");
   const load = pagedList(
     list,
     more,
     async (cursor) => {
-      const page = await api.adminAudit({ kind: kind.value || undefined, user: user.value.trim().toLowerCase() || undefined, limit: 50, cursor });
+      const page = await api.adminAudit({
+        kind: kind.value || undefined,
+        exclude_kind: kind.value || starts.checked ? undefined : "series_created",
+        user: user.value.trim().toLowerCase() || undefined,
+        since: asTime(since.value),
+        until: asTime(until.value),
+        limit: 50,
+        cursor,
+      });
       return { items: page.events, next_cursor: page.next_cursor };
     },
     (ev) => h(
       "li",
       { dataset: { kind: ev.kind } },
-      h("strong", null, kindLabel(ev.kind)), " ", h("code", { class: "small muted" }, ev.kind),
-      h("p", { class: "small muted" }, [
-        formatDate(ev.created_at),
-        ev.actor && t("admin.actorIs", { name: ev.actor }),
-        ev.subject && t("admin.subjectIs", { name: ev.subject }),
-        ev.ip && t("admin.ipIs", { ip: ev.ip }),
-      ].filter(Boolean).join(" · ")),
-      ev.detail && Object.keys(ev.detail).length ? h("p", { class: "small mono" }, Object.entries(ev.detail).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ")) : null,
+      h("strong", null, kindLabel(ev.kind)),
+      h("p", { class: "audit-line" }, auditSentence(ev)),
+      h("p", { class: "small muted" }, [formatDate(ev.created_at), ev.ip && t("admin.ipIs", { ip: ev.ip })].filter(Boolean).join(" · ")),
     ),
     "admin.noEvents",
   );
-  mount(el, h("h2", { id: "adm-audit", tabindex: "-1" }, t("admin.audit")), filterForm([field(t("admin.kind"), kind), field(t("admin.user"), user)], () => load()), list, more);
+  const startsField = h("div", { class: "field check-field" }, h("label", null, starts, " ", t("admin.showSessionStarts")));
+  mount(
+    el,
+    h("h2", { id: "adm-audit", tabindex: "-1" }, t("admin.audit")),
+    filterForm([field(t("admin.kind"), kind), field(t("admin.user"), user), field(t("admin.timeFrom"), since), field(t("admin.timeTo"), until), startsField], () => load()),
+    list,
+    more,
+  );
   await load();
 }
 
@@ -111,4 +138,39 @@ export async function auditSection(el) {
 function kindLabel(kind) {
   const key = `audit.${kind}`;
   return t(key) === key ? kind : t(key);
+}
+
+/** A word from a dictionary family (`auditreason.logout`), or the code itself. */
+function word(family, code) {
+  const key = `${family}.${code}`;
+  return t(key) === key ? String(code) : t(key);
+}
+
+/**
+ * What happened, in a sentence: people and meetings by name, the detail in
+ * words for each kind.
+ * @param {import("../api.js").AuditEvent} ev
+ */
+export function auditSentence(ev) {
+  const d = ev.detail || {};
+  const actor = ev.actor || t("auditline.someone");
+  const session = ev.subject_name ? t("auditline.sessionOf", { name: ev.subject_name }) : t("auditline.anonymousSession");
+  const vars = {
+    actor,
+    subject: ev.subject_name || ev.subject || "—",
+    session,
+    task: ev.task_name || ev.subject_name || t("auditline.deletedTask"),
+    grantee: d.grantee || ev.subject || "—",
+    access: d.permission ? t(`access.${d.permission}`) : "",
+    role: d.role ? word("role", d.role) : "",
+    reason: d.reason ? word("auditreason", d.reason) : t("auditreason.none"),
+    count: d.count ?? 0,
+    episode: d.episode ?? "—",
+    version: d.version ?? "?",
+    device: d.trusted_device ? t("auditline.knownDevice") : t("auditline.newDevice"),
+  };
+  const key = ev.kind === "minutes_edited" && d.restored_from ? "auditline.minutes_restored" : `auditline.${ev.kind}`;
+  if (t(key) !== key) return t(key, { ...vars, from: d.restored_from });
+  // A kind this page does not know: its facts as they are.
+  return [ev.actor, ev.subject, ...Object.entries(d).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)].filter(Boolean).join(" · ");
 }

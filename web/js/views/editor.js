@@ -1,27 +1,47 @@
 // The minutes editor: title, summary, decisions, action items, speaker
-// names, the meeting's language. Saves with If-Match; a 412 shows, field by
-// field, where the person's draft and the version now saved differ, and
-// lets them load that version or overwrite it on purpose (a PUT with the
-// current ETag, which the 412 carries).
+// names, the meeting's language. Saves with If-Match. When someone saved
+// first (412), the draft is merged with the version now saved, field by
+// field, against the version the editor started from (merge.js): changes
+// that do not overlap are saved without asking; only fields both changed
+// are shown, each with both versions and a choice. The actions (Save,
+// Cancel, whether anything is unsaved) stay in view at the bottom of the
+// screen however long the form is, and the long fields grow with their text.
 
 import * as api from "../api.js";
+import { merge3, setAt, canonical } from "../merge.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, field } from "../ui.js";
 
 const lines = (text) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+const oneLine = (text) => text.replace(/\s*\n\s*/g, " ").trim();
+const same = (a, b) => canonical(a) === canonical(b);
+
+/** A text area that is as tall as its text. */
+function growing(attrs, value) {
+  const area = h("textarea", { rows: 1, ...attrs, class: `grow ${attrs.class || ""}`.trim() });
+  area.value = value;
+  const fit = () => {
+    area.style.height = "auto";
+    area.style.height = `${area.scrollHeight + 2}px`;
+  };
+  area.addEventListener("input", fit);
+  // Sized once it is in the page (scrollHeight is 0 before).
+  requestAnimationFrame(fit);
+  return area;
+}
 
 /**
- * @param {{save: (minutes: import("../api.js").Minutes, etag: string) => Promise<import("../api.js").Saved & {etag: string}>,
- *   base: import("../api.js").Minutes, etag: string,
- *   onSaved: (saved: import("../api.js").Saved & {etag: string}) => void, onCancel: () => void,
- *   onReload: (current: {version: number, minutes: import("../api.js").Minutes, etag: string}) => void}} opts
+ * @typedef {import("../api.js").Minutes} Minutes
+ * @typedef {{version: number, minutes: Minutes, etag: string}} Current
+ * @param {{save: (minutes: Minutes, etag: string) => Promise<import("../api.js").Saved & {etag: string}>,
+ *   base: Minutes, etag: string,
+ *   onSaved: (saved: import("../api.js").Saved & {etag: string}, mergedWith: number|null) => void, onCancel: () => void,
+ *   onReload: (current: Current) => void}} opts
  */
 export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onReload }) {
   const title = h("input", { name: "title", value: base.title, required: true, maxlength: 200 });
-  const summary = h("textarea", { name: "summary", rows: 5 });
-  summary.value = base.summary.join("\n");
-  const decisions = h("textarea", { name: "decisions", rows: 4 });
-  decisions.value = base.decisions.map((d) => d.text).join("\n");
+  const summary = growing({ name: "summary", rows: 3 }, base.summary.join("\n"));
+  const decisions = growing({ name: "decisions", rows: 3 }, base.decisions.map((d) => d.text).join("\n"));
   const language = h("select", { name: "language" }, h("option", { value: "en" }, "English"), h("option", { value: "ja" }, "日本語"));
   language.value = base.language === "ja" ? "ja" : "en";
 
@@ -31,10 +51,13 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
     const row = h(
       "li",
       { class: "edit-action", dataset: { segment: String(a.segment || 0) } },
-      field(t("edit.actionText"), h("input", { class: "a-text", value: a.text })),
+      h("div", { class: "a-text-field" }, field(t("edit.actionText"), growing({ class: "a-text" }, a.text))),
       field(t("edit.actionOwner"), h("input", { class: "a-owner", value: a.owner || "" })),
       field(t("edit.actionDue"), h("input", { class: "a-due", value: a.due || "" })),
-      h("button", { type: "button", class: "secondary small", "aria-label": t("edit.removeActionNamed", { n }), onclick: () => row.remove() }, t("edit.removeAction")),
+      h("button", { type: "button", class: "secondary small", "aria-label": t("edit.removeActionNamed", { n }), onclick: () => {
+        row.remove();
+        markChanged();
+      } }, t("edit.removeAction")),
     );
     actionRows.append(row);
     return row;
@@ -46,8 +69,9 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
 
   const conflict = h("div", { class: "conflict", hidden: true, role: "alert" });
   const status = h("p", { class: "error-text", role: "alert", tabindex: "-1", hidden: true });
+  const unsaved = h("span", { class: "unsaved small", role: "status" });
 
-  /** The edited minutes: the base with the form's values. */
+  /** The edited minutes: the version the editor started from, with the form's values. */
   function collect() {
     const rename = new Map(speakerInputs.map((i) => [i.dataset.original, i.value.trim() || i.dataset.original]));
     const segmentFor = (i) => (base.decisions[i] ? base.decisions[i].segment : 0);
@@ -59,7 +83,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
       decisions: lines(decisions.value).map((text, i) => ({ text, segment: segmentFor(i) })),
       action_items: [...actionRows.children]
         .map((row) => ({
-          text: row.querySelector(".a-text").value.trim(),
+          text: oneLine(row.querySelector(".a-text").value),
           owner: row.querySelector(".a-owner").value.trim() || null,
           due: row.querySelector(".a-due").value.trim() || null,
           segment: Number(row.dataset.segment) || 0,
@@ -69,50 +93,97 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
     };
   }
 
-  async function save(withEtag) {
+  function markChanged() {
+    const changed = !same(collect(), base);
+    unsaved.textContent = changed ? t("edit.unsaved") : t("edit.noChanges");
+    unsaved.classList.toggle("changed", changed);
+  }
+
+  /**
+   * Saves `draft`, an edit of `from`. On a 412 it merges with the version
+   * now saved and saves again, unless both changed the same field.
+   * @param {Minutes} draft @param {Current} from
+   */
+  async function save(draft, from) {
     status.hidden = true;
-    const draft = collect();
-    try {
-      onSaved(await saveMinutes(draft, withEtag));
-    } catch (e) {
-      const current = e instanceof api.ApiError ? e.conflict : null;
-      if (current) return showConflict(draft, current);
-      status.textContent = describeError(e);
-      status.hidden = false;
-      status.focus();
+    let mergedWith = null;
+    for (;;) {
+      try {
+        return onSaved(await saveMinutes(draft, from.etag), mergedWith);
+      } catch (e) {
+        const current = e instanceof api.ApiError ? e.conflict : null;
+        if (!current) {
+          status.textContent = describeError(e);
+          status.hidden = false;
+          status.focus();
+          return;
+        }
+        const { merged, conflicts } = merge3(from.minutes, draft, current.minutes);
+        if (conflicts.length) return showConflicts(merged, conflicts, current);
+        [draft, from, mergedWith] = [merged, current, current.version];
+      }
     }
   }
 
-  /** The 412's current version against the draft; the form keeps the draft. */
-  function showConflict(draft, current) {
-    const changed = diff(draft, current.minutes);
+  /** Only what both changed, each with both versions and a choice; the rest is merged already. */
+  function showConflicts(merged, conflicts, current) {
+    const groups = groupConflicts(conflicts);
     conflict.hidden = false;
+    const choices = groups.map((g, i) => {
+      const name = `choice-${i}`;
+      const option = (which, tag, value, checked) => h(
+        "label",
+        { class: `choice ${which}` },
+        h("input", { type: "radio", name, value: which, checked }),
+        h("span", { class: "diff-tag" }, tag),
+        h("span", { class: "choice-value" }, value || t("minutes.none")),
+      );
+      return h(
+        "fieldset",
+        { class: "conflict-field", dataset: { path: g.paths.map((p) => p.join(".")).join(" ") } },
+        h("legend", null, g.label),
+        option("mine", t("conflict.yours"), g.mine, true),
+        option("theirs", t("conflict.theirs", { n: current.version }), g.theirs, false),
+      );
+    });
+    const resolve = () => {
+      let doc = merged;
+      groups.forEach((g, i) => {
+        const pick = choices[i].querySelector("input:checked").value;
+        for (const c of g.conflicts) doc = setAt(doc, c.path, pick === "mine" ? c.mine : c.theirs);
+      });
+      conflict.hidden = true;
+      save(doc, current);
+    };
     mount(
       conflict,
       h("h2", { tabindex: "-1" }, t("conflict.title")),
-      h("p", null, t("conflict.explain", { n: current.version })),
-      changed.length
-        ? h("dl", { class: "diff" }, changed.map(([label, mine, theirs]) => [
-          h("dt", null, label),
-          h("dd", { class: "mine" }, h("span", { class: "diff-tag" }, t("conflict.yours")), mine || t("minutes.none")),
-          h("dd", { class: "theirs" }, h("span", { class: "diff-tag" }, t("conflict.theirs", { n: current.version })), theirs || t("minutes.none")),
-        ]))
-        : h("p", null, t("conflict.noVisible")),
+      h("p", null, t("conflict.explainMerge", { n: current.version, count: groups.length })),
+      choices,
       h(
         "div",
         { class: "actions" },
         h("button", { type: "button", class: "secondary", onclick: () => onReload(current) }, t("conflict.reload", { n: current.version })),
-        h("button", { type: "button", class: "danger", onclick: () => save(current.etag) }, t("conflict.overwrite", { n: current.version })),
+        h("button", { type: "button", class: "primary", onclick: resolve }, t("conflict.saveChoices")),
       ),
     );
     conflict.querySelector("h2").focus();
   }
 
+  const bar = h(
+    "div",
+    { class: "edit-bar" },
+    unsaved,
+    h("span", { class: "edit-bar-buttons" },
+      h("button", { type: "button", class: "secondary", onclick: onCancel }, t("common.cancel")),
+      h("button", { type: "submit", class: "primary" }, t("edit.save")),
+    ),
+  );
   const form = h(
     "form",
     { class: "card editor", novalidate: true, onsubmit: (e) => {
       e.preventDefault();
-      save(etag);
+      save(collect(), { version: 0, minutes: base, etag });
     } },
     h("h2", null, t("edit.title")),
     conflict,
@@ -120,28 +191,74 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
     field(t("edit.fieldLanguage"), language, t("edit.languageHint")),
     field(t("edit.fieldSummary"), summary, t("edit.onePerLine")),
     field(t("edit.fieldDecisions"), decisions, t("edit.onePerLine")),
-    h("fieldset", null, h("legend", null, t("edit.fieldActions")), actionRows, h("button", { type: "button", class: "secondary small", onclick: () => addAction() }, t("edit.addAction"))),
+    h("fieldset", null, h("legend", null, t("edit.fieldActions")), actionRows, h("button", { type: "button", class: "secondary small", onclick: () => {
+      addAction().querySelector(".a-text").focus();
+      markChanged();
+    } }, t("edit.addAction"))),
     speakers.length ? h("fieldset", null, h("legend", null, t("edit.fieldSpeakers")), speakerInputs.map((input, i) => field(t("edit.speaker", { name: speakers[i] }), input))) : null,
     status,
-    h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: onCancel }, t("common.cancel")), h("button", { type: "submit", class: "primary" }, t("edit.save"))),
+    bar,
   );
+  form.addEventListener("input", markChanged);
+  form.addEventListener("change", markChanged);
+  markChanged();
   return form;
 }
 
-/** Where the draft and the saved version differ: [label, draft's, saved's]. */
-function diff(mine, theirs) {
-  const join = (xs) => xs.join(" / ");
-  const fields = [
-    [t("edit.fieldTitle"), (m) => m.title],
-    [t("edit.fieldLanguage"), (m) => (m.language === "ja" ? "日本語" : "English")],
-    [t("edit.fieldSummary"), (m) => join(m.summary)],
-    [t("edit.fieldDecisions"), (m) => join(m.decisions.map((d) => d.text))],
-    [t("edit.fieldActions"), (m) => join(m.action_items.map((a) => [a.text, a.owner, a.due].filter(Boolean).join(", ")))],
-    [t("edit.fieldSpeakers"), (m) => join([...new Set(m.transcript.map((s) => s.speaker).filter(Boolean))])],
-    [t("minutes.transcript"), (m) => join(m.transcript.map((s) => s.text))],
-  ];
-  return fields
-    .map(([label, pick]) => [label, pick(mine), pick(theirs)])
-    .filter(([, a, b]) => a !== b)
-    .map(([label, a, b]) => (label === t("minutes.transcript") ? [label, t("conflict.transcriptMine"), t("conflict.transcriptTheirs")] : [label, a, b]));
+/** A conflict's place in words: "Title", "Decision 3", "Action item 2: owner". */
+function conflictLabel(path) {
+  const [top, index, sub] = path;
+  const n = typeof index === "number" ? index + 1 : null;
+  switch (top) {
+    case "title": return t("edit.fieldTitle");
+    case "language": return t("edit.fieldLanguage");
+    case "summary": return n ? t("conflict.summaryPoint", { n }) : t("edit.fieldSummary");
+    case "decisions": return n ? t("conflict.decision", { n }) : t("edit.fieldDecisions");
+    case "action_items": {
+      if (!n) return t("edit.fieldActions");
+      const part = { text: "edit.actionText", owner: "edit.actionOwner", due: "edit.actionDue" }[sub];
+      return part ? t("conflict.actionPart", { n, part: t(part) }) : t("conflict.action", { n });
+    }
+    case "transcript": return t("conflict.transcriptLine", { n });
+    default: return String(top);
+  }
+}
+
+/** A value as the conflict shows it. */
+function shown(v) {
+  if (v === null || v === undefined) return "";
+  if (Array.isArray(v)) return v.map(shown).join("\n");
+  if (typeof v === "object") return [v.text, v.owner, v.due].filter(Boolean).join(" · ");
+  if (v === "en") return "English";
+  if (v === "ja") return "日本語";
+  return String(v);
+}
+
+/**
+ * Conflicts as the person decides them: one speaker renamed two ways is
+ * one choice, however many lines that speaker has.
+ */
+function groupConflicts(conflicts) {
+  const groups = [];
+  const bySpeaker = new Map();
+  for (const c of conflicts) {
+    const speaker = c.path[0] === "transcript" && c.path[2] === "speaker";
+    const k = speaker ? JSON.stringify([c.base, c.mine, c.theirs]) : null;
+    if (k && bySpeaker.has(k)) {
+      const g = bySpeaker.get(k);
+      g.conflicts.push(c);
+      g.paths.push(c.path);
+      continue;
+    }
+    const g = {
+      conflicts: [c],
+      paths: [c.path],
+      label: speaker ? t("conflict.speakerNamed", { name: c.base || "" }) : conflictLabel(c.path),
+      mine: shown(c.mine),
+      theirs: shown(c.theirs),
+    };
+    if (k) bySpeaker.set(k, g);
+    groups.push(g);
+  }
+  return groups;
 }

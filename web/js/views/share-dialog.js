@@ -7,7 +7,7 @@ import { h, mount, field, formatDate, returnFocus } from "../ui.js";
 
 /** @param {import("../api.js").Task} task */
 export function openShareDialog(task) {
-  const list = h("ul", { class: "shares" });
+  const list = h("ul", { class: "shares" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
   const status = h("p", { class: "small", role: "status" });
   const username = h("input", { name: "username", autocomplete: "off", required: true, autocapitalize: "none", spellcheck: false });
   const permission = h("select", { name: "permission" }, h("option", { value: "view" }, t("access.view")), h("option", { value: "edit" }, t("access.edit")));
