@@ -46,11 +46,11 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
   language.value = base.language === "ja" ? "ja" : "en";
 
   const actionRows = h("ul", { class: "edit-actions" });
-  const addAction = (a = { text: "", owner: null, due: null, segment: 0 }) => {
+  const addAction = (a = { text: "", owner: null, due: null, due_date: null, segment: 0 }) => {
     const n = actionRows.children.length + 1;
     const row = h(
       "li",
-      { class: "edit-action", dataset: { segment: String(a.segment || 0) } },
+      { class: "edit-action", dataset: { segment: String(a.segment || 0), due: a.due || "", dueDate: a.due_date || "" } },
       h("div", { class: "a-text-field" }, field(t("edit.actionText"), growing({ class: "a-text" }, a.text))),
       field(t("edit.actionOwner"), h("input", { class: "a-owner", value: a.owner || "" })),
       field(t("edit.actionDue"), h("input", { class: "a-due", value: a.due || "" })),
@@ -82,12 +82,18 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
       summary: lines(summary.value),
       decisions: lines(decisions.value).map((text, i) => ({ text, segment: segmentFor(i) })),
       action_items: [...actionRows.children]
-        .map((row) => ({
-          text: oneLine(row.querySelector(".a-text").value),
-          owner: row.querySelector(".a-owner").value.trim() || null,
-          due: row.querySelector(".a-due").value.trim() || null,
-          segment: Number(row.dataset.segment) || 0,
-        }))
+        .map((row) => {
+          const due = row.querySelector(".a-due").value.trim() || null;
+          return {
+            text: oneLine(row.querySelector(".a-text").value),
+            owner: row.querySelector(".a-owner").value.trim() || null,
+            due,
+            // The date the server resolved belongs to the deadline as said:
+            // kept while that is unchanged, dropped with it.
+            due_date: due === (row.dataset.due || null) ? row.dataset.dueDate || null : null,
+            segment: Number(row.dataset.segment) || 0,
+          };
+        })
         .filter((a) => a.text),
       transcript: base.transcript.map((s) => ({ ...s, speaker: s.speaker ? rename.get(s.speaker) || s.speaker : s.speaker })),
     };
