@@ -127,39 +127,31 @@ impl Accounts {
         }
 
         let mut tx = self.db.begin().await?;
-        let stored = users::in_force_for_share(&mut tx, account.id).await?;
-        let Some(stored) = stored.filter(|s| s.password_hash == expected) else {
-            tx.rollback().await?;
-            let caller = actor(client, current);
-            return self
-                .reject(
-                    &admitted.claim,
-                    Some(&account.username),
-                    &caller,
-                    Failure::Superseded,
-                )
-                .await;
-        };
+        let in_force = users::in_force_for_share(&mut tx, account.id)
+            .await?
+            .filter(|s| s.password_hash == expected);
         // A disable that committed since the password check is seen here:
         // the new series' gate re-reads the account under the lock the
         // disable takes.
-        let (ctx, issued) = match self
-            .start_user_series(&mut tx, account.id, client, current)
-            .await
-        {
-            Err(IssueError::AccountDisabled) => {
+        let started = match in_force {
+            None => Err(Failure::Superseded),
+            Some(stored) => match self
+                .start_user_series(&mut tx, account.id, client, current)
+                .await
+            {
+                Err(IssueError::AccountDisabled) => Err(Failure::Disabled),
+                started => Ok((stored, started?)),
+            },
+        };
+        let (stored, (ctx, issued)) = match started {
+            Ok(done) => done,
+            Err(failure) => {
                 tx.rollback().await?;
                 let caller = actor(client, current);
                 return self
-                    .reject(
-                        &admitted.claim,
-                        Some(&account.username),
-                        &caller,
-                        Failure::Disabled,
-                    )
+                    .reject(&admitted.claim, Some(&account.username), &caller, failure)
                     .await;
             }
-            started => started?,
         };
         if !admitted.trusted {
             let limit = self.settings.max_failed_logins_per_hour;
