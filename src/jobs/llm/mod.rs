@@ -21,7 +21,7 @@ use super::{
     backend::{self, Backend},
     pipeline::{JobError, numbered_lines},
 };
-use crate::summary::{Minutes, Transcript};
+use crate::summary::{Minutes, Template, Transcript, template::SectionKind};
 
 const DEFAULT_MODEL: &str = "default";
 const TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -57,10 +57,11 @@ pub async fn summarize(
     p: &Processor,
     base_url: &str,
     transcript: &Transcript,
+    template: Option<&Template>,
 ) -> Result<Minutes, JobError> {
     let url = format!("{}/v1/chat/completions", base_url.trim_end_matches('/'));
     let mut messages = vec![
-        json!({"role": "system", "content": INSTRUCTIONS}),
+        json!({"role": "system", "content": instructions(template)}),
         json!({"role": "user", "content": numbered_lines(transcript)}),
     ];
     let mut last_error = String::new();
@@ -117,6 +118,37 @@ async fn complete(p: &Processor, url: &str, messages: &[Value]) -> Result<String
         }
         return reply_content(&backend::check(status, reply, Backend::Summarization)?);
     }
+}
+
+/// The system prompt: the answer's shape, then what the template asks for.
+fn instructions(template: Option<&Template>) -> String {
+    let Some(template) = template else {
+        return INSTRUCTIONS.to_owned();
+    };
+    let sections: Vec<&str> = template
+        .sections
+        .iter()
+        .map(|s| match s.kind {
+            SectionKind::Summary => "summary",
+            SectionKind::Decisions => "decisions",
+            SectionKind::ActionItems => "action_items",
+            SectionKind::Transcript => "transcript",
+        })
+        .collect();
+    let mut prompt = format!(
+        "{INSTRUCTIONS} These minutes follow the template \"{}\": the parts that matter are {}.",
+        template.name.en,
+        sections.join(", ")
+    );
+    if let Some(extra) = template
+        .instructions
+        .as_deref()
+        .filter(|i| !i.trim().is_empty())
+    {
+        prompt.push_str(" The template's instructions: ");
+        prompt.push_str(extra);
+    }
+    prompt
 }
 
 fn failed(detail: String) -> JobError {
