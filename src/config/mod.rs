@@ -168,7 +168,32 @@ pub struct S3Settings {
 pub struct ProcessingSettings {
     pub workers: usize,
     pub transcription: BackendSettings,
-    pub summarization: BackendSettings,
+    pub summarization: SummarizationSettings,
+}
+
+/// The OpenAI-compatible LLM server that writes minutes; unset `base_url`
+/// means the built-in summarizer does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummarizationSettings {
+    pub base_url: Option<String>,
+    pub api_key: Option<SecretString>,
+    pub model: Option<String>,
+    /// The model's context window, in tokens: a transcript that would take
+    /// more than half of it is summarized in parts and merged (map-reduce).
+    pub context_tokens: usize,
+}
+
+impl Default for SummarizationSettings {
+    /// No backend, and the context `config/default.toml` gives.
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            model: None,
+            context_tokens: 8192,
+        }
+    }
 }
 
 /// An OpenAI-compatible HTTP backend; unset `base_url` means "not configured".

@@ -55,7 +55,8 @@ pub async fn transcribe(p: &Processor, input: &JobInput) -> Result<Transcript, J
         )
         .text("response_format", "verbose_json");
     let url = format!("{}/v1/audio/transcriptions", base_url.trim_end_matches('/'));
-    let req = backend::authorize(p.http.post(url).multipart(form), settings).timeout(TIMEOUT);
+    let req = backend::authorize(p.http.post(url).multipart(form), settings.api_key.as_ref())
+        .timeout(TIMEOUT);
     let body = backend::send(req, Backend::Transcription).await?;
     parse(Format::WhisperJson, &body).map_err(|e| {
         JobError::permanent(

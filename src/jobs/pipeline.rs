@@ -16,7 +16,7 @@ use crate::{
     config::ProcessingSettings,
     queue::{self, Claimed},
     storage::{UploadStore as _, Uploads},
-    summary::{Format, Minutes, Template, Transcript, parse, summarize, template},
+    summary::{Format, Minutes, Segment, Template, Transcript, parse, summarize, template},
     tasks::{self, ErrorCode, JobInput, Regeneration, Stage, Status},
 };
 
@@ -211,16 +211,11 @@ async fn read_text(p: &Processor, input: &JobInput) -> Result<String, JobError> 
         .map_err(|_| invalid_transcript("the transcript is not valid UTF-8 text"))
 }
 
-/// A transcript handed to the summarizer as numbered lines, so answers can
-/// point at segments.
-pub fn numbered_lines(t: &Transcript) -> String {
-    t.segments
-        .iter()
-        .enumerate()
-        .map(|(i, s)| match &s.speaker {
-            Some(who) => format!("[{i}] {who}: {}", s.text),
-            None => format!("[{i}] {}", s.text),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// Segment `i` as the summarizer sees it, numbered so answers can point at
+/// it: `[i] Speaker: text`.
+pub fn numbered_line(i: usize, s: &Segment) -> String {
+    match &s.speaker {
+        Some(who) => format!("[{i}] {who}: {}", s.text),
+        None => format!("[{i}] {}", s.text),
+    }
 }

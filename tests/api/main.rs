@@ -29,6 +29,7 @@ mod processing_attempts;
 mod processing_backends;
 mod processing_hostile_text;
 mod processing_llm_answers;
+mod processing_long_meetings;
 mod processing_pipeline;
 mod processing_queue;
 mod security_audit_flood;
