@@ -27,6 +27,7 @@ mod openapi;
 mod people;
 mod processing_attempts;
 mod processing_backends;
+mod processing_diarization;
 mod processing_hostile_text;
 mod processing_llm_answers;
 mod processing_long_meetings;

@@ -167,3 +167,34 @@ pub fn chat_completion(content: &str) -> String {
     })
     .to_string()
 }
+
+/// OpenAI's `diarized_json` (`gpt-4o-transcribe-diarize`): segments with a
+/// `speaker` label each, as `(start, end, speaker, text)`.
+pub fn diarized_json(segments: &[(f64, f64, &str, &str)]) -> String {
+    let segs: Vec<Value> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, (start, end, speaker, text))| {
+            json!({"type": "transcript.text.segment", "id": format!("seg_{i}"),
+                   "start": start, "end": end, "speaker": speaker, "text": text})
+        })
+        .collect();
+    let text: Vec<&str> = segments.iter().map(|s| s.3).collect();
+    json!({"task": "transcribe", "duration": segments.last().map_or(0.0, |s| s.1),
+           "text": text.join(" "), "segments": segs,
+           "usage": {"type": "duration", "seconds": 13}})
+    .to_string()
+}
+
+/// WhisperX-style `verbose_json`: Whisper's segments with a diarizer's
+/// `speaker` (`SPEAKER_00`), as `(start, end, speaker, text)`.
+pub fn whisperx_json(segments: &[(f64, f64, &str, &str)]) -> String {
+    let segs: Vec<Value> = segments
+        .iter()
+        .enumerate()
+        .map(|(id, (start, end, speaker, text))| {
+            json!({"id": id, "start": start, "end": end, "text": text, "speaker": speaker})
+        })
+        .collect();
+    json!({"task": "transcribe", "language": "en", "segments": segs}).to_string()
+}
