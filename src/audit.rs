@@ -46,6 +46,9 @@ pub enum Kind {
     SessionsRevokedByAdmin,
     /// A new version of a task's minutes; subject the task, `detail.version`.
     MinutesEdited,
+    /// A regeneration of a task's minutes was asked for; subject the task,
+    /// `detail.template` (its id) and `detail.from_version`.
+    MinutesRegenerated,
 }
 
 impl Kind {
@@ -69,6 +72,7 @@ impl Kind {
             Self::UserEnabled => "user_enabled",
             Self::SessionsRevokedByAdmin => "sessions_revoked_by_admin",
             Self::MinutesEdited => "minutes_edited",
+            Self::MinutesRegenerated => "minutes_regenerated",
         }
     }
 }

@@ -54,6 +54,7 @@ const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
         (name = "session", description = "Browser sessions: cookies, CSRF token, rotation, revocation"),
         (name = "auth", description = "Accounts: register, log in and out, password"),
         (name = "tasks", description = "Uploads and their processing into minutes"),
+        (name = "templates", description = "Templates of minutes: the built-in ones and the caller's own"),
         (name = "sharing", description = "Sharing a task with other users, to view or to edit"),
         (name = "admin", description = "Users, roles, every task, the audit log: role `admin` only"),
         (name = "operations", description = "Health, readiness, metrics"),

@@ -18,8 +18,11 @@ use uuid::Uuid;
 /// `NOTIFY` channel that wakes idle workers.
 pub const JOBS_CHANNEL: &str = "jobs_ready";
 
-/// The one kind of job today: turn an upload into minutes.
+/// Turn an upload into minutes.
 pub const PROCESS: &str = "process";
+/// Make a task's minutes again from their transcript, with a template
+/// (the job's `payload`), as a new version.
+pub const REGENERATE: &str = "regenerate";
 
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -28,6 +31,8 @@ pub struct Claimed {
     pub kind: String,
     pub attempts: i32,
     pub max_attempts: i32,
+    /// What the job needs beyond its task (a regeneration's template).
+    pub payload: Option<serde_json::Value>,
 }
 
 fn interval(d: Duration) -> sqlx::postgres::types::PgInterval {
@@ -41,10 +46,21 @@ fn interval(d: Duration) -> sqlx::postgres::types::PgInterval {
 /// Adds a job for `task_id` in the caller's transaction; workers are woken
 /// when it commits.
 pub async fn enqueue(conn: &mut PgConnection, task_id: Uuid, kind: &str) -> sqlx::Result<()> {
+    enqueue_with(conn, task_id, kind, None).await
+}
+
+/// `enqueue`, with what the job needs beyond its task.
+pub async fn enqueue_with(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    kind: &str,
+    payload: Option<&serde_json::Value>,
+) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO jobs (task_id, kind) VALUES ($1, $2)",
+        "INSERT INTO jobs (task_id, kind, payload) VALUES ($1, $2, $3)",
         task_id,
-        kind
+        kind,
+        payload,
     )
     .execute(&mut *conn)
     .await?;
@@ -84,7 +100,8 @@ pub async fn claim(db: &PgPool, worker: &str, lease: Duration) -> sqlx::Result<O
            UPDATE jobs SET locked_by = $1, lease_expires_at = now() + $2::interval,
                            attempts = attempts + 1
            FROM picked WHERE jobs.id = picked.id
-           RETURNING jobs.id, jobs.task_id, jobs.kind, jobs.attempts, jobs.max_attempts"#,
+           RETURNING jobs.id, jobs.task_id, jobs.kind, jobs.attempts, jobs.max_attempts,
+                     jobs.payload"#,
         worker,
         interval(lease),
     )

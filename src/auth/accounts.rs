@@ -23,7 +23,7 @@ use crate::{
     audit,
     config::{AuthSettings, Registration, Settings},
     session::{ClientMeta, IssueError, Issued, Selector, SessionContext, Sessions},
-    tasks,
+    tasks, templates,
 };
 
 /// A browser just signed in: the account, its new session and the pair for
@@ -171,6 +171,7 @@ impl Accounts {
                 .revoke_in(conn, old_series, "login", &actor)
                 .await?;
             tasks::adopt(conn, old.series_id, user_id).await?;
+            templates::adopt(conn, old.series_id, user_id).await?;
         }
         Ok((ctx, issued))
     }

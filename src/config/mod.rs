@@ -167,17 +167,60 @@ pub struct S3Settings {
 #[serde(deny_unknown_fields)]
 pub struct ProcessingSettings {
     pub workers: usize,
-    pub transcription: BackendSettings,
-    pub summarization: BackendSettings,
+    pub transcription: TranscriptionSettings,
+    pub summarization: SummarizationSettings,
 }
 
-/// An OpenAI-compatible HTTP backend; unset `base_url` means "not configured".
+/// The OpenAI-compatible speech-to-text server; unset `base_url` means
+/// recordings are refused.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BackendSettings {
+pub struct TranscriptionSettings {
     pub base_url: Option<String>,
     pub api_key: Option<SecretString>,
     pub model: Option<String>,
+    /// Whether, and how, the server is asked who speaks when.
+    #[serde(default)]
+    pub diarization: Diarization,
+}
+
+/// How speakers are asked of the transcription server. Whatever is asked,
+/// segments that come back with a `speaker` keep it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Diarization {
+    /// `response_format=verbose_json`, nothing more.
+    #[default]
+    Off,
+    /// `verbose_json` with `diarize=true`, as WhisperX-style servers take it.
+    VerboseJson,
+    /// OpenAI's `response_format=diarized_json` (with `chunking_strategy=auto`).
+    DiarizedJson,
+}
+
+/// The OpenAI-compatible LLM server that writes minutes; unset `base_url`
+/// means the built-in summarizer does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummarizationSettings {
+    pub base_url: Option<String>,
+    pub api_key: Option<SecretString>,
+    pub model: Option<String>,
+    /// The model's context window, in tokens: a transcript that would take
+    /// more than half of it is summarized in parts and merged (map-reduce).
+    pub context_tokens: usize,
+}
+
+impl Default for SummarizationSettings {
+    /// No backend, and the context `config/default.toml` gives.
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            model: None,
+            context_tokens: 8192,
+        }
+    }
 }
 
 impl Settings {

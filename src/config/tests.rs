@@ -185,3 +185,27 @@ fn socket_caps_must_stay_below_the_instance_cap() {
         Ok(())
     });
 }
+
+#[test]
+fn the_llm_context_defaults_to_8192_tokens_and_cannot_be_tiny() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        let settings = Settings::from_figment(Settings::figment("config", "test")).unwrap();
+        assert_eq!(settings.processing.summarization.context_tokens, 8192);
+        assert_eq!(SummarizationSettings::default().context_tokens, 8192);
+        jail.set_env("MINUTES__PROCESSING__SUMMARIZATION__CONTEXT_TOKENS", "100");
+        let err = Settings::from_figment(Settings::figment("config", "test")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("processing.summarization.context_tokens"),
+            "{err}"
+        );
+        jail.set_env(
+            "MINUTES__PROCESSING__SUMMARIZATION__CONTEXT_TOKENS",
+            "32768",
+        );
+        let settings = Settings::from_figment(Settings::figment("config", "test")).unwrap();
+        assert_eq!(settings.processing.summarization.context_tokens, 32768);
+        Ok(())
+    });
+}

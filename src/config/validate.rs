@@ -11,6 +11,9 @@ use secrecy::ExposeSecret as _;
 
 use super::{MIN_SECRET_BYTES, Settings, StorageBackend, sources::COMMITTED_PROFILES};
 
+/// Room for the instructions, one line of a transcript and an answer.
+const MIN_CONTEXT_TOKENS: usize = 256;
+
 impl Settings {
     pub(super) fn validate(&self) -> anyhow::Result<()> {
         self.validate_secret()?;
@@ -52,6 +55,11 @@ impl Settings {
                         "invalid configuration: server origin {origin:?} is not an http(s) origin"
                     )
                 })?;
+        }
+        if self.processing.summarization.context_tokens < MIN_CONTEXT_TOKENS {
+            bail!(
+                "invalid configuration: processing.summarization.context_tokens must be at least {MIN_CONTEXT_TOKENS}"
+            );
         }
         if self.storage.backend == StorageBackend::S3 && self.storage.s3.bucket.is_none() {
             bail!(

@@ -1,6 +1,10 @@
 //! Speech to text through an OpenAI-compatible
 //! `POST {base_url}/v1/audio/transcriptions` (whisper.cpp server, speaches,
 //! vLLM, LocalAI): the stored file is streamed, never read whole into memory.
+//! Speakers are asked for as `processing.transcription.diarization` says;
+//! the answer is read as Whisper `verbose_json`, whose segments may carry a
+//! `speaker` — OpenAI's `diarized_json` has the same `segments` with
+//! `start`, `end`, `text` and `speaker`.
 
 use std::time::Duration;
 
@@ -13,6 +17,7 @@ use super::{
     pipeline::{JobError, unreadable},
 };
 use crate::{
+    config::Diarization,
     storage::UploadStore as _,
     summary::{Format, Transcript, parse},
     tasks::{ErrorCode, JobInput},
@@ -44,18 +49,26 @@ pub async fn transcribe(p: &Processor, input: &JobInput) -> Result<Transcript, J
                 format!("unusable content type: {e}"),
             )
         })?;
-    let form = Form::new()
-        .part("file", part)
-        .text(
-            "model",
-            settings
-                .model
-                .clone()
-                .unwrap_or_else(|| DEFAULT_MODEL.into()),
-        )
-        .text("response_format", "verbose_json");
+    let form = Form::new().part("file", part).text(
+        "model",
+        settings
+            .model
+            .clone()
+            .unwrap_or_else(|| DEFAULT_MODEL.into()),
+    );
+    let form = match settings.diarization {
+        Diarization::Off => form.text("response_format", "verbose_json"),
+        Diarization::VerboseJson => form
+            .text("response_format", "verbose_json")
+            .text("diarize", "true"),
+        // OpenAI's diarizing models require a chunking strategy.
+        Diarization::DiarizedJson => form
+            .text("response_format", "diarized_json")
+            .text("chunking_strategy", "auto"),
+    };
     let url = format!("{}/v1/audio/transcriptions", base_url.trim_end_matches('/'));
-    let req = backend::authorize(p.http.post(url).multipart(form), settings).timeout(TIMEOUT);
+    let req = backend::authorize(p.http.post(url).multipart(form), settings.api_key.as_ref())
+        .timeout(TIMEOUT);
     let body = backend::send(req, Backend::Transcription).await?;
     parse(Format::WhisperJson, &body).map_err(|e| {
         JobError::permanent(

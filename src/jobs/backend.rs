@@ -7,10 +7,10 @@
 use std::fmt;
 
 use reqwest::{RequestBuilder, StatusCode};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::pipeline::JobError;
-use crate::{config::BackendSettings, tasks::ErrorCode};
+use crate::tasks::ErrorCode;
 
 /// The first bytes of an error body, for a detail an administrator can act on.
 const ERROR_BODY_CHARS: usize = 300;
@@ -49,8 +49,8 @@ impl fmt::Display for Backend {
     }
 }
 
-pub fn authorize(req: RequestBuilder, settings: &BackendSettings) -> RequestBuilder {
-    match &settings.api_key {
+pub fn authorize(req: RequestBuilder, api_key: Option<&SecretString>) -> RequestBuilder {
+    match api_key {
         Some(key) => req.bearer_auth(key.expose_secret()),
         None => req,
     }

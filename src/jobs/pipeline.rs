@@ -14,10 +14,10 @@ use super::{
 };
 use crate::{
     config::ProcessingSettings,
-    queue::Claimed,
+    queue::{self, Claimed},
     storage::{UploadStore as _, Uploads},
-    summary::{Format, Minutes, Transcript, parse, summarize},
-    tasks::{self, ErrorCode, JobInput, Stage, Status},
+    summary::{Format, Minutes, Segment, Template, Transcript, parse, summarize, template},
+    tasks::{self, ErrorCode, JobInput, Regeneration, Stage, Status},
 };
 
 /// Transcripts are text; past this they are not meeting transcripts.
@@ -72,9 +72,13 @@ impl JobError {
     }
 }
 
-/// The minutes as JSON: stored as their version 1, rendered when read.
+/// The minutes as JSON: stored as their version 1 (or, for a regeneration,
+/// as the next version), rendered when read.
 pub struct Output {
     pub json: serde_json::Value,
+    /// Set for a regeneration: its request, and the template's name in the
+    /// meeting's language, for the history.
+    pub regenerated: Option<(Regeneration, String)>,
 }
 
 fn stage(stage: Stage, progress: u8) -> Progress {
@@ -102,6 +106,9 @@ fn invalid_transcript(problem: impl Into<String>) -> JobError {
 }
 
 pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
+    if job.kind == queue::REGENERATE {
+        return regenerate(p, job).await;
+    }
     let Some(input) = tasks::job_input(&p.db, job.task_id)
         .await
         .map_err(internal)?
@@ -124,12 +131,63 @@ pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
     progress::update(&p.db, job.task_id, &stage(Stage::Summarizing, 60))
         .await
         .map_err(internal)?;
-    let minutes = match &p.settings.summarization.base_url {
-        Some(base_url) => llm::summarize(p, base_url, &transcript).await?,
-        None => (p.summarizer)(&transcript),
-    };
+    let minutes = minutes(p, &transcript, input.template.as_ref()).await?;
     Ok(Output {
         json: serde_json::to_value(&minutes).map_err(internal)?,
+        regenerated: None,
+    })
+}
+
+/// The minutes of `transcript`, from the LLM backend when one is
+/// configured, else the built-in summarizer, laid out by `template`.
+async fn minutes(
+    p: &Processor,
+    transcript: &Transcript,
+    template: Option<&Template>,
+) -> Result<Minutes, JobError> {
+    let minutes = match &p.settings.summarization.base_url {
+        Some(base_url) => llm::summarize(p, base_url, transcript, template).await?,
+        None => (p.summarizer)(transcript),
+    };
+    Ok(match template {
+        Some(template) => template::apply(minutes, template),
+        None => minutes,
+    })
+}
+
+/// Makes the newest minutes again from their transcript (as edited: speaker
+/// names and words) and title, with the job's template. The task's state is
+/// left alone: its minutes stay readable meanwhile.
+async fn regenerate(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
+    let request: Regeneration = job
+        .payload
+        .clone()
+        .and_then(|payload| serde_json::from_value(payload).ok())
+        .ok_or_else(|| {
+            JobError::permanent(
+                ErrorCode::InternalError,
+                "a regeneration without its template",
+            )
+        })?;
+    let current = tasks::newest_minutes(&p.db, job.task_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            JobError::permanent(
+                ErrorCode::InternalError,
+                "the task has no minutes to regenerate",
+            )
+        })?;
+    let current: Minutes = serde_json::from_value(current).map_err(internal)?;
+    let transcript = Transcript {
+        title: Some(current.title),
+        segments: current.transcript,
+    };
+    let minutes = minutes(p, &transcript, Some(&request.template)).await?;
+    let name = request.template.name.get(minutes.language).to_owned();
+    Ok(Output {
+        json: serde_json::to_value(&minutes).map_err(internal)?,
+        regenerated: Some((request, name)),
     })
 }
 
@@ -153,16 +211,11 @@ async fn read_text(p: &Processor, input: &JobInput) -> Result<String, JobError> 
         .map_err(|_| invalid_transcript("the transcript is not valid UTF-8 text"))
 }
 
-/// A transcript handed to the summarizer as numbered lines, so answers can
-/// point at segments.
-pub fn numbered_lines(t: &Transcript) -> String {
-    t.segments
-        .iter()
-        .enumerate()
-        .map(|(i, s)| match &s.speaker {
-            Some(who) => format!("[{i}] {who}: {}", s.text),
-            None => format!("[{i}] {}", s.text),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// Segment `i` as the summarizer sees it, numbered so answers can point at
+/// it: `[i] Speaker: text`.
+pub fn numbered_line(i: usize, s: &Segment) -> String {
+    match &s.speaker {
+        Some(who) => format!("[{i}] {who}: {}", s.text),
+        None => format!("[{i}] {}", s.text),
+    }
 }

@@ -23,7 +23,7 @@ use super::{
 use crate::{
     listen,
     queue::{self, Claimed, JOBS_CHANNEL},
-    tasks::ErrorCode,
+    tasks::{self, ErrorCode},
 };
 
 /// How long a claim holds without a heartbeat; a crashed worker's job is
@@ -182,7 +182,19 @@ async fn record(
             if !queue::finish(&mut tx, job.id, name).await? {
                 return Ok(());
             }
-            match progress::complete(&mut tx, job.task_id, &output.json).await {
+            let stored = match &output.regenerated {
+                None => progress::complete(&mut tx, job.task_id, &output.json).await,
+                Some((request, name)) => tasks::store_regenerated_minutes(
+                    &mut tx,
+                    job.task_id,
+                    &output.json,
+                    request,
+                    name,
+                )
+                .await
+                .map(drop),
+            };
+            match stored {
                 Ok(()) => {
                     tx.commit().await?;
                     tracing::info!("task completed");
@@ -204,7 +216,9 @@ async fn record(
             let delay = queue::backoff(job.attempts);
             tracing::warn!(error = %failure, ?delay, "transient failure; retrying later");
             let detail = failure.to_string();
-            if queue::retry_later(&p.db, job.id, name, delay, &detail).await? {
+            if queue::retry_later(&p.db, job.id, name, delay, &detail).await?
+                && job.kind != queue::REGENERATE
+            {
                 progress::update(&p.db, job.task_id, &progress::Progress::queued()).await?;
             }
             return Ok(());
@@ -233,13 +247,20 @@ fn refused_as_data(e: &sqlx::Error) -> bool {
 }
 
 /// Removes the job and fails its task with `failure`, unless the lease was
-/// lost. The detail is logged here; the task's viewers get its code.
+/// lost. The detail is logged here; the task's viewers get its code. A
+/// regeneration that fails leaves its task, and the minutes it has, as they
+/// are.
 async fn fail(p: &Processor, name: &str, job: &Claimed, failure: &Failure) -> anyhow::Result<()> {
-    tracing::warn!(error = %failure, "task failed");
     let mut tx = p.db.begin().await?;
-    if queue::finish(&mut tx, job.id, name).await? {
-        progress::fail(&mut tx, job.task_id, failure).await?;
-        tx.commit().await?;
+    if !queue::finish(&mut tx, job.id, name).await? {
+        return Ok(());
     }
+    if job.kind == queue::REGENERATE {
+        tracing::warn!(error = %failure, "regeneration failed; the minutes are unchanged");
+    } else {
+        tracing::warn!(error = %failure, "task failed");
+        progress::fail(&mut tx, job.task_id, failure).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

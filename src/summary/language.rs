@@ -140,6 +140,7 @@ mod tests {
             }],
             transcript: said(&["資料は金曜日までに鈴木さんが準備します。"]),
             language: Language::Ja,
+            layout: None,
         }
     }
 

@@ -19,10 +19,12 @@ pub mod render;
 mod script;
 mod sentences;
 mod summarize;
+pub mod template;
 mod title;
 mod transcript;
 
 pub use language::Language;
 pub use render::MinutesFormat;
 pub use summarize::{ActionItem, Decision, Minutes, summarize};
+pub use template::{Layout, Template};
 pub use transcript::{Format, ParseError, Segment, Transcript, parse};

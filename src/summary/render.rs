@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::language::Headings;
 use super::summarize::{ActionItem, Minutes};
+use super::template::SectionKind;
 use super::transcript::Segment;
 
 /// A `?format=` value of the minutes endpoint.
@@ -51,63 +52,96 @@ pub fn json(minutes: &Minutes) -> serde_json::Result<String> {
 pub fn markdown(minutes: &Minutes) -> String {
     let words = minutes.language.headings();
     let mut out = format!("# {}\n", escape(&minutes.title));
-    let summary = minutes.summary.iter().map(|s| format!("- {}", escape(s)));
-    section(&mut out, words, &format!("## {}", words.summary), summary);
-    let decisions = minutes
-        .decisions
-        .iter()
-        .map(|d| format!("- {}", escape(&d.text)));
-    section(
-        &mut out,
-        words,
-        &format!("## {}", words.decisions),
-        decisions,
-    );
-    let actions = minutes.action_items.iter().map(|a| {
-        let mut line = format!("- [ ] {}", escape(&a.text));
-        if let Some(owner) = &a.owner {
-            let _ = write!(line, " — **{}:** {}", words.owner, escape(owner));
-        }
-        if let Some(due) = due(a) {
-            let _ = write!(line, " — **{}:** {}", words.due, escape(&due));
-        }
-        line
-    });
-    let heading = format!("## {}", words.action_items);
-    section(&mut out, words, &heading, actions);
-    let transcript = minutes.transcript.iter().map(|segment| {
-        let mut line = stamp(segment);
-        if let Some(speaker) = &segment.speaker {
-            let _ = write!(line, "**{}:** ", escape(speaker));
-        }
-        line + &escape(&segment.text) + "\n"
-    });
-    let heading = format!("## {}", words.transcript);
-    section(&mut out, words, &heading, transcript);
+    for (kind, heading) in sections(minutes) {
+        let heading = format!("## {}", escape(&heading));
+        let lines: Box<dyn Iterator<Item = String>> = match kind {
+            SectionKind::Summary => {
+                Box::new(minutes.summary.iter().map(|s| format!("- {}", escape(s))))
+            }
+            SectionKind::Decisions => Box::new(
+                minutes
+                    .decisions
+                    .iter()
+                    .map(|d| format!("- {}", escape(&d.text))),
+            ),
+            SectionKind::ActionItems => Box::new(minutes.action_items.iter().map(|a| {
+                let mut line = format!("- [ ] {}", escape(&a.text));
+                if let Some(owner) = &a.owner {
+                    let _ = write!(line, " — **{}:** {}", words.owner, escape(owner));
+                }
+                if let Some(due) = due(a) {
+                    let _ = write!(line, " — **{}:** {}", words.due, escape(&due));
+                }
+                line
+            })),
+            SectionKind::Transcript => Box::new(minutes.transcript.iter().map(|segment| {
+                let mut line = stamp(segment);
+                if let Some(speaker) = &segment.speaker {
+                    let _ = write!(line, "**{}:** ", escape(speaker));
+                }
+                line + &escape(&segment.text) + "\n"
+            })),
+        };
+        section(&mut out, words, &heading, lines);
+    }
     out
 }
 
 pub fn text(minutes: &Minutes) -> String {
     let words = minutes.language.headings();
     let mut out = format!("{}\n", one_line(&minutes.title));
-    let summary = minutes.summary.iter().map(|s| format!("- {}", one_line(s)));
-    section(&mut out, words, words.summary, summary);
-    let decisions = minutes
-        .decisions
-        .iter()
-        .map(|d| format!("- {}", one_line(&d.text)));
-    section(&mut out, words, words.decisions, decisions);
-    let actions = minutes.action_items.iter().map(|a| action_text(a, words));
-    section(&mut out, words, words.action_items, actions);
-    let transcript = minutes.transcript.iter().map(|segment| {
-        let mut line = stamp(segment);
-        if let Some(speaker) = &segment.speaker {
-            let _ = write!(line, "{}: ", one_line(speaker));
-        }
-        line + &one_line(&segment.text)
-    });
-    section(&mut out, words, words.transcript, transcript);
+    for (kind, heading) in sections(minutes) {
+        let heading = one_line(&heading);
+        let lines: Box<dyn Iterator<Item = String>> = match kind {
+            SectionKind::Summary => {
+                Box::new(minutes.summary.iter().map(|s| format!("- {}", one_line(s))))
+            }
+            SectionKind::Decisions => Box::new(
+                minutes
+                    .decisions
+                    .iter()
+                    .map(|d| format!("- {}", one_line(&d.text))),
+            ),
+            SectionKind::ActionItems => {
+                Box::new(minutes.action_items.iter().map(|a| action_text(a, words)))
+            }
+            SectionKind::Transcript => Box::new(minutes.transcript.iter().map(|segment| {
+                let mut line = stamp(segment);
+                if let Some(speaker) = &segment.speaker {
+                    let _ = write!(line, "{}: ", one_line(speaker));
+                }
+                line + &one_line(&segment.text)
+            })),
+        };
+        section(&mut out, words, &heading, lines);
+    }
     out
+}
+
+/// The sections to render, in order, with their headings: the template's
+/// when the minutes were made with one, else every section under the
+/// language's own headings.
+fn sections(minutes: &Minutes) -> Vec<(SectionKind, String)> {
+    if let Some(layout) = &minutes.layout {
+        return layout
+            .sections
+            .iter()
+            .map(|s| (s.kind, s.heading.clone()))
+            .collect();
+    }
+    let words = minutes.language.headings();
+    SectionKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let heading = match kind {
+                SectionKind::Summary => words.summary,
+                SectionKind::Decisions => words.decisions,
+                SectionKind::ActionItems => words.action_items,
+                SectionKind::Transcript => words.transcript,
+            };
+            (kind, heading.to_owned())
+        })
+        .collect()
 }
 
 fn action_text(action: &ActionItem, words: &Headings) -> String {
@@ -219,6 +253,7 @@ mod tests {
                 segment(None, "Eve", "<script>x</script> [link](javascript:y)"),
             ],
             language: Language::En,
+            layout: None,
         }
     }
 

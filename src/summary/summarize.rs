@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::language::Language;
+use super::template::Layout;
 use super::transcript::{Segment, Transcript};
 use super::{agenda, centrality, digest, extract, sentences, title};
 
@@ -25,6 +26,11 @@ pub struct Minutes {
     /// Minutes stored before it was recorded are `en`.
     #[serde(default)]
     pub language: Language,
+    /// The template the minutes were made with: which sections the
+    /// renderings show, in which order, under which headings. Absent for
+    /// the default layout (every section, the language's own headings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -68,6 +74,7 @@ pub fn summarize(transcript: &Transcript) -> Minutes {
         action_items: found.actions,
         transcript: segments.clone(),
         language,
+        layout: None,
     }
 }
 

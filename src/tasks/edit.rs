@@ -24,12 +24,16 @@ const MAX_SEGMENT_CHARS: usize = 20_000;
 type Fields = BTreeMap<String, Vec<String>>;
 
 /// The new version `body` describes, or 422 `validation_failed` naming every
-/// bad field. A body without `language` keeps the current one.
+/// bad field. A body without `language` or `layout` keeps the current one.
 pub(super) fn parse(current: &Minutes, mut body: Value) -> Result<Minutes, ApiError> {
     if let Some(object) = body.as_object_mut() {
         if !object.contains_key("language") {
             let language = serde_json::to_value(current.language).expect("a language serializes");
             object.insert("language".into(), language);
+        }
+        if !object.contains_key("layout") {
+            let layout = serde_json::to_value(&current.layout).expect("a layout serializes");
+            object.insert("layout".into(), layout);
         }
     }
     integral_floats_as_integers(&mut body);

@@ -41,12 +41,12 @@ impl From<TaskError> for ApiError {
     }
 }
 
-/// The upload form has one part, `file`.
+/// The upload form has the part `file`, and optionally `template`.
 pub(super) fn unexpected_part() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "unexpected_part",
-        "the form must have only the part `file`",
+        "the form must have the part `file` and at most one `template`, nothing else",
     )
 }
 

@@ -74,9 +74,9 @@ enum FormatName {
 
 /// A version of the minutes: `PUT`'s answer, and 412's `current`.
 #[derive(Serialize, ToSchema)]
-struct Saved {
-    version: i32,
-    minutes: Minutes,
+pub(super) struct Saved {
+    pub version: i32,
+    pub minutes: Minutes,
 }
 
 /// 412's body: the error, and the version the save lost to.
@@ -93,7 +93,7 @@ struct Revisions {
     revisions: Vec<RevisionInfo>,
 }
 
-fn stored(revision: Revision) -> Result<Saved> {
+pub(super) fn stored(revision: Revision) -> Result<Saved> {
     let minutes = serde_json::from_value(revision.content).context("stored minutes")?;
     Ok(Saved {
         version: revision.version,
@@ -253,7 +253,7 @@ async fn save(
     Ok(([(header::ETAG, etag(version))], Json(saved)).into_response())
 }
 
-fn conflict(current: Saved) -> Response {
+pub(super) fn conflict(current: Saved) -> Response {
     let message = errors::version_conflict_message(current.version);
     let tag = etag(current.version);
     let body = VersionConflict {

@@ -14,6 +14,7 @@ mod hub;
 mod minutes;
 mod model;
 pub(crate) mod queries;
+mod regenerate;
 mod retry;
 mod revisions;
 mod routes;
@@ -41,7 +42,11 @@ pub use sockets::{Caps as SocketCaps, Slots};
 pub use errors::TaskError;
 pub(crate) use model::{Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
-pub use revisions::insert_processed as store_processed_minutes;
+pub use regenerate::Regeneration;
+pub use revisions::{
+    insert_processed as store_processed_minutes, insert_regenerated as store_regenerated_minutes,
+    newest_for_job as newest_minutes,
+};
 pub(crate) use viewer::Viewer;
 
 /// Schemas no operation names: the WebSockets' messages.
@@ -86,5 +91,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: TasksState) -> OpenApiRou
 /// the app's other JSON (an edit carries the whole transcript), so the app
 /// gives them a body limit of their own.
 pub fn minutes_router<S: Clone + Send + Sync + 'static>(state: TasksState) -> OpenApiRouter<S> {
-    minutes::router().with_state(state)
+    minutes::router()
+        .merge(regenerate::router())
+        .with_state(state)
 }

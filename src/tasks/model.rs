@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::storage::StorageKey;
+use crate::{storage::StorageKey, summary::Template};
 
 /// Where a task is in its life; `tasks.status` holds it as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
@@ -169,6 +169,8 @@ pub struct JobInput {
     pub storage_key: StorageKey,
     pub filename: String,
     pub content_type: String,
+    /// The template chosen at upload, if any.
+    pub template: Option<Template>,
 }
 
 /// The viewer's access to a task, as the SQL function `task_access` (the

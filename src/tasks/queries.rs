@@ -12,7 +12,7 @@
 //! lookups without a viewer serve the worker (`job_input`) and login
 //! (`adopt`).
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, types::Json};
 use uuid::Uuid;
 
 use super::{
@@ -20,7 +20,7 @@ use super::{
     cursor::Cursor,
     model::{Access, ErrorCode, JobInput, Stage, Status, TaskRow},
 };
-use crate::{queue, storage::StorageKey};
+use crate::{queue, storage::StorageKey, summary::Template};
 
 /// What an upload knows about its task before the database does.
 pub(super) struct NewTask<'a> {
@@ -29,6 +29,8 @@ pub(super) struct NewTask<'a> {
     pub content_type: &'a str,
     pub size_bytes: i64,
     pub storage_key: &'a str,
+    /// The template chosen at upload, kept as it is now.
+    pub template: Option<&'a Template>,
 }
 
 #[tracing::instrument(skip(db, viewer), err)]
@@ -234,8 +236,9 @@ pub(super) async fn insert(
     }
     let row = sqlx::query_as!(
         TaskRow,
-        r#"INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        r#"INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key,
+                            template)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING id, filename, content_type, size_bytes, storage_key,
                    status AS "status: Status", stage AS "stage: Stage", progress, error,
                    error_code AS "error_code: ErrorCode", error_detail,
@@ -248,6 +251,7 @@ pub(super) async fn insert(
         new.content_type,
         new.size_bytes,
         new.storage_key,
+        new.template.map(Json) as _,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -298,7 +302,8 @@ pub(crate) async fn adopt(
 /// itself is the authority, and nothing here reaches a client.
 pub(crate) async fn job_input(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option<JobInput>> {
     let row = sqlx::query!(
-        "SELECT storage_key, filename, content_type FROM tasks WHERE id = $1",
+        r#"SELECT storage_key, filename, content_type, template AS "template: Json<Template>"
+           FROM tasks WHERE id = $1"#,
         task_id
     )
     .fetch_optional(db)
@@ -309,6 +314,7 @@ pub(crate) async fn job_input(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
             filename: r.filename,
             content_type: r.content_type,
+            template: r.template.map(|t| t.0),
         })
     })
     .transpose()

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Viewer, model::Status};
+use super::{Viewer, model::Status, regenerate::Regeneration};
 
 /// One stored version's number and content (the minutes JSON).
 #[derive(Debug)]
@@ -51,6 +51,10 @@ pub(super) struct RevisionInfo {
     /// for an edit.
     #[schema(required = true)]
     restored_from: Option<i32>,
+    /// The name of the template this version was regenerated with (`POST
+    /// …/minutes/regenerate`); null for processing and edits.
+    #[schema(required = true)]
+    regenerated_with: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
 }
@@ -181,7 +185,7 @@ pub(super) async fn list(
                       OR r.device_ip IS NOT NULL AS "has_device!",
                   r.device_user_agent,
                   CASE WHEN $2 THEN host(r.device_ip) END AS device_ip,
-                  r.restored_from
+                  r.restored_from, r.regenerated_with
            FROM minutes_revisions r
            LEFT JOIN users u ON u.id = r.author_user_id
            WHERE r.task_id = $1
@@ -201,7 +205,64 @@ pub(super) async fn list(
                 ip: r.device_ip,
             }),
             restored_from: r.restored_from,
+            regenerated_with: r.regenerated_with,
             created_at: r.created_at,
         })
         .collect())
+}
+
+/// The newest minutes of a task, for the worker that regenerates them. Not
+/// a viewer query: the job is the authority.
+pub async fn newest_for_job(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar!(
+        "SELECT content FROM minutes_revisions
+         WHERE task_id = $1
+         ORDER BY version DESC
+         LIMIT 1",
+        task_id,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Stores regenerated minutes as the next version, in the worker's
+/// completing transaction, after locking the task row as a save does: an
+/// edit saved since the regeneration was asked for keeps its version, and
+/// this one comes after it. Announces the new version. `false` when the
+/// task has gone (or has no minutes any more).
+pub async fn insert_regenerated(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    content: &serde_json::Value,
+    job: &Regeneration,
+    template_name: &str,
+) -> sqlx::Result<bool> {
+    let locked = sqlx::query_scalar!("SELECT id FROM tasks WHERE id = $1 FOR UPDATE", task_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if locked.is_none() {
+        return Ok(false);
+    }
+    let Some(current) = newest(conn, task_id).await? else {
+        return Ok(false);
+    };
+    let version = current.version + 1;
+    let author = sqlx::query_scalar!(
+        r#"INSERT INTO minutes_revisions
+               (task_id, version, content, author_user_id, series_id, device_user_agent, device_ip,
+                regenerated_with)
+           SELECT $1, $2, $3, $4, s.id, s.user_agent, s.ip, $6
+           FROM (SELECT 1) one LEFT JOIN session_series s ON s.id = $5
+           RETURNING (SELECT username::text FROM users WHERE id = author_user_id) AS author"#,
+        task_id,
+        version,
+        content,
+        job.author_user_id,
+        job.series_id,
+        template_name,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    super::hub::notify_minutes_updated(conn, task_id, version, author.as_deref()).await?;
+    Ok(true)
 }

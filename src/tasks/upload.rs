@@ -25,13 +25,18 @@ use crate::{
     error::{ApiError, ErrorResponse, Result},
     session::SessionHandle,
     storage::{StorageKey, UploadStore, Uploads},
+    summary::Template,
+    templates,
 };
 
 /// What Whisper's `verbose_json` has and other JSON does not.
 const SEGMENTS_KEY: &[u8] = b"\"segments\"";
 
+/// The multipart part naming a template.
+const TEMPLATE_PART: &str = "template";
+
 /// The multipart form `upload` reads, for the OpenAPI document only: the
-/// handler streams the parts itself. `file` is its only part.
+/// handler streams the parts itself.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "describes the form; never built")]
@@ -41,6 +46,11 @@ struct UploadForm {
     /// `unexpected_part`).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
+    /// Optional, before or after `file`: the id of a template (a built-in,
+    /// or one of the caller's own; `GET /api/templates`) that decides the
+    /// minutes' sections and headings. Empty means the default. An unknown
+    /// one is refused (422 `unknown_template`) and nothing is stored.
+    template: Option<String>,
 }
 
 /// Room for the multipart framing around the file (boundaries, part headers,
@@ -66,13 +76,14 @@ pub(super) fn router(max_upload_bytes: u64) -> OpenApiRouter<TasksState> {
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Stored and queued; starts a session if there was none", body = Task),
-        (status = 400, description = "`missing_file`, `unexpected_part` (a part other than `file`) or `bad_request` (malformed multipart)", body = ErrorResponse),
+        (status = 400, description = "`missing_file`, `unexpected_part` (a part other than `file` and `template`, or either twice) or `bad_request` (malformed multipart)", body = ErrorResponse),
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 413, description = "`too_large`: over `storage.max_upload_bytes`", body = ErrorResponse),
         (status = 415, description = "`unsupported_media_type`: a type this service does not read; \
 `empty_file`; `content_mismatch`: the contents are not what the name's extension says (a renamed \
 file); `transcription_unavailable`: a recording, and no transcription backend configured \
 (`GET /api/capabilities` says so beforehand)", body = ErrorResponse),
+        (status = 422, description = "`unknown_template`: the `template` part names neither a built-in nor one of the caller's templates", body = ErrorResponse),
         (status = 503, description = "`storage_unavailable` or `database_unavailable`: try again later", body = ErrorResponse),
     ),
 )]
@@ -82,11 +93,18 @@ async fn upload(
     session: SessionHandle,
     mut multipart: Multipart,
 ) -> Result<(StatusCode, Json<Task>)> {
-    // `file` is the form's only part: any other, before or after it, is refused.
-    let mut field = match multipart.next_field().await.map_err(multipart_error)? {
-        Some(field) if field.name() == Some("file") => field,
-        Some(_) => return Err(errors::unexpected_part()),
-        None => return Err(errors::missing_file()),
+    // `file`, and optionally `template` before or after it; any other part,
+    // or a second of either, is refused.
+    let mut template = None;
+    let mut field = loop {
+        match multipart.next_field().await.map_err(multipart_error)? {
+            Some(field) if field.name() == Some("file") => break field,
+            Some(field) if field.name() == Some(TEMPLATE_PART) && template.is_none() => {
+                template = Some(chosen_template(&state, &session, field).await?);
+            }
+            Some(_) => return Err(errors::unexpected_part()),
+            None => return Err(errors::missing_file()),
+        }
     };
     let filename = filename::sanitize(field.file_name());
     let client_type = field.content_type().map(str::to_owned);
@@ -108,6 +126,13 @@ async fn upload(
     write_all(&mut pending, &head).await?;
     stream_rest(&mut field, &mut pending, &mut size, &accepted, &head).await?;
     drop(field);
+    match multipart.next_field().await.map_err(multipart_error)? {
+        Some(field) if field.name() == Some(TEMPLATE_PART) && template.is_none() => {
+            template = Some(chosen_template(&state, &session, field).await?);
+        }
+        Some(_) => return Err(errors::unexpected_part()),
+        None => {}
+    }
     if multipart
         .next_field()
         .await
@@ -126,6 +151,7 @@ async fn upload(
         filename,
         content_type: accepted.content_type,
         size: size.total,
+        template: template.flatten(),
     };
     let row = tokio::spawn(keep(state, session, received).in_current_span())
         .await
@@ -141,6 +167,8 @@ struct Received {
     filename: String,
     content_type: String,
     size: u64,
+    /// The chosen template, as it is now.
+    template: Option<Template>,
 }
 
 /// Moves the file into place and records its task and job; if recording
@@ -160,6 +188,7 @@ async fn keep(state: TasksState, session: SessionHandle, upload: Received) -> Re
             content_type: &upload.content_type,
             size_bytes: i64::try_from(upload.size).context("upload size")?,
             storage_key: &key.to_string(),
+            template: upload.template.as_ref(),
         };
         let cap = i64::try_from(state.storage.max_anonymous_bytes).unwrap_or(i64::MAX);
         queries::insert(&state.db, &Viewer::from(&ctx), new, cap)
@@ -316,6 +345,33 @@ impl Finder {
         let keep_from = self.tail.len().saturating_sub(SEGMENTS_KEY.len() - 1);
         self.tail.drain(..keep_from);
     }
+}
+
+/// The value of the `template` part: a template's id, read into at most
+/// this many bytes.
+const MAX_TEMPLATE_ID_BYTES: usize = 64;
+
+/// The template a `template` part names (none when it is empty), or 422
+/// `unknown_template`: a built-in, or one of the uploader's own.
+async fn chosen_template(
+    state: &TasksState,
+    session: &SessionHandle,
+    mut field: Field<'_>,
+) -> Result<Option<Template>> {
+    let mut id = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        id.extend_from_slice(&chunk);
+        if id.len() > MAX_TEMPLATE_ID_BYTES {
+            return Err(templates::unknown_template());
+        }
+    }
+    let id = String::from_utf8(id).map_err(|_| templates::unknown_template())?;
+    let id = id.trim();
+    if id.is_empty() {
+        return Ok(None);
+    }
+    let owner = session.current().as_ref().map(templates::Owner::from);
+    templates::resolve(&state.db, owner, id).await.map(Some)
 }
 
 /// A malformed body is 400; the body limit's error keeps its 413.

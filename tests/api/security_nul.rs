@@ -33,6 +33,7 @@ struct Ids {
     grantee: String,
     user: String,
     series: String,
+    template: String,
 }
 
 impl Ids {
@@ -42,6 +43,7 @@ impl Ids {
             "username" => &self.grantee,
             "user_id" => &self.user,
             "id" => &self.series,
+            "template_id" => &self.template,
             other => panic!("no value for the path parameter {other}"),
         }
     }
@@ -167,11 +169,20 @@ async fn setup(app: &TestApp) -> (crate::helpers::Browser, Ids) {
         .as_str()
         .unwrap()
         .to_owned();
+    let template =
+        json!({"name": "Retro", "sections": [{"kind": "summary", "heading": "Noticed"}]});
+    let template = ada.post_json("/api/templates", &template).await;
+    assert_eq!(template.status(), 201);
+    let template = template.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let ids = Ids {
         task,
         grantee: "bob".into(),
         user,
         series,
+        template,
     };
     (ada, ids)
 }

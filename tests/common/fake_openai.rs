@@ -148,13 +148,39 @@ async fn chat(
 
 /// Whisper's `verbose_json` for the given segments.
 pub fn whisper_json(segments: &[(f64, f64, &str)]) -> String {
+    verbose_json(
+        segments
+            .iter()
+            .map(|&(start, end, text)| (start, end, None, text)),
+    )
+}
+
+/// WhisperX-style `verbose_json`: Whisper's segments with a diarizer's
+/// `speaker` (`SPEAKER_00`), as `(start, end, speaker, text)`.
+pub fn whisperx_json(segments: &[(f64, f64, &str, &str)]) -> String {
+    verbose_json(
+        segments
+            .iter()
+            .map(|&(start, end, who, text)| (start, end, Some(who), text)),
+    )
+}
+
+fn verbose_json<'a>(
+    segments: impl Iterator<Item = (f64, f64, Option<&'a str>, &'a str)>,
+) -> String {
+    let mut texts = Vec::new();
     let segs: Vec<Value> = segments
-        .iter()
         .enumerate()
-        .map(|(id, (start, end, text))| json!({"id": id, "start": start, "end": end, "text": text}))
+        .map(|(id, (start, end, speaker, text))| {
+            texts.push(text);
+            let mut segment = json!({"id": id, "start": start, "end": end, "text": text});
+            if let Some(speaker) = speaker {
+                segment["speaker"] = json!(speaker);
+            }
+            segment
+        })
         .collect();
-    let text: Vec<&str> = segments.iter().map(|s| s.2).collect();
-    json!({"task": "transcribe", "language": "en", "text": text.join(" "), "segments": segs})
+    json!({"task": "transcribe", "language": "en", "text": texts.join(" "), "segments": segs})
         .to_string()
 }
 
@@ -165,5 +191,23 @@ pub fn chat_completion(content: &str) -> String {
         "object": "chat.completion",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]
     })
+    .to_string()
+}
+
+/// OpenAI's `diarized_json` (`gpt-4o-transcribe-diarize`): segments with a
+/// `speaker` label each, as `(start, end, speaker, text)`.
+pub fn diarized_json(segments: &[(f64, f64, &str, &str)]) -> String {
+    let segs: Vec<Value> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, (start, end, speaker, text))| {
+            json!({"type": "transcript.text.segment", "id": format!("seg_{i}"),
+                   "start": start, "end": end, "speaker": speaker, "text": text})
+        })
+        .collect();
+    let text: Vec<&str> = segments.iter().map(|s| s.3).collect();
+    json!({"task": "transcribe", "duration": segments.last().map_or(0.0, |s| s.1),
+           "text": text.join(" "), "segments": segs,
+           "usage": {"type": "duration", "seconds": 13}})
     .to_string()
 }

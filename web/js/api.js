@@ -19,12 +19,19 @@
  * @typedef {{start: number|null, end: number|null, speaker: string|null, text: string}} Segment
  * @typedef {{text: string, segment: number}} Decision
  * @typedef {{text: string, segment: number, owner: string|null, due: string|null}} ActionItem
- * @typedef {{title: string, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[], language: "en"|"ja"}} Minutes
+ * @typedef {{kind: "summary"|"decisions"|"action_items"|"transcript", heading: string}} Section
+ * @typedef {{template_id: string, template_name: string, sections: Section[]}} Layout
+ * @typedef {{title: string, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[], language: "en"|"ja", layout?: Layout}} Minutes
+ * @typedef {{en: string, ja: string}} Localized
+ * @typedef {{id: string, builtin: boolean, name: Localized, sections: {kind: Section["kind"], heading: Localized}[],
+ *   instructions: string|null, updated_at: string|null}} Template
+ * @typedef {{name: string, sections: Section[], instructions?: string|null}} TemplateInput
  * @typedef {{version: number, minutes: Minutes}} Saved  `PUT …/minutes`' answer, and a 412's `current`
  * @typedef {{id: string, created_at: string, last_seen_at: string, user_agent: string|null, ip: string|null, current: boolean}} SeriesInfo
  * @typedef {{username: string, permission: "view"|"edit", granted_by: string|null, created_at: string}} Share
  * @typedef {{user_agent: string|null, ip: string|null}} Device  as `GET /api/sessions` shows one
- * @typedef {{version: number, author: string|null, device: Device|null, restored_from: number|null, created_at: string}} Revision
+ * @typedef {{version: number, author: string|null, device: Device|null, restored_from: number|null,
+ *   regenerated_with: string|null, created_at: string}} Revision
  * @typedef {User & {disabled: boolean, session_count: number}} AdminUser
  * @typedef {{id: number, kind: string, actor: string|null, subject: string|null, subject_name: string|null,
  *   task_name: string|null, ip: string|null, created_at: string, detail: Record<string, any>}} AuditEvent
@@ -53,6 +60,11 @@ export const ENDPOINTS = Object.freeze([
   {"name": "watchTask", "method": "GET", "path": "/ws/{task_id}"},
   {"name": "saveMinutes", "method": "PUT", "path": "/api/tasks/{task_id}/minutes"},
   {"name": "revisions", "method": "GET", "path": "/api/tasks/{task_id}/minutes/revisions"},
+  {"name": "regenerate", "method": "POST", "path": "/api/tasks/{task_id}/minutes/regenerate"},
+  {"name": "templates", "method": "GET", "path": "/api/templates"},
+  {"name": "createTemplate", "method": "POST", "path": "/api/templates"},
+  {"name": "updateTemplate", "method": "PUT", "path": "/api/templates/{template_id}"},
+  {"name": "deleteTemplate", "method": "DELETE", "path": "/api/templates/{template_id}"},
   {"name": "events", "method": "GET", "path": "/ws"},
   {"name": "shares", "method": "GET", "path": "/api/tasks/{task_id}/shares"},
   {"name": "share", "method": "PUT", "path": "/api/tasks/{task_id}/shares/{username}"},
@@ -278,6 +290,24 @@ export async function saveMinutes(task_id, body, etag, restoredFrom) {
 /** @returns {Promise<Revision[]>} */
 export const revisions = async (task_id) => (await call("revisions", { params: { task_id } })).revisions;
 
+/**
+ * Makes the minutes again with a template, as a new version (announced by
+ * `minutes_updated` when ready). @param {string} etag the version seen
+ * @returns {Promise<{from_version: number, template: string}>}
+ */
+export const regenerate = (task_id, template, etag) =>
+  call("regenerate", { params: { task_id }, body: { template }, headers: etag ? { "If-Match": etag } : {} });
+
+// ---- templates --------------------------------------------------------------
+
+/** The built-ins, then the caller's own. @returns {Promise<Template[]>} */
+export const templates = async () => (await call("templates")).templates;
+/** @param {TemplateInput} body @returns {Promise<Template>} */
+export const createTemplate = (body) => call("createTemplate", { body });
+/** @param {TemplateInput} body @returns {Promise<Template>} */
+export const updateTemplate = (template_id, body) => call("updateTemplate", { params: { template_id }, body });
+export const deleteTemplate = (template_id) => call("deleteTemplate", { params: { template_id } });
+
 /** @returns {Promise<Share[]>} */
 export const shares = async (task_id) => (await call("shares", { params: { task_id } })).shares;
 /** @param {"view"|"edit"} permission */
@@ -289,9 +319,10 @@ export const unshare = (task_id, username) => call("unshare", { params: { task_i
  * Uploads with XMLHttpRequest, the one way to see upload progress.
  * @param {File} file
  * @param {(fraction: number) => void} onProgress
+ * @param {string} [template] a template's id; the default layout without
  * @returns {{promise: Promise<Task>, abort: () => void}}
  */
-export function upload(file, onProgress) {
+export function upload(file, onProgress, template) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
     xhr.open("POST", url("upload"));
@@ -315,6 +346,7 @@ export function upload(file, onProgress) {
     xhr.onerror = () => reject(new ApiError(0, "network", "the server could not be reached"));
     xhr.onabort = () => reject(new ApiError(0, "aborted", "the upload was cancelled"));
     const form = new FormData();
+    if (template) form.append("template", template);
     form.append("file", file, file.name);
     xhr.send(form);
   });

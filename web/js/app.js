@@ -16,6 +16,7 @@ import { taskPage } from "./pages/task.js";
 import { loginPage, registerPage, accountPage } from "./pages/account.js";
 import { sessionsPage } from "./pages/sessions.js";
 import { adminPage } from "./pages/admin.js";
+import { templatesPage } from "./pages/templates.js";
 
 /** @type {(() => void)|null} what the current page cleans up when left */
 let leave = null;
@@ -35,6 +36,7 @@ async function route() {
     path === "/register" ? registerPage :
     path === "/account" ? accountPage :
     path === "/sessions" ? sessionsPage :
+    path === "/templates" ? templatesPage :
     path === "/admin" ? adminPage :
     notFoundPage;
   try {

@@ -52,14 +52,14 @@ export const all = () => [...uploads];
 /** Whether a file is still on its way to the server. */
 export const sending = () => uploads.some((u) => u.state === "sending");
 
-/** Sends a file; its progress and outcome are announced to subscribers. */
-export function start(file) {
+/** Sends a file (with a template's id, or none); its progress and outcome are announced to subscribers. */
+export function start(file, template) {
   /** @type {Upload} */
   const upload = { id: nextId++, name: file.name, fraction: 0, state: "sending", error: null, task: null, abort: () => {} };
   const { promise, abort } = api.upload(file, (f) => {
     upload.fraction = f;
     changed();
-  });
+  }, template);
   upload.abort = abort;
   uploads.push(upload);
   changed();

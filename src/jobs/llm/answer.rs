@@ -81,6 +81,7 @@ pub fn read(content: &str, transcript: &Transcript) -> Result<Minutes, String> {
         action_items,
         transcript: segments.clone(),
         language: Language::detect(segments),
+        layout: None,
     })
 }
 

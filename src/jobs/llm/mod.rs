@@ -4,9 +4,13 @@
 //! supports it, else `json_object`, else the instructions alone: a 400 about
 //! `response_format` steps down once, and the process remembers it. The
 //! answer is read leniently (`answer`); one with no minutes in it gets one
-//! repair attempt that shows the model its mistake before the job fails.
+//! repair attempt that shows the model its mistake before the job fails. A
+//! transcript longer than half of `processing.summarization.context_tokens`
+//! is summarized in parts and merged (`long`).
 
 mod answer;
+mod chunks;
+mod long;
 
 use std::{
     sync::atomic::{AtomicU8, Ordering},
@@ -19,9 +23,9 @@ use serde_json::{Value, json};
 use super::{
     Processor,
     backend::{self, Backend},
-    pipeline::{JobError, numbered_lines},
+    pipeline::{JobError, numbered_line},
 };
-use crate::summary::{Minutes, Transcript};
+use crate::summary::{Minutes, Template, Transcript, template::SectionKind};
 
 const DEFAULT_MODEL: &str = "default";
 const TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -57,11 +61,29 @@ pub async fn summarize(
     p: &Processor,
     base_url: &str,
     transcript: &Transcript,
+    template: Option<&Template>,
 ) -> Result<Minutes, JobError> {
     let url = format!("{}/v1/chat/completions", base_url.trim_end_matches('/'));
+    let lines: Vec<String> = transcript
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| numbered_line(i, s))
+        .collect();
+    // Half the context for the transcript, the rest for the instructions
+    // and the answer.
+    let budget = p.settings.summarization.context_tokens / 2;
+    let parts = chunks::split(&lines, budget);
+    if parts.len() > 1 {
+        tracing::info!(
+            parts = parts.len(),
+            "a long transcript: summarizing it in parts"
+        );
+        return long::summarize(p, &url, transcript, &lines, &parts, template).await;
+    }
     let mut messages = vec![
-        json!({"role": "system", "content": INSTRUCTIONS}),
-        json!({"role": "user", "content": numbered_lines(transcript)}),
+        json!({"role": "system", "content": instructions(template)}),
+        json!({"role": "user", "content": lines.join("\n")}),
     ];
     let mut last_error = String::new();
     for _ in 0..2 {
@@ -102,7 +124,8 @@ async fn complete(p: &Processor, url: &str, messages: &[Value]) -> Result<String
             Some(kind) => body["response_format"] = json!({"type": kind}),
             None => {}
         }
-        let req = backend::authorize(p.http.post(url).json(&body), settings).timeout(TIMEOUT);
+        let req = backend::authorize(p.http.post(url).json(&body), settings.api_key.as_ref())
+            .timeout(TIMEOUT);
         let (status, reply) = backend::exchange(req, Backend::Summarization).await?;
         if status == StatusCode::BAD_REQUEST
             && FORMATS[format].is_some()
@@ -117,6 +140,43 @@ async fn complete(p: &Processor, url: &str, messages: &[Value]) -> Result<String
         }
         return reply_content(&backend::check(status, reply, Backend::Summarization)?);
     }
+}
+
+/// The system prompt: the answer's shape, then what the template asks for.
+fn instructions(template: Option<&Template>) -> String {
+    match template {
+        Some(template) => format!("{INSTRUCTIONS} {}", template_prompt(template)),
+        None => INSTRUCTIONS.to_owned(),
+    }
+}
+
+/// What a template adds to a system prompt: its name, the parts of the
+/// minutes that matter, and its own instructions.
+fn template_prompt(template: &Template) -> String {
+    let sections: Vec<&str> = template
+        .sections
+        .iter()
+        .map(|s| match s.kind {
+            SectionKind::Summary => "summary",
+            SectionKind::Decisions => "decisions",
+            SectionKind::ActionItems => "action_items",
+            SectionKind::Transcript => "transcript",
+        })
+        .collect();
+    let mut prompt = format!(
+        "These minutes follow the template \"{}\": the parts that matter are {}.",
+        template.name.en,
+        sections.join(", ")
+    );
+    if let Some(extra) = template
+        .instructions
+        .as_deref()
+        .filter(|i| !i.trim().is_empty())
+    {
+        prompt.push_str(" The template's instructions: ");
+        prompt.push_str(extra);
+    }
+    prompt
 }
 
 fn failed(detail: String) -> JobError {

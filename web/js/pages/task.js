@@ -9,7 +9,8 @@ import * as live from "../live.js";
 import * as states from "../task-states.js";
 import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, notify, formatTime } from "../ui.js";
+import { h, mount, notify, formatTime, field } from "../ui.js";
+import { templateSelect } from "../views/template-select.js";
 import { statusView, mayManage, ownerLine } from "../views/task-status.js";
 import { openShareDialog } from "../views/share-dialog.js";
 import { editor } from "../views/editor.js";
@@ -96,6 +97,7 @@ export async function taskPage(main, taskId) {
       link("txt", "task.downloadTxt"),
       link("json", "task.downloadJson"),
       mayManage(task) && state.user ? h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")) : null,
+      canEdit() && !old ? h("button", { type: "button", class: "secondary small", "aria-expanded": "false", onclick: (e) => toggleRegenerate(e.currentTarget) }, t("regenerate.button")) : null,
     );
     if (!history.el.isConnected) body.after(history.el);
   }
@@ -104,6 +106,32 @@ export async function taskPage(main, taskId) {
     page.viewing = null;
     showBanner();
     showMinutes();
+  }
+
+  /** The "Regenerate with template…" form under the toolbar, opened and closed by its button. */
+  function toggleRegenerate(button) {
+    const open = toolbar.nextElementSibling && toolbar.nextElementSibling.classList.contains("regenerate");
+    if (open) {
+      toolbar.nextElementSibling.remove();
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    button.setAttribute("aria-expanded", "true");
+    const select = templateSelect({ name: "template", withDefault: false });
+    const form = h("form", { class: "card regenerate row wrap", onsubmit: async (e) => {
+      e.preventDefault();
+      const name = select.selectedOptions[0] ? select.selectedOptions[0].textContent : select.value;
+      try {
+        await api.regenerate(taskId, select.value, page.etag);
+        form.remove();
+        button.setAttribute("aria-expanded", "false");
+        notify(t("regenerate.queued", { name }));
+      } catch (err) {
+        notify(describeError(err), "error");
+      }
+    } }, h("p", { class: "small muted" }, t("regenerate.intro")), field(t("regenerate.template"), select), h("button", { type: "submit", class: "primary small" }, t("regenerate.submit")));
+    toolbar.after(form);
+    select.focus();
   }
 
   function startEditing() {
@@ -242,29 +270,44 @@ export async function taskPage(main, taskId) {
   };
 }
 
-/** The rendered minutes, headed in the meeting's own language (`minutes.language`), as the downloads are. */
+/** The sections every minutes have without a template, with their headings' keys. */
+const DEFAULT_SECTIONS = [
+  ["summary", "minutes.summary"],
+  ["decisions", "minutes.decisions"],
+  ["action_items", "minutes.actionItems"],
+  ["transcript", "minutes.transcript"],
+];
+
+/**
+ * The rendered minutes, headed in the meeting's own language (`minutes.language`), as the downloads are:
+ * the sections and headings of the template they were made with (`minutes.layout`), else every section.
+ */
 export function minutesView(minutes) {
   const ml = minutes.language === "ja" ? "ja" : "en";
   const tm = (key) => t(key, {}, ml);
-  const section = (key, content, empty) => h("section", { class: "card minutes-section", lang: ml }, h("h2", null, tm(key)), empty ? h("p", { class: "muted" }, tm("minutes.none")) : content);
-  return h(
-    "div",
-    { class: "minutes" },
-    section("minutes.summary", h("ul", null, minutes.summary.map((s) => h("li", null, s))), !minutes.summary.length),
-    section("minutes.decisions", h("ul", null, minutes.decisions.map((d) => h("li", null, d.text))), !minutes.decisions.length),
-    section("minutes.actionItems", h("ul", { class: "actions-list" }, minutes.action_items.map((a) => h(
+  const sections = minutes.layout ? minutes.layout.sections.map((s) => [s.kind, s.heading]) : DEFAULT_SECTIONS.map(([kind, key]) => [kind, tm(key)]);
+  const section = (heading, content, empty) => h("section", { class: "card minutes-section", lang: ml }, h("h2", null, heading), empty ? h("p", { class: "muted" }, tm("minutes.none")) : content);
+  const parts = {
+    summary: () => [h("ul", null, minutes.summary.map((s) => h("li", null, s))), !minutes.summary.length],
+    decisions: () => [h("ul", null, minutes.decisions.map((d) => h("li", null, d.text))), !minutes.decisions.length],
+    action_items: () => [h("ul", { class: "actions-list" }, minutes.action_items.map((a) => h(
       "li",
       null,
       h("span", null, a.text),
       a.owner || a.due ? h("span", { class: "small muted meta" }, [a.owner ? `${tm("minutes.owner")}: ${a.owner}` : null, a.due ? `${tm("minutes.due")}: ${a.due}` : null].filter(Boolean).join(" · ")) : null,
-    ))), !minutes.action_items.length),
-    section("minutes.transcript", h("ol", { class: "transcript" }, minutes.transcript.map((s) => h(
+    ))), !minutes.action_items.length],
+    transcript: () => [h("ol", { class: "transcript" }, minutes.transcript.map((s) => h(
       "li",
       null,
       s.start !== null && s.start !== undefined ? h("time", { class: "ts small muted" }, formatTime(s.start)) : null,
       s.speaker ? h("strong", { class: "speaker" }, s.speaker) : null,
       h("span", null, s.text),
-    ))), !minutes.transcript.length),
+    ))), !minutes.transcript.length],
+  };
+  return h(
+    "div",
+    { class: "minutes" },
+    sections.filter(([kind]) => parts[kind]).map(([kind, heading]) => section(heading, ...parts[kind]())),
   );
 }
 

@@ -14,7 +14,7 @@ export const AUDIT_KINDS = [
   "series_created", "series_revoked", "refresh_token_reused",
   "share_granted", "share_changed", "share_revoked",
   "role_granted", "role_removed", "user_disabled", "user_enabled", "sessions_revoked_by_admin",
-  "minutes_edited",
+  "minutes_edited", "minutes_regenerated",
 ];
 
 /** "More" for a list with another page; nothing on the last page. */
@@ -170,7 +170,7 @@ export function auditSentence(ev) {
     device: d.trusted_device ? t("auditline.knownDevice") : t("auditline.newDevice"),
   };
   const key = ev.kind === "minutes_edited" && d.restored_from ? "auditline.minutes_restored" : `auditline.${ev.kind}`;
-  if (t(key) !== key) return t(key, { ...vars, from: d.restored_from });
+  if (t(key) !== key) return t(key, { ...vars, from: d.restored_from ?? d.from_version, template: d.template ?? "" });
   // A kind this page does not know: its facts as they are.
   return [ev.actor, ev.subject, ...Object.entries(d).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)].filter(Boolean).join(" · ");
 }

@@ -1,5 +1,6 @@
 // A task's revision history (`GET …/minutes/revisions`): who saved each
-// version, from which device, when, and which ones restored an older one;
+// version, from which device, when, which ones restored an older one and
+// which were regenerated with a template;
 // view an old one, restore it — a `PUT` of its content with the current
 // ETag, so it becomes the newest version and the history keeps everything —
 // or compare two versions, field by field.
@@ -44,6 +45,7 @@ export function historySection({ taskId, canEdit, onView, onRestore }) {
           h("strong", null, t("history.version", { n: r.version })),
           i === 0 ? h("span", { class: "badge" }, t("history.current")) : null,
           r.restored_from ? h("span", { class: "badge restored" }, t("history.restoredFrom", { n: r.restored_from })) : null,
+          r.regenerated_with ? h("span", { class: "badge regenerated" }, t("history.regeneratedWith", { name: r.regenerated_with })) : null,
           h("p", { class: "small muted" }, [formatDate(r.created_at), who, deviceLabel(r.device)].filter(Boolean).join(" · ")),
         ),
         h("span", { class: "row wrap" },

@@ -8,7 +8,8 @@
 import * as uploads from "../uploads.js";
 import { capabilities, acceptedExtensions, RECORDING_EXTENSIONS } from "../capabilities.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, formatBytes, progressBar } from "../ui.js";
+import { h, mount, formatBytes, progressBar, field } from "../ui.js";
+import { templateSelect } from "./template-select.js";
 
 const extensionOf = (name) => (name.includes(".") ? name.split(".").pop().toLowerCase() : "");
 
@@ -50,6 +51,7 @@ function refusedByServer(upload) {
     case "content_mismatch": return t("upload.mismatch", { name, kind: kindOf(name) });
     case "transcription_unavailable": return t("upload.noRecordings", { name });
     case "unsupported_media_type": return t("upload.unsupported", { name });
+    case "unknown_template": return t("upload.unknownTemplate", { name });
     default: return describeError(e);
   }
 }
@@ -100,11 +102,15 @@ export function uploadCard() {
     recordings,
   );
 
+  const template = templateSelect({ name: "template", withDefault: true });
+  template.id = "upload-template";
+  const templateField = field(t("upload.template"), template, t("upload.templateHint"));
+
   function send(file) {
     const why = refusal(file);
     refused.hidden = !why;
     refused.textContent = why || "";
-    if (!why) uploads.start(file);
+    if (!why) uploads.start(file, template.value || undefined);
   }
   const show = () => mount(list, uploads.all().map(uploadLine));
 
@@ -125,6 +131,6 @@ export function uploadCard() {
   });
   show();
   const stop = uploads.subscribe(show);
-  const el = h("section", { class: "card upload", "aria-labelledby": "upload-h" }, h("h2", { id: "upload-h" }, t("upload.title")), zone, refused, list);
+  const el = h("section", { class: "card upload", "aria-labelledby": "upload-h" }, h("h2", { id: "upload-h" }, t("upload.title")), templateField, zone, refused, list);
   return { el, stop };
 }
