@@ -152,6 +152,7 @@ impl Report {
 
     /// A scenario's result: its error is printed and becomes a row of the
     /// table (the run goes on with the next scenario); its value is passed on.
+    #[allow(dead_code)] // benches of one scenario leave their errors to scripts/bench
     pub fn outcome<T, E: std::fmt::Display>(
         &mut self,
         scenario: &str,
