@@ -76,8 +76,9 @@ impl Hit for Login {
 }
 
 /// Verifications per second of `PASSWORD` against its hash under `auth`'s
-/// parameters, on as many threads as there are CPUs, over `window`. Like the
-/// service, each verification parses the stored PHC string.
+/// parameters, on as many threads as the service hashes on
+/// (`auth.hash_threads`), over `window`. Like the service, each verification
+/// parses the stored PHC string.
 fn argon2_verifies_per_s(auth: &AuthSettings, window: Window) -> Result<(f64, usize), String> {
     let params = Params::new(auth.argon2_m_kib, auth.argon2_t, auth.argon2_p, None)
         .map_err(|e| format!("auth.argon2_*: {e}"))?;
@@ -87,7 +88,7 @@ fn argon2_verifies_per_s(auth: &AuthSettings, window: Window) -> Result<(f64, us
         .hash_password(PASSWORD.as_bytes(), &salt)
         .map_err(|e| e.to_string())?
         .to_string();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = auth.hash_threads();
     let measure_from = Instant::now() + window.warmup;
     let end = measure_from + window.duration;
     let counted: usize = std::thread::scope(|s| {

@@ -9,6 +9,7 @@
 //!     [--pgbench-url postgres://.../pgbench_db]
 //! ```
 //!
+//! H = `GET /healthz` req/s (the HTTP stack without the database) for S / H;
 //! S = `GET /api/session` req/s next to P = `pgbench -S -M prepared` TPS;
 //! R = `POST /api/session/refresh` req/s next to W = `pgbench -N -M
 //! prepared` TPS, all at the same concurrency. With `--second-url` (a
@@ -131,6 +132,24 @@ impl Session {
             (Scenario::Refresh, false) => Err("a refresh set no new cookies".into()),
             _ => Ok(()),
         }
+    }
+}
+
+/// `GET /healthz`: the HTTP stack, no session and no database.
+struct Health {
+    client: Client,
+    url: String,
+}
+
+impl Hit for Health {
+    async fn hit(&mut self) -> Result<(), String> {
+        let resp = self
+            .client
+            .get(&self.url)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        load::body(resp).await.map(drop)
     }
 }
 
@@ -278,12 +297,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // First, while the database is quiet: background work there (autovacuum
     // after the load, the purger) would count too.
     for (slot, scenario) in xacts.iter_mut().zip([Scenario::Read, Scenario::Refresh]) {
-        let session = Session::start(&base).await?;
-        *slot = args
-            .stats
-            .per_request(scenario.label(), || session.hit(scenario))
-            .await?;
+        let r = async {
+            let session = Session::start(&base).await?;
+            args.stats
+                .per_request(scenario.label(), || session.hit(scenario))
+                .await
+        }
+        .await;
+        *slot = report
+            .outcome(&format!("{}: statements per request", scenario.label()), r)
+            .flatten();
     }
+
+    let load = (0..clients)
+        .map(|_| {
+            Ok(Health {
+                client: load::client(false)?,
+                url: format!("{base}/healthz"),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let health = load::measure(load, window, None).await;
+    let label = "H: GET /healthz";
+    health.print(label, "req/s");
+    report.figure(
+        &format!("{label} ({clients} clients)"),
+        &health.result("req/s"),
+    );
 
     for (scenario, xacts) in [Scenario::Read, Scenario::Refresh].into_iter().zip(xacts) {
         let load = (0..clients)
@@ -312,8 +352,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "<= 0",
             );
         }
+        if let Scenario::Read = scenario {
+            report.judged("S / H", f.rps / health.rps, "", "", ">= 0.9");
+        }
         let (mode, ratio, goal) = scenario.baseline();
-        if let Some(tps) = args.baseline.tps_of(mode, clients, window).await? {
+        let tps = args.baseline.tps_of(mode, clients, window).await;
+        if let Some(Some(tps)) = report.outcome(&mode.label(), tps) {
             report.figure(
                 &format!("{} ({clients} clients)", mode.label()),
                 &format!("{tps:.1} TPS"),
@@ -323,13 +367,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     match &args.second_url {
         Some(b) => {
-            revocations(
+            let r = revocations(
                 &base,
                 b.trim_end_matches('/'),
                 args.revocations,
                 &mut report,
             )
-            .await?
+            .await;
+            report.outcome("revocation seen by the other instance", r);
         }
         None => println!("no --second-url: the revocation delay is skipped"),
     }

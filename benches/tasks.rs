@@ -5,6 +5,11 @@
 //!   `pgbench -S -M prepared` at the same concurrency (P, `--pgbench-url`)
 //!   and to the same load on seed 001's FastAPI design (F, `--peer-url`:
 //!   the same number of uploads through it first);
+//! - the list's own statement (L: `src/tasks/list.sql`, the file the
+//!   service's query is compiled from) and the same rows read by
+//!   `tasks_series_id_idx` alone (L0), both in pgbench on the service's
+//!   database (`--database-url`) at the same concurrency, for L / L0 and
+//!   T / L0;
 //! - the database transactions `GET /api/tasks` and `GET /api/tasks/{id}`
 //!   cost per request (`--stats-url`);
 //! - one upload of a `--big-bytes` WAV file streamed from disk, next to `dd`
@@ -43,6 +48,7 @@ use clap::Parser;
 use common::Report;
 use load::Service;
 use reqwest::{Body, Method, multipart::Part};
+use sqlx::Connection as _;
 use tokio_util::io::ReaderStream;
 
 #[derive(Debug, Parser)]
@@ -57,6 +63,9 @@ struct Args {
     /// Seed 001's FastAPI design, running: loaded like the service for T / F.
     #[arg(long)]
     peer_url: Option<String>,
+    /// The service's database: enables L and L0 (pgbench there).
+    #[arg(long)]
+    database_url: Option<String>,
     /// Tasks the listing session owns.
     #[arg(long, default_value_t = 20)]
     tasks: usize,
@@ -187,12 +196,12 @@ impl RssSampler {
     }
 }
 
-/// `GET /api/tasks` throughput next to pgbench.
+/// `GET /api/tasks` throughput (T, returned) next to pgbench.
 async fn listing(
     args: &Args,
     browser: &Browser,
     report: &mut Report,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<f64, Box<dyn std::error::Error>> {
     let tasks = browser.tasks().await?;
     let mut statuses = BTreeMap::<String, usize>::new();
     for t in &tasks {
@@ -238,7 +247,96 @@ async fn listing(
         }
         None => println!("no --peer-url: T / F is skipped"),
     }
+    Ok(f.rps)
+}
+
+/// L0: the rows and columns the list shows, read by `tasks_series_id_idx`
+/// alone (what the list statement would cost if access were free).
+const BARE_READ: &str = "SELECT id, filename, content_type, size_bytes, storage_key, status, stage,
+       progress, error, error_code, upload_timestamp, updated_at, state_version
+FROM tasks WHERE series_id = $1 ORDER BY upload_timestamp DESC, id DESC LIMIT $2";
+
+/// A pgbench script that prepares `statement` as `name` once per client
+/// and executes it with `args` in every transaction.
+fn prepared_script(name: &str, statement: &str, args: &str) -> String {
+    format!(
+        "\\if :prepared = 0\nPREPARE {name} AS\n{};\n\\set prepared 1\n\\endif\nEXECUTE {name}({args});\n",
+        statement.trim().trim_end_matches(';')
+    )
+}
+
+/// L and L0 in pgbench for the listing session's series, next to T.
+async fn statement_rates(
+    args: &Args,
+    db_url: &str,
+    browser: &Browser,
+    t_rps: f64,
+    report: &mut Report,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let tasks = browser.tasks().await?;
+    let id = tasks
+        .first()
+        .and_then(|t| t["task_id"].as_str())
+        .ok_or("no task listed")?;
+    let mut conn = sqlx::PgConnection::connect(db_url).await?;
+    let series: uuid::Uuid = sqlx::query_scalar("SELECT series_id FROM tasks WHERE id = $1::uuid")
+        .bind(id)
+        .fetch_one(&mut conn)
+        .await?;
+    let _ = conn.close().await;
+    let list =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tasks/list.sql"))?;
+    let dir = tempfile_dir()?;
+    let scripts = [
+        (
+            "L: the list statement (src/tasks/list.sql)",
+            prepared_script(
+                "list",
+                &list,
+                &format!(
+                    "'{series}', NULL, NULL, NULL, {}, '{}'",
+                    tasks.len(),
+                    uuid::Uuid::max()
+                ),
+            ),
+        ),
+        (
+            "L0: the same rows by tasks_series_id_idx alone",
+            prepared_script("bare", BARE_READ, &format!("'{series}', {}", tasks.len())),
+        ),
+    ];
+    let clients = args.service.concurrency;
+    let window = args.service.window();
+    let mut tps = Vec::new();
+    for (i, (label, script)) in scripts.iter().enumerate() {
+        let path = dir.join(format!("statement-{i}.sql"));
+        std::fs::write(&path, script)?;
+        let x = pgbench::tps_of_script(
+            db_url,
+            &path,
+            &[("prepared", "0".to_owned())],
+            clients,
+            window,
+        )
+        .await?;
+        println!("{:<44} {x:.1} TPS  (pgbench, {clients} clients)", label);
+        report.figure(
+            &format!("{label}, pgbench ({clients} clients)"),
+            &format!("{x:.1} TPS"),
+        );
+        tps.push(x);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    report.judged("L / L0", tps[0] / tps[1], "", "", ">= 0.7");
+    report.judged("T / L0", t_rps / tps[1], "", "", ">= 0.5");
     Ok(())
+}
+
+/// A fresh directory for the pgbench scripts.
+fn tempfile_dir() -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("minutes-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// Uploads `n` transcripts to seed 001's FastAPI design (its signed cookie
@@ -405,13 +503,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let mut report = Report::new("tasks");
     let mut browser = Browser::new(&base)?;
-    browser.upload_transcripts(args.tasks).await?;
-    // First, while the database is quiet.
-    statements(&args, &browser, &mut report).await?;
-    listing(&args, &browser, &mut report).await?;
-    match &args.storage_dir {
-        Some(storage) => big_upload(&args, storage, &browser, &mut report).await?,
-        None => println!("no --storage-dir: the large upload is skipped"),
+    let uploaded = browser.upload_transcripts(args.tasks).await;
+    if report
+        .outcome("uploading the listed tasks", uploaded)
+        .is_some()
+    {
+        // First, while the database is quiet.
+        let r = statements(&args, &browser, &mut report).await;
+        report.outcome("statements per request", r);
+        let r = listing(&args, &browser, &mut report).await;
+        let t = report.outcome("GET /api/tasks", r);
+        match (&args.database_url, t) {
+            (Some(db), Some(t)) => {
+                let r = statement_rates(&args, db, &browser, t, &mut report).await;
+                report.outcome("L and L0 in pgbench", r);
+            }
+            (None, _) => println!("no --database-url: L and L0 are skipped"),
+            (_, None) => {}
+        }
+        match &args.storage_dir {
+            Some(storage) => {
+                let r = big_upload(&args, storage, &browser, &mut report).await;
+                report.outcome("large upload", r);
+            }
+            None => println!("no --storage-dir: the large upload is skipped"),
+        }
     }
     report.write(args.output.summary.as_deref())?;
     Ok(())

@@ -150,6 +150,24 @@ impl Report {
         self.row(measurement, &result, goal, verdict(value, goal));
     }
 
+    /// A scenario's result: its error is printed and becomes a row of the
+    /// table (the run goes on with the next scenario); its value is passed on.
+    #[allow(dead_code)] // benches of one scenario leave their errors to scripts/bench
+    pub fn outcome<T, E: std::fmt::Display>(
+        &mut self,
+        scenario: &str,
+        r: Result<T, E>,
+    ) -> Option<T> {
+        match r {
+            Ok(value) => Some(value),
+            Err(e) => {
+                println!("{scenario}: error: {e}");
+                self.row(scenario, &format!("error: {e}"), "", "ERROR");
+                None
+            }
+        }
+    }
+
     /// Appends the rows to `path`, if given.
     pub fn write(&self, path: Option<&Path>) -> std::io::Result<()> {
         let Some(path) = path else {

@@ -5,6 +5,8 @@
 //! transaction: three updates and an insert without the contended
 //! branch and teller rows) for writes.
 
+use std::path::Path;
+
 use tokio::process::Command;
 
 use crate::load::Window;
@@ -53,43 +55,78 @@ impl Baseline {
         let Some(url) = &self.pgbench_url else {
             return Ok(None);
         };
-        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = clients.min(cpus).max(1);
-        let run = |secs: u64| {
-            let mut cmd = Command::new("pgbench");
-            cmd.args([mode.flag(), "-M", "prepared", "-n"])
-                .args(["-c", &clients.to_string(), "-j", &threads.to_string()])
-                .args(["-T", &secs.max(1).to_string(), url]);
-            cmd
-        };
-        run(window.warmup.as_secs())
-            .output()
-            .await
-            .map_err(|e| format!("pgbench: {e}"))?;
-        let out = run(window.duration.as_secs())
-            .output()
-            .await
-            .map_err(|e| format!("pgbench: {e}"))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let tps = stdout
-            .lines()
-            .filter(|l| {
-                l.contains("without initial connection time")
-                    || l.contains("excluding connections establishing")
-            })
-            .find_map(|l| l.strip_prefix("tps = ")?.split(' ').next()?.parse().ok())
-            .filter(|tps: &f64| *tps > 0.0)
-            .ok_or_else(|| {
-                format!(
-                    "no tps in pgbench's output ({}): {stdout}{}",
-                    out.status,
-                    String::from_utf8_lossy(&out.stderr)
-                )
-            })?;
+        let tps = run(url, &[mode.flag(), "-M", "prepared"], clients, window).await?;
         println!(
-            "{:<44} {tps:.1} TPS  (-c {clients} -j {threads})",
-            mode.label()
+            "{:<44} {tps:.1} TPS  (-c {clients} -j {})",
+            mode.label(),
+            threads(clients)
         );
         Ok(Some(tps))
     }
+}
+
+/// TPS of the custom script `script` (`-f`, simple protocol: the script
+/// prepares its statement itself, once per client, and `EXECUTE`s it) with
+/// the variables `defines` (`-D`) on the database `url`, at `clients`
+/// connections over `window` (its warm-up run first).
+#[allow(dead_code)] // only the tasks bench runs its own statements
+pub async fn tps_of_script(
+    url: &str,
+    script: &Path,
+    defines: &[(&str, String)],
+    clients: usize,
+    window: Window,
+) -> Result<f64, String> {
+    let mut args = vec!["-f".to_owned(), script.display().to_string()];
+    for (name, value) in defines {
+        args.extend(["-D".to_owned(), format!("{name}={value}")]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(url, &args, clients, window).await
+}
+
+fn threads(clients: usize) -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    clients.min(cpus).max(1)
+}
+
+/// pgbench with `args` on `url`: a warm-up run, then the measured one.
+async fn run(url: &str, args: &[&str], clients: usize, window: Window) -> Result<f64, String> {
+    let pgbench = |secs: u64| {
+        let mut cmd = Command::new("pgbench");
+        cmd.args(args)
+            .arg("-n")
+            .args([
+                "-c",
+                &clients.to_string(),
+                "-j",
+                &threads(clients).to_string(),
+            ])
+            .args(["-T", &secs.max(1).to_string(), url]);
+        cmd
+    };
+    pgbench(window.warmup.as_secs())
+        .output()
+        .await
+        .map_err(|e| format!("pgbench: {e}"))?;
+    let out = pgbench(window.duration.as_secs())
+        .output()
+        .await
+        .map_err(|e| format!("pgbench: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .filter(|l| {
+            l.contains("without initial connection time")
+                || l.contains("excluding connections establishing")
+        })
+        .find_map(|l| l.strip_prefix("tps = ")?.split(' ').next()?.parse().ok())
+        .filter(|tps: &f64| *tps > 0.0)
+        .ok_or_else(|| {
+            format!(
+                "no tps in pgbench's output ({}): {stdout}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
 }

@@ -1,4 +1,6 @@
-//! Dedicated password-hashing threads, one per core. Each keeps its argon2
+//! Dedicated password-hashing threads (`auth.hash_threads`: by default one
+//! per core less one, so a login flood leaves a core to the other requests
+//! even where the scheduler ignores niceness, as across cgroups). Each keeps its argon2
 //! working memory between hashes (19 MiB at the default parameters: fresh
 //! memory per hash cost ~1,100 page faults a login), and runs at a lower CPU
 //! priority (nice 10 on Linux), so a login flood still uses idle cores but

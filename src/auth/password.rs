@@ -3,8 +3,6 @@
 //! priority threads of a `HashPool` — a login flood queues for CPU there,
 //! within a bound, instead of starving every other request.
 
-use std::num::NonZeroUsize;
-
 use anyhow::{Context as _, anyhow};
 use argon2::{
     Algorithm, Argon2, Block, Params, PasswordHash, Version,
@@ -68,13 +66,13 @@ impl Hasher {
             .map_err(|e| anyhow!("invalid configuration: auth.argon2_*: {e}"))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let dummy = hash_with(&argon2, "no one has this password", &mut Vec::new())?;
-        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        let threads = auth.hash_threads();
         let max_waiting = auth
             .max_hash_queue
-            .unwrap_or(DEFAULT_QUEUE_PER_THREAD * cores);
+            .unwrap_or(DEFAULT_QUEUE_PER_THREAD * threads);
         Ok(Self {
             argon2,
-            pool: HashPool::new(cores, max_waiting)?,
+            pool: HashPool::new(threads, max_waiting)?,
             dummy,
         })
     }
@@ -232,9 +230,19 @@ mod tests {
             max_failed_device_logins_per_account_per_hour: 1,
             max_logins_per_account_per_hour: 1,
             max_registrations_per_ip_per_hour: 1,
+            hash_threads: None,
             max_hash_queue: None,
             throttle_window_secs: 1,
         }
+    }
+
+    #[test]
+    fn hashing_leaves_a_core_to_the_requests_unless_configured() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut auth = settings(1024, 1);
+        assert_eq!(auth.hash_threads(), cores.saturating_sub(1).max(1));
+        auth.hash_threads = Some(3);
+        assert_eq!(auth.hash_threads(), 3);
     }
 
     #[test]

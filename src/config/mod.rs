@@ -114,11 +114,26 @@ pub struct AuthSettings {
     /// series, so one account cannot mint them without bound.
     pub max_logins_per_account_per_hour: u32,
     pub max_registrations_per_ip_per_hour: u32,
+    /// Password-hashing threads; unset: one per core less one (at least
+    /// one), so a login flood leaves a core to the other requests.
+    #[serde(default)]
+    pub hash_threads: Option<usize>,
     /// Callers that may wait for a password-hashing thread before the rest
-    /// are answered 503 `busy`; unset: 32 per core.
+    /// are answered 503 `busy`; unset: 32 per hashing thread.
     #[serde(default)]
     pub max_hash_queue: Option<usize>,
     pub throttle_window_secs: u64,
+}
+
+impl AuthSettings {
+    /// The password-hashing threads: `hash_threads`, or one per core less
+    /// one (at least one).
+    pub fn hash_threads(&self) -> usize {
+        self.hash_threads.unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            cores.saturating_sub(1).max(1)
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -35,6 +35,9 @@ impl Settings {
                  auth.max_registrations_per_ip_per_hour and auth.throttle_window_secs must be positive"
             );
         }
+        if auth.hash_threads == Some(0) {
+            bail!("invalid configuration: auth.hash_threads must be positive (or unset)");
+        }
         self.validate_socket_caps()?;
         if self.session.id_ttl_secs == 0 {
             bail!("invalid configuration: session.id_ttl_secs must be positive");

@@ -147,6 +147,13 @@ impl SessionCache {
         }
     }
 
+    /// Drops one session ID (superseded by a rotation); its series' other
+    /// IDs stay. Its entry in the per-series index goes with the next sweep.
+    pub fn forget_session(&self, sid: i128) {
+        self.epoch.fetch_add(1, SeqCst);
+        self.entries.invalidate(&sid);
+    }
+
     /// Drops everything: the notifications may have been lost.
     pub fn clear(&self) {
         self.epoch.fetch_add(1, SeqCst);

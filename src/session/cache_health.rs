@@ -80,6 +80,12 @@ impl listen::Receiver for SessionCache {
             Event::Notification { channel, payload } if channel == HEARTBEAT_CHANNEL => {
                 self.health.answered(payload);
             }
+            Event::Notification { channel, payload } if channel == SUPERSEDED_CHANNEL => {
+                if let Ok(sid) = payload.parse::<tower_sessions::session::Id>() {
+                    self.forget_session(sid.0);
+                    self.count_notification();
+                }
+            }
             Event::Notification { payload, .. } => {
                 if let Ok(series) = payload.parse::<Uuid>() {
                     self.forget_series(&[series], false);

@@ -98,8 +98,10 @@ impl Sessions {
             let (ctx, issued) = self.rotate(&mut tx, &row, now, client).await?;
             tx.commit().await?;
             // The superseded session ID leaves this instance's cache before
-            // the answer; other instances drop it on the rotation's NOTIFY.
-            self.forget(&[row.id], false);
+            // the answer (other instances drop it on the rotation's NOTIFY)
+            // and the new one enters it: the browser's next request with it
+            // is served from memory.
+            self.rotated(row.current_session_id.as_deref(), issued.session_id, &ctx);
             metrics::counter!("session_rotations_total").increment(1);
             return Ok(Refreshed::Rotated(ctx, issued));
         }
@@ -136,6 +138,7 @@ impl Sessions {
                 id: row.id,
                 token_hash: &refresh.hash(),
                 token_sealed: &self.keys.seal(&refresh),
+                superseded: row.current_session_id.as_deref(),
                 session_id: &session_id.to_string(),
                 record: &record,
                 session_expires_at: ctx.session_expires_at,

@@ -111,6 +111,17 @@ impl Sessions {
         }
     }
 
+    /// After a rotation committed: drops the superseded session ID from this
+    /// instance's cache and caches the new one. A revocation of the series
+    /// since the commit has blocked it, so the new ID is not cached then.
+    pub(super) fn rotated(&self, superseded: Option<&str>, new: Id, ctx: &SessionContext) {
+        let Some(cache) = &self.cache else { return };
+        if let Some(old) = superseded.and_then(|s| s.parse::<Id>().ok()) {
+            cache.forget_session(old.0);
+        }
+        cache.insert(cache.ticket(), new.0, ctx);
+    }
+
     /// The context of a fresh session ID for a series, expiring by
     /// `SessionExpiration`.
     pub(super) fn new_context(

@@ -13,8 +13,9 @@ use super::{ClientMeta, refresh_pair_expiration::SeriesDeadlines};
 /// instance can close that series' WebSockets.
 pub const REVOKED_CHANNEL: &str = "session_revoked";
 
-/// `NOTIFY` channel carrying the id of each series that rotated, so every
-/// instance's session cache drops the superseded session ID.
+/// `NOTIFY` channel carrying the superseded session ID of each rotation, so
+/// every instance's session cache drops that ID alone: the series' new ID,
+/// cached by the rotating instance, stays.
 pub const SUPERSEDED_CHANNEL: &str = "session_superseded";
 
 #[derive(Debug)]
@@ -91,6 +92,8 @@ pub struct Rotation<'a> {
     pub id: Uuid,
     pub token_hash: &'a [u8],
     pub token_sealed: &'a [u8],
+    /// The session ID being replaced (read with the series' lock), if any.
+    pub superseded: Option<&'a str>,
     pub session_id: &'a str,
     /// The new session ID record's `data` (`session_id::encode`).
     pub record: &'a [u8],
@@ -101,14 +104,12 @@ pub struct Rotation<'a> {
 }
 
 /// Moves the current hash to previous, installs the new pair, replaces the
-/// superseded session ID record with the new one and tells the other
-/// instances' caches, in one statement.
+/// superseded session ID record with the new one and names the superseded ID
+/// to the other instances' caches, in one statement.
 #[tracing::instrument(skip_all, fields(series_id = %r.id), err)]
 pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::Result<()> {
     sqlx::query!(
-        r#"WITH old AS (
-               SELECT current_session_id FROM session_series WHERE id = $1
-           ), updated AS (
+        r#"WITH updated AS (
                UPDATE session_series SET
                    previous_token_hash = current_token_hash,
                    current_token_hash = $2,
@@ -122,11 +123,11 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
                    ip = $7::text::inet
                WHERE id = $1
            ), deleted AS (
-               DELETE FROM tower_sessions.session WHERE id = (SELECT current_session_id FROM old)
+               DELETE FROM tower_sessions.session WHERE id = $12
            ), inserted AS (
                INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES ($4, $10, $11)
            )
-           SELECT pg_notify($9, $1::text)"#,
+           SELECT pg_notify($9, $12) WHERE $12::text IS NOT NULL"#,
         r.id,
         r.token_hash,
         r.token_sealed,
@@ -138,6 +139,7 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
         SUPERSEDED_CHANNEL,
         r.record,
         r.session_expires_at,
+        r.superseded,
     )
     .execute(conn)
     .await?;

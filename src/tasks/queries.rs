@@ -95,7 +95,8 @@ pub(crate) async fn lock(
 /// owner, whose name it shows), so nothing is looked up again after the
 /// branches. The owner branches exclude each other (a user, or an anonymous
 /// series), and the share branch leaves out the viewer's own tasks, which a
-/// share never names anyway: a task is listed once.
+/// share never names anyway: a task is listed once. The statement is
+/// `list.sql`, which `scripts/bench` also runs in pgbench.
 #[tracing::instrument(skip(db, viewer), err)]
 pub(super) async fn list(
     db: &PgPool,
@@ -103,45 +104,9 @@ pub(super) async fn list(
     after: Option<Cursor>,
     limit: i64,
 ) -> sqlx::Result<Vec<TaskRow>> {
-    sqlx::query_as!(
+    sqlx::query_file_as!(
         TaskRow,
-        r#"SELECT c.id AS "id!", c.filename AS "filename!", c.content_type AS "content_type!",
-                c.size_bytes AS "size_bytes!", c.storage_key AS "storage_key!",
-                c.status AS "status!: Status", c.stage AS "stage: Stage", c.progress AS "progress!",
-                c.error, c.error_code AS "error_code: ErrorCode", NULL::text AS error_detail,
-                c.upload_timestamp AS "upload_timestamp!", c.updated_at AS "updated_at!",
-                c.state_version AS "state_version!", c.access AS "access!: Access", c.owner
-         FROM (
-             (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
-                     t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
-                     t.state_version, task_access(t, $1, $2, false, NULL, NULL) AS access,
-                     NULL::text AS owner
-              FROM tasks t
-              WHERE t.user_id = $2
-                AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
-              ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
-             UNION ALL
-             (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
-                     t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
-                     t.state_version, task_access(t, $1, $2, false, NULL, NULL), NULL::text
-              FROM tasks t
-              WHERE $2::uuid IS NULL AND t.series_id = $1 AND t.user_id IS NULL
-                AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
-              ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
-             UNION ALL
-             (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
-                     t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
-                     t.state_version, task_access(t, $1, $2, false, o, s), o.username::text
-              FROM task_shares s
-              JOIN tasks t ON t.id = s.task_id
-              JOIN users o ON o.id = t.user_id
-              WHERE s.grantee_user_id = $2 AND t.user_id <> $2
-                AND task_access(t, $1, $2, false, o, s) IS NOT NULL
-                AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
-              ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
-         ) c
-         ORDER BY c.upload_timestamp DESC, c.id DESC
-         LIMIT $5"#,
+        "src/tasks/list.sql",
         viewer.series_id,
         viewer.user_id,
         after.map(|c| c.upload_timestamp),

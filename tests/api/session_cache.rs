@@ -140,3 +140,39 @@ async fn with_its_listen_connection_killed_an_instance_refuses_revoked_sessions_
     assert!(!cache(&two).holds(&sid), "its cache was cleared");
     assert_eq!(elsewhere.me().await.status(), 401);
 }
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_rotation_drops_only_the_superseded_id_and_its_instance_serves_the_new_one_from_memory(
+    db: PgPool,
+) {
+    let one = spawn_app(db.clone()).await;
+    let two = spawn_app(db).await;
+    let alice = member(&one, "alice").await;
+    until("the rotating instance trusts its cache", || {
+        cache(&one).trusted()
+    })
+    .await;
+    let (_, old) = cached_elsewhere(&alice, &two).await;
+    let (seen_one, seen_two) = (cache(&one).notifications(), cache(&two).notifications());
+
+    assert_eq!(alice.refresh().await.status(), 200);
+    let new = alice.cookies().sid.unwrap();
+    assert_ne!(new, old);
+    assert!(
+        cache(&one).holds(&new),
+        "the rotating instance cached the new session ID"
+    );
+    until("the rotation's NOTIFY reaches both instances", || {
+        cache(&one).notifications() > seen_one && cache(&two).notifications() > seen_two
+    })
+    .await;
+    assert!(
+        !cache(&two).holds(&old),
+        "the superseded ID left the other cache"
+    );
+    assert!(
+        cache(&one).holds(&new),
+        "the notification names the superseded ID, not the series: the new one stays"
+    );
+    assert_eq!(alice.me().await.status(), 200);
+}
