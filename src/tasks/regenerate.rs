@@ -83,11 +83,11 @@ a newer one answers 412 and queues nothing"),
         (status = 202, description = "Queued: the regenerated minutes become the next version; the history says \
 `regenerated_with` the template's name", body = RegenerationQueued),
         (status = 403, description = "`forbidden`: a `view` share does not allow editing; `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
-        (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
+        (status = 404, description = "`task_not_found`: no such task, or not the caller's; `unknown_template`: neither \
+a built-in nor one of the caller's templates", body = ErrorResponse),
         (status = 409, description = "`not_ready`: the task has not completed", body = ErrorResponse),
         (status = 412, description = "`version_conflict`: `If-Match` names an older version; `current` is the version now", body = ErrorResponse),
-        (status = 422, description = "`unknown_template`: neither a built-in nor one of the caller's templates; \
-`validation_failed` for a body of the wrong shape", body = ErrorResponse),
+        (status = 422, description = "`validation_failed`: a body of the wrong shape", body = ErrorResponse),
     ),
 )]
 #[tracing::instrument(skip_all, fields(%task_id))]

@@ -213,6 +213,7 @@ pub(super) async fn list(
 
 /// The newest minutes of a task, for the worker that regenerates them. Not
 /// a viewer query: the job is the authority.
+#[tracing::instrument(skip(db), err)]
 pub async fn newest_for_job(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option<serde_json::Value>> {
     sqlx::query_scalar!(
         "SELECT content FROM minutes_revisions
@@ -230,6 +231,7 @@ pub async fn newest_for_job(db: &PgPool, task_id: Uuid) -> sqlx::Result<Option<s
 /// edit saved since the regeneration was asked for keeps its version, and
 /// this one comes after it. Announces the new version. `false` when the
 /// task has gone (or has no minutes any more).
+#[tracing::instrument(skip(conn, content, job), err)]
 pub async fn insert_regenerated(
     conn: &mut PgConnection,
     task_id: Uuid,

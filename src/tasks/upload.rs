@@ -49,7 +49,8 @@ struct UploadForm {
     /// Optional, before or after `file`: the id of a template (a built-in,
     /// or one of the caller's own; `GET /api/templates`) that decides the
     /// minutes' sections and headings. Empty means the default. An unknown
-    /// one is refused (422 `unknown_template`) and nothing is stored.
+    /// one is refused (404 `unknown_template`) and nothing is stored.
+    #[schema(nullable = false)]
     template: Option<String>,
 }
 
@@ -83,7 +84,7 @@ pub(super) fn router(max_upload_bytes: u64) -> OpenApiRouter<TasksState> {
 `empty_file`; `content_mismatch`: the contents are not what the name's extension says (a renamed \
 file); `transcription_unavailable`: a recording, and no transcription backend configured \
 (`GET /api/capabilities` says so beforehand)", body = ErrorResponse),
-        (status = 422, description = "`unknown_template`: the `template` part names neither a built-in nor one of the caller's templates", body = ErrorResponse),
+        (status = 404, description = "`unknown_template`: the `template` part names neither a built-in nor one of the caller's templates", body = ErrorResponse),
         (status = 503, description = "`storage_unavailable` or `database_unavailable`: try again later", body = ErrorResponse),
     ),
 )]
@@ -351,7 +352,7 @@ impl Finder {
 /// this many bytes.
 const MAX_TEMPLATE_ID_BYTES: usize = 64;
 
-/// The template a `template` part names (none when it is empty), or 422
+/// The template a `template` part names (none when it is empty), or 404
 /// `unknown_template`: a built-in, or one of the uploader's own.
 async fn chosen_template(
     state: &TasksState,

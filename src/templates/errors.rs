@@ -10,8 +10,8 @@ pub(crate) const TEMPLATE_NOT_FOUND: &str = "template_not_found";
 pub(crate) const TEMPLATE_READ_ONLY: &str = "template_read_only";
 /// 409: the caller has as many templates as one owner may.
 pub(crate) const TOO_MANY_TEMPLATES: &str = "too_many_templates";
-/// 422: an upload or regeneration names a template that is neither a
-/// built-in nor the caller's.
+/// 404: an upload or regeneration names a template that is neither a
+/// built-in nor the caller's (as a share naming no user is 404).
 pub(crate) const UNKNOWN_TEMPLATE: &str = "unknown_template";
 
 pub(crate) fn not_found() -> ApiError {
@@ -34,8 +34,7 @@ pub(crate) fn too_many(max: i64) -> ApiError {
 }
 
 pub(crate) fn unknown_template() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
+    ApiError::not_found(
         UNKNOWN_TEMPLATE,
         "no such template: name a built-in one (GET /api/templates) or one of your own",
     )

@@ -58,7 +58,7 @@ impl From<&SessionContext> for Owner {
 }
 
 /// The template `id` names for `owner` (a built-in, or one of their own), or
-/// 422 `unknown_template`. Without an owner only the built-ins are found.
+/// 404 `unknown_template`. Without an owner only the built-ins are found.
 pub(crate) async fn resolve(
     db: &PgPool,
     owner: Option<Owner>,

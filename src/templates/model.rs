@@ -1,7 +1,7 @@
 //! A template as stored (`Stored`), as clients send one (`TemplateInput`,
 //! checked by `validate`) and as they see one (`TemplateView`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -16,6 +16,8 @@ use crate::{
 const MAX_NAME_CHARS: usize = 100;
 const MAX_HEADING_CHARS: usize = 100;
 const MAX_INSTRUCTIONS_CHARS: usize = 4_000;
+/// As many sections as there are kinds; a kind may be listed twice.
+const MAX_SECTIONS: usize = 4;
 
 /// A section of a user's template: one heading, used whatever the
 /// meeting's language.
@@ -23,7 +25,13 @@ const MAX_INSTRUCTIONS_CHARS: usize = 4_000;
 #[serde(deny_unknown_fields)]
 pub(super) struct SectionInput {
     pub kind: SectionKind,
-    #[schema(example = "Blockers")]
+    /// 1–100 characters, not all blank.
+    #[schema(
+        example = "Blockers",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"\S"
+    )]
     pub heading: String,
 }
 
@@ -31,15 +39,21 @@ pub(super) struct SectionInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TemplateInput {
-    /// 1–100 characters.
-    #[schema(example = "Sprint review")]
+    /// 1–100 characters, not all blank.
+    #[schema(
+        example = "Sprint review",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"\S"
+    )]
     pub name: String,
-    /// 1–4 sections, each `kind` at most once, in the order the minutes show
-    /// them; headings of 1–100 characters.
+    /// 1–4 sections, in the order the minutes show them.
+    #[schema(min_items = 1, max_items = 4)]
     pub sections: Vec<SectionInput>,
     /// Up to 4000 characters, told to an LLM summarizer; the built-in
     /// summarizer does not read them.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub instructions: Option<String>,
 }
 
@@ -65,11 +79,10 @@ pub(super) fn validate(input: &TemplateInput) -> Result<(), ApiError> {
     if instructions.chars().count() > MAX_INSTRUCTIONS_CHARS {
         bad.push(("instructions".into(), "too_long"));
     }
-    let kinds: HashSet<_> = input.sections.iter().map(|s| s.kind).collect();
     if input.sections.is_empty() {
         bad.push(("sections".into(), "empty"));
-    } else if kinds.len() != input.sections.len() {
-        bad.push(("sections".into(), "repeated_kind"));
+    } else if input.sections.len() > MAX_SECTIONS {
+        bad.push(("sections".into(), "too_many"));
     }
     if bad.is_empty() {
         return Ok(());
@@ -178,14 +191,11 @@ mod tests {
     }
 
     #[test]
-    fn a_template_needs_sections_each_kind_once_and_headings() {
+    fn a_template_needs_one_to_four_sections_and_headings() {
         assert!(validate(&input(vec![(SectionKind::Summary, "Went well")])).is_ok());
         assert_eq!(fields(validate(&input(vec![])))["sections"], ["empty"]);
-        let twice = input(vec![
-            (SectionKind::Summary, "A"),
-            (SectionKind::Summary, "B"),
-        ]);
-        assert_eq!(fields(validate(&twice))["sections"], ["repeated_kind"]);
+        let five = input(vec![(SectionKind::Summary, "A"); 5]);
+        assert_eq!(fields(validate(&five))["sections"], ["too_many"]);
         let blank = input(vec![(SectionKind::Decisions, " ")]);
         assert_eq!(fields(validate(&blank))["sections[0].heading"], ["empty"]);
         let mut long = input(vec![(SectionKind::Decisions, "D")]);

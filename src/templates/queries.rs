@@ -10,6 +10,7 @@ use super::{
     model::{SectionInput, Stored, TemplateInput},
 };
 
+#[tracing::instrument(skip(db), err)]
 pub(super) async fn list(db: &PgPool, owner: Owner) -> sqlx::Result<Vec<Stored>> {
     sqlx::query_as!(
         Stored,
@@ -24,6 +25,7 @@ pub(super) async fn list(db: &PgPool, owner: Owner) -> sqlx::Result<Vec<Stored>>
     .await
 }
 
+#[tracing::instrument(skip(db), err)]
 pub(super) async fn get(db: &PgPool, owner: Owner, id: Uuid) -> sqlx::Result<Option<Stored>> {
     sqlx::query_as!(
         Stored,
@@ -41,6 +43,7 @@ pub(super) async fn get(db: &PgPool, owner: Owner, id: Uuid) -> sqlx::Result<Opt
 /// Stores a new template unless the owner has `max` already (`None`). The
 /// owner's row is locked for the count, so concurrent creations cannot all
 /// squeeze under it.
+#[tracing::instrument(skip(db, input), err)]
 pub(super) async fn insert(
     db: &PgPool,
     owner: Owner,
@@ -95,6 +98,7 @@ pub(super) async fn insert(
 }
 
 /// Replaces one of the owner's templates; `None` when they have no such one.
+#[tracing::instrument(skip(db, input), err)]
 pub(super) async fn update(
     db: &PgPool,
     owner: Owner,
@@ -119,6 +123,7 @@ pub(super) async fn update(
 }
 
 /// Deletes one of the owner's templates; false when they have no such one.
+#[tracing::instrument(skip(db), err)]
 pub(super) async fn delete(db: &PgPool, owner: Owner, id: Uuid) -> sqlx::Result<bool> {
     let deleted = sqlx::query!(
         "DELETE FROM minutes_templates
@@ -135,6 +140,7 @@ pub(super) async fn delete(db: &PgPool, owner: Owner, id: Uuid) -> sqlx::Result<
 
 /// At login, hands the anonymous series' templates to the user, in the
 /// login's transaction, as its tasks are (`tasks::adopt`).
+#[tracing::instrument(skip(conn), err)]
 pub(crate) async fn adopt(
     conn: &mut PgConnection,
     series_id: Uuid,

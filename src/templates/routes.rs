@@ -86,7 +86,7 @@ async fn list(
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 409, description = "`too_many_templates`: the caller has 100 already", body = ErrorResponse),
         (status = 422, description = "`validation_failed`, `fields` naming each bad one (`name`, `sections[0].heading`: \
-`empty`, `too_long`; `sections`: `empty`, `repeated_kind`; `instructions`: `too_long`), or a body of the wrong shape", body = ErrorResponse),
+`empty`, `too_long`; `sections`: `empty`, `too_many`; `instructions`: `too_long`), or a body of the wrong shape", body = ErrorResponse),
     ),
 )]
 #[tracing::instrument(skip_all)]

@@ -170,7 +170,7 @@ async fn a_viewer_cannot_regenerate_a_stranger_sees_nothing_and_bad_requests_say
     assert_eq!(res.status(), 404);
     assert_eq!(error_code(res).await, "task_not_found");
     let res = regenerate(&owner, &task_id, "no_such_template", None).await;
-    assert_eq!(res.status(), 422);
+    assert_eq!(res.status(), 404);
     assert_eq!(error_code(res).await, "unknown_template");
     let res = regenerate(&owner, &task_id, "standup", Some("\"v0\"")).await;
     assert_eq!(res.status(), 412);

@@ -468,7 +468,6 @@ export const en = {
   "field.sections": "Sections",
   "field.heading": "heading",
   "field.instructions": "Instructions",
-  "fielderr.repeated_kind": "list a kind of section more than once",
   "audit.minutes_regenerated": "Minutes regenerated",
   "auditline.minutes_regenerated": "{actor} asked to regenerate “{task}” from version {from} with the template {template}.",
 };

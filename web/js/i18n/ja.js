@@ -468,7 +468,6 @@ export const ja = {
   "field.sections": "項目",
   "field.heading": "見出し",
   "field.instructions": "指示",
-  "fielderr.repeated_kind": "に同じ種類の項目が複数あります",
   "audit.minutes_regenerated": "議事録を作り直し",
   "auditline.minutes_regenerated": "{actor} さんが「{task}」の版 {from} をテンプレート {template} で作り直すよう依頼しました。",
 };
