@@ -46,6 +46,11 @@ pub enum Kind {
     SessionsRevokedByAdmin,
     /// A new version of a task's minutes; subject the task, `detail.version`.
     MinutesEdited,
+    /// API tokens: `subject` is the token's id; `detail` its name and
+    /// scopes on creation.
+    TokenCreated,
+    TokenUsedFromNewAddress,
+    TokenRevoked,
 }
 
 impl Kind {
@@ -69,6 +74,9 @@ impl Kind {
             Self::UserEnabled => "user_enabled",
             Self::SessionsRevokedByAdmin => "sessions_revoked_by_admin",
             Self::MinutesEdited => "minutes_edited",
+            Self::TokenCreated => "token_created",
+            Self::TokenUsedFromNewAddress => "token_used_from_new_address",
+            Self::TokenRevoked => "token_revoked",
         }
     }
 }

@@ -26,4 +26,5 @@ pub mod storage;
 pub mod summary;
 pub mod tasks;
 pub mod telemetry;
+pub mod tokens;
 pub mod web;
