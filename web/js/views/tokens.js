@@ -16,9 +16,9 @@ export function tokensSection() {
   const status = h("p", { class: "error-text", role: "alert", hidden: true });
   const scopes = h("fieldset", null, h("legend", null, t("tokens.scopes")),
     SCOPES.map((s) => h("div", { class: "check-field" }, h("label", null,
-      h("input", { type: "checkbox", name: "scopes", value: s, class: "check", checked: s === "tasks:read" }), " ", t(`tokens.scope.${s}`)))));
+      h("input", { type: "checkbox", name: "scopes", value: s, class: "check", defaultChecked: s === "tasks:read" }), " ", t(`tokens.scope.${s}`)))));
   const expiry = h("select", { name: "expires_in_days" },
-    EXPIRY_DAYS.map((n) => h("option", { value: String(n), selected: n === 90 }, t("tokens.expiry.days", { n }))),
+    EXPIRY_DAYS.map((n) => h("option", { value: String(n), defaultSelected: n === 90 }, t("tokens.expiry.days", { n }))),
     h("option", { value: "" }, t("tokens.expiry.never")));
   const form = h("form", { class: "card narrow", novalidate: true },
     field(t("tokens.name"), h("input", { name: "name", required: true, maxlength: 100, autocomplete: "off" }), t("tokens.nameHint")),
