@@ -30,7 +30,12 @@ const MAX_ENTRIES: u64 = 200_000;
 /// commit cannot be cached after it.
 const BLOCK_FOR: Duration = Duration::from_secs(60);
 
-/// Each entry lives no longer than its session ID.
+/// Longest an entry is kept however far its expiry (an API token's may be
+/// years away): past it the record is read again.
+const MAX_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Each entry lives no longer than its session ID (or token), nor than
+/// `MAX_LIFETIME`.
 struct UntilSessionExpires;
 
 impl Expiry<Key, Arc<SessionContext>> for UntilSessionExpires {
@@ -41,7 +46,11 @@ impl Expiry<Key, Arc<SessionContext>> for UntilSessionExpires {
         _: Instant,
     ) -> Option<Duration> {
         let left = ctx.session_expires_at - OffsetDateTime::now_utc();
-        Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
+        Some(
+            Duration::try_from(left)
+                .unwrap_or(Duration::ZERO)
+                .min(MAX_LIFETIME),
+        )
     }
 }
 
