@@ -35,14 +35,17 @@ pub struct TokenView {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewTokenRequest {
     /// 1–100 characters, to recognise it by.
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// At least one.
+    #[schema(min_items = 1)]
     pub scopes: Vec<Scope>,
     /// Limit the token to this task (one the caller can see).
     #[serde(default)]
     pub task_id: Option<Uuid>,
     /// 1–3650; without it the token lives until revoked.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<u32>,
     /// The account's password, when the sign-in is older than 10 minutes.
     #[serde(default)]

@@ -29,7 +29,7 @@ const MAX_LIVE: i64 = 100;
 /// The request's fields checked; the scopes deduplicated in a fixed order.
 fn validate(body: &NewTokenRequest) -> Result<(String, Vec<String>)> {
     let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let name = body.name.trim();
+    let name = body.name.as_str();
     let len = name.chars().take(NAME_MAX + 1).count();
     if len == 0 {
         fields.insert("name".into(), vec!["required".into()]);

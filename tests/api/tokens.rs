@@ -243,7 +243,7 @@ async fn bad_requests_are_named(db: PgPool) {
     let alice = member(&app, "alice").await;
     let res = create_token(
         &alice,
-        json!({"name": " ", "scopes": [], "expires_in_days": 0}),
+        json!({"name": "", "scopes": [], "expires_in_days": 0}),
     )
     .await;
     assert_eq!(res.status(), 422);
