@@ -31,7 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
     admin, auth, config::Settings, error, headers, nul, openapi, ops, ratelimit, session, sharing,
-    storage, tasks, templates, web,
+    storage, tasks, templates, tokens, web,
 };
 
 /// JSON bodies are small: credentials, a share, a role change.
@@ -138,6 +138,11 @@ pub fn build_app(state: AppState) -> Router {
         .merge(templates::router(templates::TemplatesState {
             db: state.db.clone(),
             sessions: state.sessions.clone(),
+        }))
+        .merge(tokens::router(tokens::TokensState {
+            db: state.db.clone(),
+            sessions: state.sessions.clone(),
+            accounts: state.accounts.clone(),
         }))
         .merge(admin::router(admin::AdminState {
             db: state.db.clone(),

@@ -49,6 +49,11 @@ pub enum Kind {
     /// A regeneration of a task's minutes was asked for; subject the task,
     /// `detail.template` (its id) and `detail.from_version`.
     MinutesRegenerated,
+    /// API tokens: `subject` is the token's id; `detail` its name and
+    /// scopes on creation.
+    TokenCreated,
+    TokenUsedFromNewAddress,
+    TokenRevoked,
 }
 
 impl Kind {
@@ -73,6 +78,9 @@ impl Kind {
             Self::SessionsRevokedByAdmin => "sessions_revoked_by_admin",
             Self::MinutesEdited => "minutes_edited",
             Self::MinutesRegenerated => "minutes_regenerated",
+            Self::TokenCreated => "token_created",
+            Self::TokenUsedFromNewAddress => "token_used_from_new_address",
+            Self::TokenRevoked => "token_revoked",
         }
     }
 }

@@ -27,4 +27,5 @@ pub mod summary;
 pub mod tasks;
 pub mod telemetry;
 pub mod templates;
+pub mod tokens;
 pub mod web;

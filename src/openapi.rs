@@ -18,7 +18,9 @@ use utoipa::{
     openapi::{
         Ref, RefOr, Response,
         path::ParameterIn,
-        security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme},
+        security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        },
     },
 };
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -27,6 +29,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 pub(crate) const SESSION: &str = "session";
 pub(crate) const REFRESH: &str = "refresh";
 pub(crate) const CSRF: &str = "csrf";
+pub(crate) const BEARER: &str = "bearer";
 
 const DOCUMENT_PATH: &str = "/api/openapi.json";
 
@@ -46,7 +49,11 @@ const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
             Authentication is by cookie: `GET /api/session` starts an anonymous session and \
             answers the CSRF token; login upgrades it. Unsafe methods (POST, PUT, PATCH, \
             DELETE) of a caller with a session must send that token in `X-CSRF-Token`, and \
-            an `Origin` that is not the service's own or an allowed one is refused (403)."
+            an `Origin` that is not the service's own or an allowed one is refused (403).\n\n\
+            Scripts authenticate with a personal API token instead (`POST /api/tokens`): \
+            `Authorization: Bearer mnt_…`, no cookies, no CSRF token. An operation open to \
+            tokens lists the `bearer` scheme with the scope it needs; every other operation \
+            answers a token 403 `token_not_allowed`."
     ),
     components(schemas(crate::error::ErrorResponse)),
     modifiers(&CookieAuth),
@@ -56,6 +63,7 @@ const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
         (name = "tasks", description = "Uploads and their processing into minutes"),
         (name = "templates", description = "Templates of minutes: the built-in ones and the caller's own"),
         (name = "sharing", description = "Sharing a task with other users, to view or to edit"),
+        (name = "tokens", description = "Personal API tokens for scripts: scoped, expiring, revocable"),
         (name = "admin", description = "Users, roles, every task, the audit log: role `admin` only"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
@@ -91,6 +99,57 @@ impl Modify for CookieAuth {
                 "The session's `csrf_token` (from `GET /api/session`), required on unsafe \
                  methods whenever the request carries a session.",
             ))),
+        );
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("mnt_<prefix>_<secret>")
+                    .description(Some(
+                        "A personal API token (`POST /api/tokens`). The requirement's list \
+                         names the scope the operation needs.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Each operation open to API tokens (`session::OPEN_TO_TOKENS`, the table
+/// the middleware enforces) gets the `bearer` requirement with its scope,
+/// and the answers a token can get.
+fn bearer_requirements(openapi: &mut utoipa::openapi::OpenApi) {
+    for (method, path, scope) in crate::session::OPEN_TO_TOKENS {
+        let Some(item) = openapi.paths.paths.get_mut(*path) else {
+            continue;
+        };
+        let op = match *method {
+            "GET" => item.get.as_mut(),
+            "POST" => item.post.as_mut(),
+            "PUT" => item.put.as_mut(),
+            "DELETE" => item.delete.as_mut(),
+            _ => item.patch.as_mut(),
+        };
+        let Some(op) = op else { continue };
+        let scopes: Vec<&str> = scope.iter().map(|s| s.as_str()).collect();
+        op.security
+            .get_or_insert_with(|| vec![SecurityRequirement::default()])
+            .push(SecurityRequirement::new(BEARER, scopes));
+        let responses = &mut op.responses.responses;
+        SharedResponses::add(
+            responses,
+            "401",
+            "invalid_token",
+            "`invalid_token`: the bearer token is unknown, revoked or expired, or its user is \
+             disabled",
+        );
+        SharedResponses::add(
+            responses,
+            "403",
+            "insufficient_scope",
+            "`insufficient_scope` (the message names the missing scope) or \
+             `token_task_limited`: the bearer token may not do this",
         );
     }
 }
@@ -262,6 +321,7 @@ pub(crate) struct Binary(Vec<u8>);
 /// here.
 pub fn router<S: Clone + Send + Sync + 'static>(mut doc: utoipa::openapi::OpenApi) -> Router<S> {
     SharedResponses.modify(&mut doc);
+    bearer_requirements(&mut doc);
     let json = Bytes::from(doc.to_json().expect("the OpenAPI document serializes"));
     let docs: Router<S> = SwaggerUi::new("/docs")
         .config(Config::new([DOCUMENT_PATH]).validator_url("none"))

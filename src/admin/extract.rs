@@ -26,6 +26,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Ok(handle) = SessionHandle::from_request_parts(parts, state).await;
+        // `bearer_policy` keeps API tokens off these routes; this keeps
+        // them off should a route ever slip past it.
+        if handle.current().is_some_and(|ctx| ctx.token.is_some()) {
+            return Err(errors::forbidden());
+        }
         let caller = LoggedIn::of(&handle).ok_or_else(not_authenticated)?;
         if queries::is_admin(&PgPool::from_ref(state), caller.user_id).await? {
             Ok(Self(caller))

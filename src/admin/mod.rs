@@ -1,7 +1,7 @@
 //! Administration, for accounts with the `admin` role (`RequireAdmin`):
 //! users with their roles, disabled flag and live sessions; role and
 //! disabled changes that always leave one enabled admin; revoking a user's
-//! sessions; every task; sharing any task (the sharing feature's own flows);
+//! sessions and API tokens; every task; sharing any task (the sharing feature's own flows);
 //! and the audit log.
 
 mod accounts;
@@ -10,6 +10,7 @@ mod errors;
 mod extract;
 mod queries;
 mod tasks;
+mod tokens;
 mod users;
 
 use std::sync::Arc;
@@ -34,5 +35,6 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: AdminState) -> OpenApiRou
         .merge(users::router())
         .merge(tasks::router())
         .merge(audit_log::router())
+        .merge(tokens::router())
         .with_state(state)
 }

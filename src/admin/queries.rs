@@ -41,7 +41,7 @@ pub(super) async fn users(
                       AS "roles!: Vec<Role>",
                   u.disabled_at IS NOT NULL AS "disabled!",
                   (SELECT count(*) FROM session_series s
-                   WHERE s.user_id = u.id AND s.revoked_at IS NULL
+                   WHERE s.user_id = u.id AND s.revoked_at IS NULL AND s.kind = 'browser'
                      AND s.idle_expires_at > now() AND s.absolute_expires_at > now())
                       AS "session_count!"
            FROM users u

@@ -142,9 +142,9 @@ async fn patch(
     Ok(Json(user.into()))
 }
 
-/// Revokes every session of the account: each of its browsers is logged
-/// out on its next request, and its sockets close; its device cookies stop
-/// counting.
+/// Revokes every session of the account, its API tokens included: each of
+/// its browsers is logged out on its next request, and its sockets close;
+/// its device cookies stop counting.
 #[utoipa::path(
     delete,
     path = "/api/admin/users/{user_id}/sessions",
@@ -153,7 +153,7 @@ async fn patch(
     params(("user_id" = Uuid, Path, description = "The account")),
     security(("session" = [], "csrf" = [])),
     responses(
-        (status = 204, description = "All the user's series are revoked"),
+        (status = 204, description = "All the user's series are revoked, API tokens included"),
         (status = 401, description = "`not_authenticated`", body = ErrorResponse),
         (status = 403, description = "`forbidden`: not an admin; `csrf_failed`, `origin_not_allowed`", body = ErrorResponse),
         (status = 404, description = "`user_not_found`", body = ErrorResponse),

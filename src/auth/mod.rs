@@ -18,6 +18,7 @@ mod login_flow;
 mod login_race;
 mod password;
 mod password_change;
+mod reauth;
 mod register;
 mod routes;
 mod session_routes;

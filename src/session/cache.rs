@@ -1,5 +1,6 @@
-//! The session cache: valid session ID records served from memory, so a
-//! request with a good session ID costs no database round trip. Revocation
+//! The session cache: valid session ID records (and bearer tokens, which
+//! are series too) served from memory, so a request with a good session ID
+//! or token costs no database round trip. Revocation
 //! stays immediate: `revoke_in` drops and blocks the series on this instance
 //! before its transaction commits, a rotation drops the superseded ID after
 //! commit, and every other instance drops the series on the revocation
@@ -29,26 +30,43 @@ const MAX_ENTRIES: u64 = 200_000;
 /// commit cannot be cached after it.
 const BLOCK_FOR: Duration = Duration::from_secs(60);
 
-/// Each entry lives no longer than its session ID.
+/// Longest an entry is kept however far its expiry (an API token's may be
+/// years away): past it the record is read again.
+const MAX_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Each entry lives no longer than its session ID (or token), nor than
+/// `MAX_LIFETIME`.
 struct UntilSessionExpires;
 
-impl Expiry<i128, Arc<SessionContext>> for UntilSessionExpires {
+impl Expiry<Key, Arc<SessionContext>> for UntilSessionExpires {
     fn expire_after_create(
         &self,
-        _: &i128,
+        _: &Key,
         ctx: &Arc<SessionContext>,
         _: Instant,
     ) -> Option<Duration> {
         let left = ctx.session_expires_at - OffsetDateTime::now_utc();
-        Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
+        Some(
+            Duration::try_from(left)
+                .unwrap_or(Duration::ZERO)
+                .min(MAX_LIFETIME),
+        )
     }
 }
 
+/// What a cached record is found by: a session ID cookie, or the SHA-256
+/// of a bearer token (`bearer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Session(i128),
+    Token([u8; 32]),
+}
+
 pub struct SessionCache {
-    entries: Cache<i128, Arc<SessionContext>>,
-    /// Session IDs cached per series, to drop them by series id. Inserts
+    entries: Cache<Key, Arc<SessionContext>>,
+    /// Keys cached per series, to drop them by series id. Inserts
     /// happen under this lock, so the periodic sweep never loses an entry.
-    by_series: Mutex<HashMap<Uuid, Vec<i128>>>,
+    by_series: Mutex<HashMap<Uuid, Vec<Key>>>,
     /// Bumped by every invalidation: a record read from the database before
     /// an invalidation is not cached after it.
     epoch: AtomicU64,
@@ -82,19 +100,19 @@ impl SessionCache {
         }
     }
 
-    fn index(&self) -> MutexGuard<'_, HashMap<Uuid, Vec<i128>>> {
+    fn index(&self) -> MutexGuard<'_, HashMap<Uuid, Vec<Key>>> {
         self.by_series.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The cached record for a session ID, if the cache may be trusted now.
-    pub fn get(&self, sid: i128) -> Option<SessionContext> {
+    /// The cached record for a key, if the cache may be trusted now.
+    pub fn get(&self, key: Key) -> Option<SessionContext> {
         if !self.health.trusted() {
             if self.dirty.swap(false, SeqCst) {
                 self.clear();
             }
             return None;
         }
-        let ctx = self.entries.get(&sid)?;
+        let ctx = self.entries.get(&key)?;
         if self.blocked.contains_key(&ctx.series_id)
             || ctx.session_expires_at <= OffsetDateTime::now_utc()
         {
@@ -110,7 +128,7 @@ impl SessionCache {
 
     /// Caches a record read under `ticket`, unless anything was invalidated
     /// since (the read may predate a revocation) or the series is blocked.
-    pub fn insert(&self, ticket: Ticket, sid: i128, ctx: &SessionContext) {
+    pub fn insert(&self, ticket: Ticket, key: Key, ctx: &SessionContext) {
         if !self.health.trusted() || self.blocked.contains_key(&ctx.series_id) {
             return;
         }
@@ -119,14 +137,14 @@ impl SessionCache {
             if self.epoch.load(SeqCst) != ticket.0 {
                 return;
             }
-            index.entry(ctx.series_id).or_default().push(sid);
-            self.entries.insert(sid, Arc::new(ctx.clone()));
+            index.entry(ctx.series_id).or_default().push(key);
+            self.entries.insert(key, Arc::new(ctx.clone()));
             self.dirty.store(true, SeqCst);
         }
         // An invalidation that bumped the epoch after the check above has
         // either found the entry in the index or will be seen here.
         if self.epoch.load(SeqCst) != ticket.0 {
-            self.entries.invalidate(&sid);
+            self.entries.invalidate(&key);
         }
     }
 
@@ -141,8 +159,8 @@ impl SessionCache {
         }
         let mut index = self.index();
         for id in series {
-            for sid in index.remove(id).unwrap_or_default() {
-                self.entries.invalidate(&sid);
+            for key in index.remove(id).unwrap_or_default() {
+                self.entries.invalidate(&key);
             }
         }
     }
@@ -165,9 +183,9 @@ impl SessionCache {
     /// Drops index entries whose record expired or was evicted.
     pub(super) fn sweep(&self) {
         let mut index = self.index();
-        index.retain(|_, sids| {
-            sids.retain(|sid| self.entries.contains_key(sid));
-            !sids.is_empty()
+        index.retain(|_, keys| {
+            keys.retain(|key| self.entries.contains_key(key));
+            !keys.is_empty()
         });
     }
 
@@ -192,7 +210,7 @@ impl SessionCache {
     /// Whether a session ID is served from memory right now.
     pub fn holds(&self, sid: &str) -> bool {
         sid.parse::<tower_sessions::session::Id>()
-            .is_ok_and(|id| self.get(id.0).is_some())
+            .is_ok_and(|id| self.get(Key::Session(id.0)).is_some())
     }
 
     /// Whether notifications are proven to arrive, so the cache is in use.

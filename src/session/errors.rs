@@ -15,3 +15,13 @@ pub const REFRESH_TOKEN_REUSED: &str = "refresh_token_reused";
 pub const REFRESH_TOKEN_EXPIRED: &str = "refresh_token_expired";
 /// 404: not one of the caller's series.
 pub const SESSION_NOT_FOUND: &str = "session_not_found";
+/// 401: a bearer token that is unknown, malformed, revoked, expired, or
+/// whose user is disabled.
+pub const INVALID_TOKEN: &str = "invalid_token";
+/// 403: an endpoint no API token may call (admin, session, account).
+pub const TOKEN_NOT_ALLOWED: &str = "token_not_allowed";
+/// 403: the token lacks the scope the endpoint needs; the message names it.
+pub const INSUFFICIENT_SCOPE: &str = "insufficient_scope";
+/// 403: the token is limited to one task and the request is about another
+/// (or about no task).
+pub const TOKEN_TASK_LIMITED: &str = "token_task_limited";

@@ -21,7 +21,7 @@ use subtle::ConstantTimeEq;
 
 use super::{
     ClientMeta, Issued, RefreshFailure, RefreshToken, Refreshed, SessionContext, Sessions,
-    client_ip::client_ip, errors, origin::CSRF_HEADER,
+    bearer_request, client_ip::client_ip, errors, origin::CSRF_HEADER,
 };
 use crate::{
     config::TrustedProxy,
@@ -77,6 +77,11 @@ impl SessionHandle {
         self.lock().refresh_token.clone()
     }
 
+    /// The request is this caller's (a bearer token's), with no cookies.
+    pub(super) fn set_current(&self, ctx: SessionContext) {
+        self.lock().current = Some(ctx);
+    }
+
     /// Installs a newly issued pair: the request continues as that session and
     /// the response sets its cookies.
     pub fn issue(&self, ctx: SessionContext, issued: Issued) {
@@ -119,13 +124,16 @@ pub async fn manage_session(
     next: Next,
 ) -> Response {
     let handle = SessionHandle::default();
-    let names = &sessions.cookies;
-    let (sid, rt) = names.read(req.headers());
-    let carries_session = sid.is_some() || rt.is_some();
     {
         let mut slot = handle.lock();
         slot.client = client_meta(&req, &sessions.trusted_proxies);
     }
+    if let Some(token) = bearer_request::presented(req.headers()) {
+        return bearer_request::serve(&sessions, handle, &token, req, next).await;
+    }
+    let names = &sessions.cookies;
+    let (sid, rt) = names.read(req.headers());
+    let carries_session = sid.is_some() || rt.is_some();
 
     if let Err(response) = resolve(&sessions, &handle, sid, rt).await {
         return finish(&sessions, &handle, response);

@@ -6,6 +6,9 @@
 //! `start_session` on the routes that may start a series, `refresh` holds the
 //! rotation protocol.
 
+mod bearer;
+mod bearer_policy;
+mod bearer_request;
 mod cache;
 mod cache_health;
 mod client_ip;
@@ -29,6 +32,8 @@ use time::{Duration, OffsetDateTime};
 use tower_sessions::session::Id;
 use uuid::Uuid;
 
+pub use bearer::{NewToken, Scope, TokenGrant};
+pub use bearer_policy::{OPEN_TO_TOKENS, Rule, rule};
 pub use cache::SessionCache;
 pub use cookie::CookieNames;
 pub use issue_gate::IssueError;
@@ -55,6 +60,9 @@ pub struct SessionContext {
     pub csrf_token: String,
     pub session_expires_at: OffsetDateTime,
     pub refresh_expires_at: OffsetDateTime,
+    /// Set when a bearer token, not a cookie, authenticated the request:
+    /// what the token may do.
+    pub token: Option<TokenGrant>,
 }
 
 /// A newly issued (or re-issued, within the grace window) pair for the cookies.

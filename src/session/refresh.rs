@@ -207,6 +207,7 @@ impl Sessions {
             csrf_token: self.keys.csrf_token(row.id),
             session_expires_at,
             refresh_expires_at,
+            token: None,
         };
         let issued = Issued {
             session_id,

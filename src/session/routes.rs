@@ -137,7 +137,8 @@ fn session_not_found() -> ApiError {
     ApiError::not_found(errors::SESSION_NOT_FOUND, "no such session")
 }
 
-/// Revokes all the user's other series; an anonymous caller has none.
+/// Revokes all the user's other browser sessions (not their API tokens);
+/// an anonymous caller has none.
 #[utoipa::path(
     post,
     path = "/api/sessions/revoke-others",
@@ -145,7 +146,7 @@ fn session_not_found() -> ApiError {
     tag = "session",
     security(("session" = [], "csrf" = [])),
     responses(
-        (status = 204, description = "Every other series of the user revoked (nothing for an anonymous caller)"),
+        (status = 204, description = "Every other browser session of the user revoked; API tokens stay (nothing for an anonymous caller)"),
         (status = 401, description = "`no_session`", body = ErrorResponse),
         (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
     ),
@@ -159,7 +160,7 @@ async fn revoke_others(
     if let Some(user_id) = ctx.user_id {
         sessions
             .revoke(
-                Selector::all_of_user(user_id, Some(ctx.series_id)),
+                Selector::other_browsers(user_id, ctx.series_id),
                 "revoked_by_owner",
                 &actor(&ctx, &handle),
             )

@@ -13,8 +13,14 @@ use uuid::Uuid;
 
 use super::{
     ClientMeta, Issued, RefreshPairExpiration, Selector, SessionContext, SessionExpiration,
-    cache::SessionCache, cache_health, cookie::CookieNames, issue_gate, issue_gate::IssueError,
-    refresh_token::Keys, secs, session_id, session_series,
+    bearer::RecentUses,
+    cache::{Key, SessionCache},
+    cache_health,
+    cookie::CookieNames,
+    issue_gate,
+    issue_gate::IssueError,
+    refresh_token::Keys,
+    secs, session_id, session_series,
 };
 use crate::{
     audit,
@@ -43,6 +49,8 @@ pub struct Sessions {
     pub(super) trusted_proxies: Vec<TrustedProxy>,
     /// `server.allow_websockets_without_origin`.
     pub(super) websockets_without_origin: bool,
+    /// Token uses recorded lately (`bearer`).
+    pub(super) token_uses: RecentUses,
 }
 
 impl Sessions {
@@ -75,6 +83,7 @@ impl Sessions {
                 .collect(),
             trusted_proxies: settings.server.trusted_proxies.clone(),
             websockets_without_origin: settings.server.allow_websockets_without_origin,
+            token_uses: RecentUses::new(),
         })
     }
 
@@ -87,13 +96,14 @@ impl Sessions {
         let Some(cache) = &self.cache else {
             return session_id::load(&self.db, &id).await;
         };
-        if let Some(ctx) = cache.get(id.0) {
+        let key = Key::Session(id.0);
+        if let Some(ctx) = cache.get(key) {
             return Ok(Some(ctx));
         }
         let ticket = cache.ticket();
         let loaded = session_id::load(&self.db, &id).await?;
         if let Some(ctx) = &loaded {
-            cache.insert(ticket, id.0, ctx);
+            cache.insert(ticket, key, ctx);
         }
         Ok(loaded)
     }
@@ -137,6 +147,7 @@ impl Sessions {
             csrf_token: self.keys.csrf_token(series_id),
             session_expires_at: self.session_expiration.at(now, refresh_expires_at),
             refresh_expires_at,
+            token: None,
         }
     }
 

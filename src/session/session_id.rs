@@ -58,6 +58,7 @@ pub(super) async fn load(db: &PgPool, id: &Id) -> anyhow::Result<Option<SessionC
         csrf_token: data.csrf_token,
         session_expires_at: record.expiry_date,
         refresh_expires_at: data.refresh_expires_at,
+        token: None,
     }))
 }
 

@@ -153,6 +153,8 @@ pub struct Selector {
     target: Option<Uuid>,
     user_id: Option<Uuid>,
     except: Option<Uuid>,
+    /// Spares the user's API tokens (series of kind `api_token`).
+    browsers_only: bool,
 }
 
 impl Selector {
@@ -162,6 +164,7 @@ impl Selector {
             target: Some(id),
             user_id: None,
             except: None,
+            browsers_only: false,
         }
     }
 
@@ -171,15 +174,28 @@ impl Selector {
             target: Some(id),
             user_id: Some(user_id),
             except: None,
+            browsers_only: false,
         }
     }
 
-    /// All of a user's series, optionally sparing one (the caller's own).
+    /// All of a user's series, API tokens included, optionally sparing one
+    /// (the caller's own).
     pub fn all_of_user(user_id: Uuid, except: Option<Uuid>) -> Self {
         Self {
             target: None,
             user_id: Some(user_id),
             except,
+            browsers_only: false,
+        }
+    }
+
+    /// A user's browser sessions but `except`: their API tokens live on.
+    pub fn other_browsers(user_id: Uuid, except: Uuid) -> Self {
+        Self {
+            target: None,
+            user_id: Some(user_id),
+            except: Some(except),
+            browsers_only: true,
         }
     }
 }
@@ -213,6 +229,7 @@ pub async fn revoke(
                  AND ($1::uuid IS NULL OR id = $1)
                  AND ($2::uuid IS NULL OR user_id = $2)
                  AND ($3::uuid IS NULL OR id <> $3)
+                 AND (NOT $5 OR kind = 'browser')
                FOR UPDATE
            ), revoked AS (
                UPDATE session_series s SET
@@ -233,6 +250,7 @@ pub async fn revoke(
         selector.user_id,
         selector.except,
         reason,
+        selector.browsers_only,
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -257,7 +275,8 @@ pub struct LiveSeries {
     pub ip: Option<String>,
 }
 
-/// The caller's live series: its own, plus all of its user's when logged in.
+/// The caller's live browser series: its own, plus all of its user's when
+/// logged in (API tokens are listed with the tokens).
 #[tracing::instrument(skip(db), err)]
 pub async fn list_live(
     db: &PgPool,
@@ -268,7 +287,7 @@ pub async fn list_live(
         LiveSeries,
         r#"SELECT id, created_at, last_seen_at, user_agent, host(ip) AS ip
            FROM session_series
-           WHERE revoked_at IS NULL
+           WHERE revoked_at IS NULL AND kind = 'browser'
              AND idle_expires_at > now() AND absolute_expires_at > now()
              AND (id = $1 OR ($2::uuid IS NOT NULL AND user_id = $2))
            ORDER BY last_seen_at DESC, id"#,

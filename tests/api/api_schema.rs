@@ -99,9 +99,13 @@ async fn the_document_lists_what_the_layers_answer(db: PgPool) {
     }
     // A path parameter that does not parse: 400.
     assert!(statuses(&op("/api/tasks/{task_id}", "get")).contains(&"400".to_owned()));
-    // The refresh token authenticates wherever the session ID does.
+    // The refresh token authenticates wherever the session ID does; an
+    // API token where the operation is open to tokens.
     let security = op("/api/auth/me", "get")["security"].clone();
-    assert_eq!(security, json!([{"session": []}, {"refresh": []}]));
+    assert_eq!(
+        security,
+        json!([{"session": []}, {"refresh": []}, {"bearer": []}])
+    );
     // The upload form has only `file`; `format` only its values.
     let form =
         &op("/api/upload", "post")["requestBody"]["content"]["multipart/form-data"]["schema"];

@@ -35,6 +35,8 @@
  * @typedef {User & {disabled: boolean, session_count: number}} AdminUser
  * @typedef {{id: number, kind: string, actor: string|null, subject: string|null, subject_name: string|null,
  *   task_name: string|null, ip: string|null, created_at: string, detail: Record<string, any>}} AuditEvent
+ * @typedef {{id: string, name: string, prefix: string, scopes: string[], task_id: string|null, created_at: string,
+ *   expires_at: string|null, last_used_at: string|null, last_used_ip: string|null, revoked_at: string|null}} ApiToken
  * @typedef {{name: string, method: string, path: string}} Endpoint
  */
 
@@ -50,6 +52,9 @@ export const ENDPOINTS = Object.freeze([
   {"name": "logout", "method": "POST", "path": "/api/auth/logout"},
   {"name": "me", "method": "GET", "path": "/api/auth/me"},
   {"name": "password", "method": "POST", "path": "/api/auth/password"},
+  {"name": "tokens", "method": "GET", "path": "/api/tokens"},
+  {"name": "createToken", "method": "POST", "path": "/api/tokens"},
+  {"name": "revokeToken", "method": "DELETE", "path": "/api/tokens/{token_id}"},
   {"name": "upload", "method": "POST", "path": "/api/upload"},
   {"name": "tasks", "method": "GET", "path": "/api/tasks"},
   {"name": "task", "method": "GET", "path": "/api/tasks/{task_id}"},
@@ -237,6 +242,15 @@ export async function changePassword(current_password, new_password) {
 export const sessions = async () => (await call("sessions")).sessions;
 export const revokeSession = (id) => call("revokeSession", { params: { id } });
 export const revokeOthers = () => call("revokeOthers");
+
+/** @returns {Promise<ApiToken[]>} */
+export const tokens = async () => (await call("tokens")).tokens;
+/**
+ * @param {{name: string, scopes: string[], expires_in_days?: number, password?: string}} body
+ * @returns {Promise<{secret: string, token: ApiToken}>} the secret, shown this once
+ */
+export const createToken = (body) => call("createToken", { body });
+export const revokeToken = (token_id) => call("revokeToken", { params: { token_id } });
 
 // ---- tasks ------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-// Register, log in, and the account page (change password, log out).
+// Register, log in, and the account page (change password, API tokens,
+// log out).
 // After each the session is read again: the CSRF token has changed.
 
 import * as api from "../api.js";
@@ -7,6 +8,7 @@ import { state, setSession } from "../session.js";
 import { navigate } from "../nav.js";
 import { t, describeError, describeFields } from "../i18n.js";
 import { h, mount, notify, field, showFieldErrors } from "../ui.js";
+import { tokensSection } from "../views/tokens.js";
 
 /** A form that shows field errors in place and everything else above the button. */
 function authForm(fields, submitLabel, onSubmit) {
@@ -109,6 +111,7 @@ export function accountPage(main) {
     h("h2", null, t("account.changePassword")),
     h("p", { class: "muted" }, t("account.passwordEffect")),
     form,
+    ...tokensSection(),
     h("h2", null, t("account.logout")),
     logout,
   );

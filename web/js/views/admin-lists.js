@@ -15,6 +15,7 @@ export const AUDIT_KINDS = [
   "share_granted", "share_changed", "share_revoked",
   "role_granted", "role_removed", "user_disabled", "user_enabled", "sessions_revoked_by_admin",
   "minutes_edited", "minutes_regenerated",
+  "token_created", "token_used_from_new_address", "token_revoked",
 ];
 
 /** "More" for a list with another page; nothing on the last page. */
@@ -167,6 +168,7 @@ export function auditSentence(ev) {
     count: d.count ?? 0,
     episode: d.episode ?? "—",
     version: d.version ?? "?",
+    token: d.name ?? "—",
     device: d.trusted_device ? t("auditline.knownDevice") : t("auditline.newDevice"),
   };
   const key = ev.kind === "minutes_edited" && d.restored_from ? "auditline.minutes_restored" : `auditline.${ev.kind}`;
