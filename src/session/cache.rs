@@ -169,7 +169,7 @@ impl SessionCache {
     /// IDs stay. Its entry in the per-series index goes with the next sweep.
     pub fn forget_session(&self, sid: i128) {
         self.epoch.fetch_add(1, SeqCst);
-        self.entries.invalidate(&sid);
+        self.entries.invalidate(&Key::Session(sid));
     }
 
     /// Drops everything: the notifications may have been lost.

@@ -129,7 +129,7 @@ impl Sessions {
         if let Some(old) = superseded.and_then(|s| s.parse::<Id>().ok()) {
             cache.forget_session(old.0);
         }
-        cache.insert(cache.ticket(), new.0, ctx);
+        cache.insert(cache.ticket(), Key::Session(new.0), ctx);
     }
 
     /// The context of a fresh session ID for a series, expiring by
