@@ -16,7 +16,7 @@ use crate::{
     config::ProcessingSettings,
     queue::Claimed,
     storage::{UploadStore as _, Uploads},
-    summary::{Format, Minutes, Transcript, parse, summarize},
+    summary::{self, Format, Minutes, Transcript, parse, summarize},
     tasks::{self, ErrorCode, JobInput, Stage, Status},
 };
 
@@ -124,10 +124,11 @@ pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
     progress::update(&p.db, job.task_id, &stage(Stage::Summarizing, 60))
         .await
         .map_err(internal)?;
-    let minutes = match &p.settings.summarization.base_url {
+    let mut minutes = match &p.settings.summarization.base_url {
         Some(base_url) => llm::summarize(p, base_url, &transcript).await?,
         None => (p.summarizer)(&transcript),
     };
+    minutes.meeting_date = summary::meeting_date(&transcript, &input.filename);
     Ok(Output {
         json: serde_json::to_value(&minutes).map_err(internal)?,
     })

@@ -35,6 +35,15 @@ impl MinutesFormat {
         }
     }
 
+    /// The extension of a downloaded file in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Json => "json",
+            Self::Text => "txt",
+        }
+    }
+
     pub fn render(self, minutes: &Minutes) -> serde_json::Result<String> {
         match self {
             Self::Markdown => Ok(markdown(minutes)),
@@ -51,6 +60,9 @@ pub fn json(minutes: &Minutes) -> serde_json::Result<String> {
 pub fn markdown(minutes: &Minutes) -> String {
     let words = minutes.language.headings();
     let mut out = format!("# {}\n", escape(&minutes.title));
+    if let Some(date) = &minutes.meeting_date {
+        let _ = write!(out, "\n{}\n", escape(date));
+    }
     let summary = minutes.summary.iter().map(|s| format!("- {}", escape(s)));
     section(&mut out, words, &format!("## {}", words.summary), summary);
     let decisions = minutes
@@ -90,6 +102,9 @@ pub fn markdown(minutes: &Minutes) -> String {
 pub fn text(minutes: &Minutes) -> String {
     let words = minutes.language.headings();
     let mut out = format!("{}\n", one_line(&minutes.title));
+    if let Some(date) = &minutes.meeting_date {
+        let _ = writeln!(out, "{}", one_line(date));
+    }
     let summary = minutes.summary.iter().map(|s| format!("- {}", one_line(s)));
     section(&mut out, words, words.summary, summary);
     let decisions = minutes
@@ -200,6 +215,7 @@ mod tests {
             text: text.into(),
         };
         Minutes {
+            meeting_date: None,
             title: "Weekly sync".into(),
             summary: vec!["We agreed to launch on June 10.".into()],
             decisions: vec![Decision {

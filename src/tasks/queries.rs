@@ -23,6 +23,8 @@ pub(super) struct NewTask<'a> {
     pub content_type: &'a str,
     pub size_bytes: i64,
     pub storage_key: &'a str,
+    /// The date the file name gives, if any; else the upload's.
+    pub meeting_date: Option<time::Date>,
 }
 
 #[tracing::instrument(skip(db, viewer), err)]
@@ -38,6 +40,7 @@ pub(crate) async fn get(
                 t.error_code AS "error_code: ErrorCode",
                 CASE WHEN a.access = 'admin' THEN t.error_detail END AS error_detail,
                 t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $2, $3, true) AS access) a
@@ -107,6 +110,7 @@ pub(super) async fn list(
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.error_code AS "error_code: ErrorCode", NULL::text AS error_detail,
                 t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM candidates c
          JOIN tasks t ON t.id = c.id
@@ -143,6 +147,7 @@ pub(crate) async fn list_all(
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.error_code AS "error_code: ErrorCode", t.error_detail,
                 t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, true) AS access) a
@@ -207,13 +212,17 @@ pub(super) async fn insert(
     }
     let row = sqlx::query_as!(
         TaskRow,
-        r#"INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        r#"INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key,
+                            meeting_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7,
+                 coalesce($8::date, (now() AT TIME ZONE 'UTC')::date))
          RETURNING id, filename, content_type, size_bytes, storage_key,
                    status AS "status: Status", stage AS "stage: Stage", progress, error,
                    error_code AS "error_code: ErrorCode", error_detail,
                    upload_timestamp, updated_at, state_version,
-                   'owner' AS "access!: Access", NULL::text AS owner"#,
+                   'owner' AS "access!: Access",
+                   title, to_char(meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
+                   NULL::text AS owner"#,
         new.id,
         series_id,
         viewer.user_id,
@@ -221,6 +230,7 @@ pub(super) async fn insert(
         new.content_type,
         new.size_bytes,
         new.storage_key,
+        new.meeting_date,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -319,6 +329,8 @@ pub(super) struct Watched {
     pub error: Option<String>,
     pub error_code: Option<ErrorCode>,
     pub state_version: i64,
+    pub title: Option<String>,
+    pub meeting_date: String,
 }
 
 /// Every task of the viewer's list (their own and those shared with them;
@@ -329,7 +341,8 @@ pub(super) async fn watched_all(db: &PgPool, viewer: &Viewer) -> sqlx::Result<Ve
         Watched,
         r#"SELECT t.id, a.access AS "access: Access",
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.error_code AS "error_code: ErrorCode", t.state_version
+                t.error_code AS "error_code: ErrorCode", t.state_version,
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
          FROM tasks t
          CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
          WHERE (task_visible(t, $1, $2)
@@ -354,7 +367,8 @@ pub(super) async fn watched(
         Watched,
         r#"SELECT t.id, task_access(t, $1, $2, false) AS "access: Access",
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.error_code AS "error_code: ErrorCode", t.state_version
+                t.error_code AS "error_code: ErrorCode", t.state_version,
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
          FROM tasks t
          WHERE t.id = ANY($3)"#,
         viewer.series_id,

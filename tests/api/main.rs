@@ -20,6 +20,7 @@ mod auth_register;
 mod config;
 mod health;
 mod helpers;
+mod library_titles;
 mod minutes_edit;
 mod minutes_revisions;
 mod openapi;

@@ -10,7 +10,7 @@
 /**
  * @typedef {{id: string, username: string, email: string|null, roles: string[], created_at: string}} User
  * @typedef {{authenticated: boolean, user: User|null, csrf_token: string, session_expires_at: string, refresh_expires_at: string}} Session
- * @typedef {{task_id: string, filename: string, content_type: string, size_bytes: number,
+ * @typedef {{task_id: string, title: string|null, meeting_date: string, filename: string, content_type: string, size_bytes: number,
  *   status: "queued"|"processing"|"completed"|"failed", stage: string|null, progress: number,
  *   error: string|null, error_code: string|null, error_detail?: string, upload_timestamp: string, updated_at: string,
  *   state_version: number, access: "owner"|"admin"|"edit"|"view", owner: {username: string}|null}} Task
@@ -19,7 +19,7 @@
  * @typedef {{start: number|null, end: number|null, speaker: string|null, text: string}} Segment
  * @typedef {{text: string, segment: number}} Decision
  * @typedef {{text: string, segment: number, owner: string|null, due: string|null}} ActionItem
- * @typedef {{title: string, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[], language: "en"|"ja"}} Minutes
+ * @typedef {{title: string, meeting_date?: string|null, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[], language: "en"|"ja"}} Minutes
  * @typedef {{version: number, minutes: Minutes}} Saved  `PUT …/minutes`' answer, and a 412's `current`
  * @typedef {{id: string, created_at: string, last_seen_at: string, user_agent: string|null, ip: string|null, current: boolean}} SeriesInfo
  * @typedef {{username: string, permission: "view"|"edit", granted_by: string|null, created_at: string}} Share

@@ -10,7 +10,7 @@ import * as states from "../task-states.js";
 import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatTime } from "../ui.js";
-import { statusView, mayManage, ownerLine } from "../views/task-status.js";
+import { statusView, mayManage, ownerLine, taskName } from "../views/task-status.js";
 import { openShareDialog } from "../views/share-dialog.js";
 import { editor } from "../views/editor.js";
 import { historySection } from "../views/history.js";
@@ -43,7 +43,11 @@ export async function taskPage(main, taskId) {
     return request;
   }
   const canEdit = () => page.task.access !== "view";
-  const heading = h("h1", { class: "task-title" }, task.filename);
+  const heading = h("h1", { class: "task-title" }, taskName(task));
+  const dated = h("p", { class: "muted small task-sub" });
+  /** The meeting's date and the file's name, under the title. */
+  const showDated = (date) => mount(dated, h("time", { class: "meeting-date", datetime: date }, t("task.meetingDate", { date })), " · ", h("span", { class: "file-name" }, t("task.fileName", { name: page.task.filename })));
+  showDated(task.meeting_date);
   const statusBox = h("div", { class: "status-box" });
   const body = h("div", { class: "minutes-body" });
   const banner = h("div", { class: "banner", hidden: true, role: "status" });
@@ -53,6 +57,7 @@ export async function taskPage(main, taskId) {
     main,
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, `← ${t("nav.backToTasks")}`)),
     heading,
+    dated,
     task.owner || task.access === "admin" ? h("p", { class: "muted small" }, ownerLine(task)) : null,
     statusBox,
     banner,
@@ -86,6 +91,7 @@ export async function taskPage(main, taskId) {
   function showMinutes(minutes = page.minutes, old = false) {
     if (!minutes) return;
     heading.textContent = minutes.title || task.filename;
+    showDated(minutes.meeting_date || page.task.meeting_date);
     document.title = `${heading.textContent} · minutes`;
     mount(body, minutesView(minutes));
     const link = (format, key) => h("a", { class: "button secondary small", href: api.minutesUrl(taskId, format), download: "" }, t(key));
@@ -276,7 +282,7 @@ function mediaSection(task) {
   if (kind) {
     const probe = document.createElement(kind);
     if (probe.canPlayType(task.content_type)) {
-      player = h(kind, { controls: true, preload: "metadata", src: api.mediaUrl(task.task_id), class: "player", "aria-label": t("task.player", { name: task.filename }) });
+      player = h(kind, { controls: true, preload: "metadata", src: api.mediaUrl(task.task_id), class: "player", "aria-label": t("task.player", { name: taskName(task) }) });
     } else {
       player = h("p", { class: "muted" }, t("task.cannotPlay"));
     }
