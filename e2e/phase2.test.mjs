@@ -184,10 +184,16 @@ test("an admin disables a user, who is signed out and cannot log in", async () =
     await g.getByText("You were signed out: this session was ended on another device or by an administrator.").waitFor({ timeout: 10000 });
     await g.locator("#nav").getByRole("link", { name: "Log in", exact: true }).waitFor();
     await g.goto("/#/login");
+    // A wrong password learns nothing; the right one is told the account
+    // is disabled (issue 21, point 8).
     await g.getByLabel("Username").fill(granteeName);
-    await g.getByLabel("Password", { exact: true }).fill("correct horse battery staple");
+    await g.getByLabel("Password", { exact: true }).fill("not the password at all");
     await g.locator("form").getByRole("button", { name: "Log in" }).click();
     await g.getByText("The username or password is not right.").waitFor();
+    await g.getByLabel("Password", { exact: true }).fill("correct horse battery staple");
+    await g.locator("form").getByRole("button", { name: "Log in" }).click();
+    await g.getByText("This account has been disabled. Ask an administrator to enable it again.").waitFor();
+    assert.equal(await g.getByText("The username or password is not right.").count(), 0);
   } finally {
     await admin.context.close();
   }

@@ -10,15 +10,9 @@ use crate::auth::Role;
 
 #[tracing::instrument(skip(db), err)]
 pub(super) async fn is_admin(db: &PgPool, user_id: Uuid) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"SELECT EXISTS (
-               SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id
-               WHERE r.user_id = $1 AND r.role = 'admin' AND u.disabled_at IS NULL
-           ) AS "admin!""#,
-        user_id,
-    )
-    .fetch_one(db)
-    .await
+    sqlx::query_scalar!(r#"SELECT user_is_admin($1) AS "admin!""#, user_id,)
+        .fetch_one(db)
+        .await
 }
 
 /// An account with what only admins see.

@@ -19,7 +19,10 @@ use super::{
 };
 use crate::{audit, session::ClientMeta};
 
-/// Why a password check failed: for the audit log, never for the client.
+/// Why a password check failed: for the audit log. The client learns only
+/// that the name or password is wrong, except that an account disabled
+/// after the right password is told so (which tells nothing to someone
+/// without the password).
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Failure {
     UnknownUser,
@@ -37,6 +40,15 @@ impl Failure {
             Self::WrongPassword => "wrong_password",
             Self::Disabled => "disabled",
             Self::Superseded => "password_changed",
+        }
+    }
+
+    fn answer(self) -> AccountError {
+        match self {
+            Self::Disabled => AccountError::AccountDisabled,
+            Self::UnknownUser | Self::WrongPassword | Self::Superseded => {
+                AccountError::InvalidCredentials
+            }
         }
     }
 }
@@ -195,6 +207,6 @@ impl Accounts {
             serde_json::json!({ "reason": failure.as_str() }),
         )
         .await?;
-        Err(AccountError::InvalidCredentials)
+        Err(failure.answer())
     }
 }

@@ -10,8 +10,11 @@ use validator::ValidationErrors;
 use super::hash_pool::HashError;
 use crate::{error::ApiError, session::IssueError};
 
-/// 401: unknown user, wrong password or disabled account alike.
+/// 401: unknown user or wrong password alike (a disabled account with a
+/// wrong password too).
 pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
+/// 403: the password was right but an administrator disabled the account.
+pub const ACCOUNT_DISABLED: &str = "account_disabled";
 /// 429, with `Retry-After`: the account or the IP failed too often.
 pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
 /// 409: the username is taken (case-insensitively).
@@ -34,6 +37,9 @@ const BUSY_RETRY_AFTER_SECS: u64 = 1;
 pub enum AccountError {
     #[error("wrong username or password")]
     InvalidCredentials,
+    /// Only after the password was verified.
+    #[error("this account is disabled")]
+    AccountDisabled,
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
     #[error("the password hashing queue is full")]
@@ -89,6 +95,10 @@ impl From<AccountError> for ApiError {
             AccountError::InvalidCredentials => {
                 ApiError::unauthorized(INVALID_CREDENTIALS, "wrong username or password")
             }
+            AccountError::AccountDisabled => ApiError::forbidden(
+                ACCOUNT_DISABLED,
+                "this account is disabled; ask an administrator",
+            ),
             AccountError::TooManyAttempts { retry_after_secs } => {
                 ApiError::Throttled { retry_after_secs }
             }

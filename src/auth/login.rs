@@ -35,8 +35,8 @@ struct LoginBody {
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Logged in: a new series (new cookies) owned by the user, which adopts the old series' anonymous tasks", body = User),
-        (status = 401, description = "`invalid_credentials`: unknown user, wrong password or disabled account alike", body = ErrorResponse),
-        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 401, description = "`invalid_credentials`: unknown user or wrong password alike (a disabled account with a wrong password too)", body = ErrorResponse),
+        (status = 403, description = "`account_disabled` (only after the right password), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "`busy`: the password-hashing queue is full, with `Retry-After`", body = ErrorResponse,

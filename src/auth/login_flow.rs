@@ -1,8 +1,9 @@
 //! `Accounts::login`, in two steps with nothing between them in production:
 //! `verify_login` claims the throttle and runs the one password
 //! verification (unknown usernames verify a dummy hash, so an unknown user,
-//! a wrong password and a disabled account fail alike and in about the same
-//! time); `finish_login` re-reads the stored hash `FOR SHARE` in the login
+//! a wrong password and a disabled account with a wrong password fail alike
+//! and in about the same time; only the right password learns that the
+//! account is disabled); `finish_login` re-reads the stored hash `FOR SHARE` in the login
 //! transaction and commits only if it is still the hash that was verified,
 //! so a login racing a password change cannot outlive it. The split is also
 //! the seam the race tests step through.

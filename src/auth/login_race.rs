@@ -155,7 +155,7 @@ async fn a_login_that_verified_before_a_disable_fails_after_it(db: PgPool) {
 
     let finished = accounts.finish_login(verified, OLD, &client, None).await;
     assert!(
-        matches!(finished, Err(AccountError::InvalidCredentials)),
+        matches!(finished, Err(AccountError::AccountDisabled)),
         "{finished:?}"
     );
     assert_eq!(live_series(&db, user_id).await, 0);

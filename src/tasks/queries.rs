@@ -1,8 +1,14 @@
 //! All task SQL. Every viewer statement carries the viewer's access in its
 //! `WHERE` through the SQL function `task_access` (migration
-//! `task_access` is the one definition): the owner (a user, or the anonymous
-//! series that uploaded a task no user has adopted), a user it is shared
-//! with, or an admin; anyone else has none and gets nothing. The only
+//! `task_access_inlined` is the one definition): the owner (a user, or the
+//! anonymous series that uploaded a task no user has adopted), a user it is
+//! shared with, or an admin; anyone else has none and gets nothing. Each
+//! statement joins what the function reads (the task's owner, the viewer's
+//! share, `(SELECT user_is_admin(viewer))` once) and PostgreSQL inlines it,
+//! so access costs index lookups, not a function call per row. Where a
+//! statement uses the access more than once, it computes it in a lateral
+//! subquery kept whole by `OFFSET 0`: pulled up, each use would carry its own
+//! copy of the admin sub-select. The only
 //! lookups without a viewer serve the worker (`job_input`) and login
 //! (`adopt`).
 
@@ -43,8 +49,10 @@ pub(crate) async fn get(
                 t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
-         CROSS JOIN LATERAL (SELECT task_access(t, $2, $3, true) AS access) a
          LEFT JOIN users u ON u.id = t.user_id
+         LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $3
+         CROSS JOIN LATERAL
+             (SELECT task_access(t, $2, $3, (SELECT user_is_admin($3)), u, s) AS access OFFSET 0) a
          WHERE t.id = $1 AND a.access IS NOT NULL"#,
         task_id,
         viewer.series_id,
@@ -63,9 +71,12 @@ pub(crate) async fn lock(
     task_id: Uuid,
 ) -> sqlx::Result<Option<Access>> {
     let access = sqlx::query_scalar!(
-        r#"SELECT task_access(tasks, $2, $3, true) AS "access: Access"
-           FROM tasks WHERE id = $1
-           FOR UPDATE"#,
+        r#"SELECT task_access(t, $2, $3, (SELECT user_is_admin($3)), u, s) AS "access: Access"
+           FROM tasks t
+           LEFT JOIN users u ON u.id = t.user_id
+           LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $3
+           WHERE t.id = $1
+           FOR UPDATE OF t"#,
         task_id,
         viewer.series_id,
         viewer.user_id,
@@ -80,7 +91,12 @@ pub(crate) async fn lock(
 /// after `after` (exclusive). Each kind of candidate is its own branch, so
 /// each walks its index (`tasks_user_id_idx`, `tasks_series_id_idx`, the
 /// grantee's shares) and stops at `limit`; an `OR` across them made
-/// PostgreSQL scan every task. `task_access` still decides what is shown.
+/// PostgreSQL scan every task. Each branch carries its rows' access from
+/// `task_access` over what it joined (the share branch: the share and the
+/// owner, whose name it shows), so nothing is looked up again after the
+/// branches. The owner branches exclude each other (a user, or an anonymous
+/// series), and the share branch leaves out the viewer's own tasks, which a
+/// share never names anyway: a task is listed once.
 #[tracing::instrument(skip(db, viewer), err)]
 pub(super) async fn list(
     db: &PgPool,
@@ -90,34 +106,45 @@ pub(super) async fn list(
 ) -> sqlx::Result<Vec<TaskRow>> {
     sqlx::query_as!(
         TaskRow,
-        r#"WITH candidates AS (
-               (SELECT id FROM tasks
-                WHERE user_id = $2
-                  AND (upload_timestamp, id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
-                ORDER BY upload_timestamp DESC, id DESC LIMIT $5)
-               UNION
-               (SELECT id FROM tasks
-                WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
-                  AND (upload_timestamp, id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
-                ORDER BY upload_timestamp DESC, id DESC LIMIT $5)
-               UNION
-               (SELECT t.id FROM task_shares s JOIN tasks t ON t.id = s.task_id
-                WHERE s.grantee_user_id = $2
-                  AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
-                ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
-           )
-           SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
-                t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.error_code AS "error_code: ErrorCode", NULL::text AS error_detail,
-                t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
-                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
-                CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
-         FROM candidates c
-         JOIN tasks t ON t.id = c.id
-         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
-         LEFT JOIN users u ON u.id = t.user_id
-         WHERE a.access IS NOT NULL
-         ORDER BY t.upload_timestamp DESC, t.id DESC
+        r#"SELECT c.id AS "id!", c.filename AS "filename!", c.content_type AS "content_type!",
+                c.size_bytes AS "size_bytes!", c.storage_key AS "storage_key!",
+                c.status AS "status!: Status", c.stage AS "stage: Stage", c.progress AS "progress!",
+                c.error, c.error_code AS "error_code: ErrorCode", NULL::text AS error_detail,
+                c.upload_timestamp AS "upload_timestamp!", c.updated_at AS "updated_at!",
+                c.state_version AS "state_version!", c.access AS "access!: Access", c.owner,
+                c.title, to_char(c.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
+         FROM (
+             (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
+                     t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
+                     t.state_version, task_access(t, $1, $2, false, NULL, NULL) AS access,
+                     NULL::text AS owner, t.title, t.meeting_date
+              FROM tasks t
+              WHERE t.user_id = $2
+                AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
+              ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
+             UNION ALL
+             (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
+                     t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
+                     t.state_version, task_access(t, $1, $2, false, NULL, NULL), NULL::text,
+                     t.title, t.meeting_date
+              FROM tasks t
+              WHERE $2::uuid IS NULL AND t.series_id = $1 AND t.user_id IS NULL
+                AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
+              ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
+             UNION ALL
+             (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
+                     t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
+                     t.state_version, task_access(t, $1, $2, false, o, s), o.username::text,
+                     t.title, t.meeting_date
+              FROM task_shares s
+              JOIN tasks t ON t.id = s.task_id
+              JOIN users o ON o.id = t.user_id
+              WHERE s.grantee_user_id = $2 AND t.user_id <> $2
+                AND task_access(t, $1, $2, false, o, s) IS NOT NULL
+                AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
+              ORDER BY t.upload_timestamp DESC, t.id DESC LIMIT $5)
+         ) c
+         ORDER BY c.upload_timestamp DESC, c.id DESC
          LIMIT $5"#,
         viewer.series_id,
         viewer.user_id,
@@ -150,8 +177,10 @@ pub(crate) async fn list_all(
                 t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
-         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, true) AS access) a
          LEFT JOIN users u ON u.id = t.user_id
+         LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2
+         CROSS JOIN LATERAL
+             (SELECT task_access(t, $1, $2, (SELECT user_is_admin($2)), u, s) AS access OFFSET 0) a
          WHERE a.access IS NOT NULL
            AND ($3::text IS NULL OR u.username = $3::text::citext)
            AND ($4::timestamptz IS NULL OR (t.upload_timestamp, t.id) < ($4::timestamptz, $5::uuid))
@@ -344,9 +373,10 @@ pub(super) async fn watched_all(db: &PgPool, viewer: &Viewer) -> sqlx::Result<Ve
                 t.error_code AS "error_code: ErrorCode", t.state_version,
                 t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
          FROM tasks t
-         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false) AS access) a
-         WHERE (task_visible(t, $1, $2)
-                OR t.id IN (SELECT task_id FROM task_shares WHERE grantee_user_id = $2))
+         LEFT JOIN users u ON u.id = t.user_id
+         LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2
+         CROSS JOIN LATERAL (SELECT task_access(t, $1, $2, false, u, s) AS access) a
+         WHERE (task_visible(t, $1, $2) OR s.task_id IS NOT NULL)
            AND a.access IS NOT NULL"#,
         viewer.series_id,
         viewer.user_id,
@@ -365,11 +395,13 @@ pub(super) async fn watched(
 ) -> sqlx::Result<Vec<Watched>> {
     sqlx::query_as!(
         Watched,
-        r#"SELECT t.id, task_access(t, $1, $2, false) AS "access: Access",
+        r#"SELECT t.id, task_access(t, $1, $2, false, u, s) AS "access: Access",
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.error_code AS "error_code: ErrorCode", t.state_version,
                 t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
          FROM tasks t
+         LEFT JOIN users u ON u.id = t.user_id
+         LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2
          WHERE t.id = ANY($3)"#,
         viewer.series_id,
         viewer.user_id,

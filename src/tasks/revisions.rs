@@ -96,7 +96,10 @@ pub(super) async fn read(
                ORDER BY version DESC
                LIMIT 1
            ) r ON true
-           WHERE t.id = $1 AND task_access(t, $2, $3, true) IS NOT NULL"#,
+           LEFT JOIN users u ON u.id = t.user_id
+           LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $3
+           WHERE t.id = $1
+             AND task_access(t, $2, $3, (SELECT user_is_admin($3)), u, s) IS NOT NULL"#,
         task_id,
         viewer.series_id,
         viewer.user_id,

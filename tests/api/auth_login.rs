@@ -88,7 +88,7 @@ async fn two_browsers_of_one_user_share_tasks_and_see_both_series(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
-async fn unknown_user_wrong_password_and_disabled_user_get_byte_identical_401s(db: PgPool) {
+async fn only_the_right_password_learns_that_an_account_is_disabled(db: PgPool) {
     let app = spawn_app(db).await;
     app.create_user("ada", PASSWORD).await;
     app.create_user("eve", PASSWORD).await;
@@ -97,11 +97,13 @@ async fn unknown_user_wrong_password_and_disabled_user_get_byte_identical_401s(d
         .await
         .unwrap();
 
+    // Without the password, an unknown user, a wrong password and a
+    // disabled account are byte-identical.
     let mut bodies = vec![];
     for (name, password) in [
         ("nobody", PASSWORD),
         ("ada", "wrong password!"),
-        ("eve", PASSWORD),
+        ("eve", "wrong password!"),
     ] {
         let res = app.browser().login(name, password).await;
         assert_eq!(res.status(), 401, "{name}");
@@ -113,13 +115,28 @@ async fn unknown_user_wrong_password_and_disabled_user_get_byte_identical_401s(d
     let body: Value = serde_json::from_slice(&bodies[0]).unwrap();
     assert_eq!(body["error"]["code"], "invalid_credentials");
 
+    // With it, the owner is told why, and still gets no cookie.
+    let res = app.browser().login("eve", PASSWORD).await;
+    assert_eq!(res.status(), 403);
+    assert!(res.headers().get("set-cookie").is_none());
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "account_disabled");
+
     let reasons: Vec<String> = sqlx::query_scalar(
         "SELECT detail->>'reason' FROM audit_events WHERE kind = 'login_failed' ORDER BY id",
     )
     .fetch_all(&app.db)
     .await
     .unwrap();
-    assert_eq!(reasons, ["unknown_user", "wrong_password", "disabled"]);
+    assert_eq!(
+        reasons,
+        [
+            "unknown_user",
+            "wrong_password",
+            "wrong_password",
+            "disabled"
+        ]
+    );
     let leaked = app
         .count("SELECT count(*) FROM audit_events WHERE detail::text LIKE '%horse%'")
         .await;

@@ -188,6 +188,7 @@ export const en = {
   "err.csrf_failed": "This page's security token is out of date. Reload the page and try again.",
   "err.origin_not_allowed": "This request came from a site the server does not trust.",
   "err.invalid_credentials": "The username or password is not right.",
+  "err.account_disabled": "This account has been disabled. Ask an administrator to enable it again.",
   "err.too_many_attempts": "Too many failed attempts. Wait a while before trying again.",
   "err.username_taken": "That username is taken. Choose another.",
   "err.email_taken": "That email address is already used by another account.",

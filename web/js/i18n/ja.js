@@ -188,6 +188,7 @@ export const ja = {
   "err.csrf_failed": "このページのセキュリティトークンが古くなっています。再読み込みしてもう一度お試しください。",
   "err.origin_not_allowed": "サーバーが信頼していないサイトからのリクエストです。",
   "err.invalid_credentials": "ユーザー名またはパスワードが正しくありません。",
+  "err.account_disabled": "このアカウントは無効にされています。管理者に有効化を依頼してください。",
   "err.too_many_attempts": "失敗が多すぎます。しばらく待ってからお試しください。",
   "err.username_taken": "このユーザー名は使われています。別の名前を選んでください。",
   "err.email_taken": "このメールアドレスはほかのアカウントで使われています。",
