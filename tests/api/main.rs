@@ -31,6 +31,7 @@ mod processing_hostile_text;
 mod processing_llm_answers;
 mod processing_pipeline;
 mod processing_queue;
+mod search;
 mod security_audit_flood;
 mod security_client_ip;
 mod security_demoted_admin;
