@@ -24,7 +24,7 @@ before(async () => {
   await register(owner.page, ownerName);
   await register(grantee.page, granteeName);
   await uploadAndWait(owner.page, transcriptFile("shared-review.txt"));
-  taskHref = await owner.page.locator("li.task a.task-name", { hasText: "shared-review.txt" }).getAttribute("href");
+  taskHref = await owner.page.locator("li.task", { hasText: "shared-review.txt" }).locator("a.task-name").getAttribute("href");
 });
 after(async () => {
   await browser?.close();

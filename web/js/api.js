@@ -45,6 +45,7 @@ export const ENDPOINTS = Object.freeze([
   {"name": "password", "method": "POST", "path": "/api/auth/password"},
   {"name": "upload", "method": "POST", "path": "/api/upload"},
   {"name": "tasks", "method": "GET", "path": "/api/tasks"},
+  {"name": "search", "method": "GET", "path": "/api/search"},
   {"name": "task", "method": "GET", "path": "/api/tasks/{task_id}"},
   {"name": "deleteTask", "method": "DELETE", "path": "/api/tasks/{task_id}"},
   {"name": "media", "method": "GET", "path": "/api/tasks/{task_id}/media"},
@@ -242,6 +243,8 @@ export async function tasks() {
 
 /** @returns {Promise<Task>} */
 export const task = (task_id) => call("task", { params: { task_id } });
+/** Meetings found by what their minutes say; `all`: an admin's every task. */
+export const search = (q, cursor, all) => call("search", { query: { q, cursor, all: all ? "true" : undefined, limit: 20 } });
 export const deleteTask = (task_id) => call("deleteTask", { params: { task_id } });
 export const retry = (task_id) => call("retry", { params: { task_id } });
 export const mediaUrl = (task_id) => url("media", { task_id });

@@ -15,8 +15,11 @@ import { openShareDialog } from "../views/share-dialog.js";
 import { editor } from "../views/editor.js";
 import { historySection } from "../views/history.js";
 
-/** @param {HTMLElement} main @param {string} taskId */
-export async function taskPage(main, taskId) {
+/**
+ * @param {HTMLElement} main @param {string} taskId
+ * @param {string|null} [segment] a transcript line to show (a search hit's), as `#/tasks/…?segment=N`
+ */
+export async function taskPage(main, taskId, segment = null) {
   let task;
   try {
     task = states.apply(await api.task(taskId));
@@ -241,11 +244,24 @@ export async function taskPage(main, taskId) {
   // view of anyone else's is watched on its own socket until it finishes.
   const stopWatching = task.access === "admin" && task.status !== "completed" && task.status !== "failed" ? live.watchTask(taskId) : () => {};
   showStatus();
-  if (task.status === "completed" && (await loadMinutes())) showMinutes();
+  if (task.status === "completed" && (await loadMinutes())) {
+    showMinutes();
+    if (segment !== null) showSegment(body, segment);
+  }
   return () => {
     unsubscribe();
     stopWatching();
   };
+}
+
+/** Brings a transcript line into view, marked, with focus on it. */
+function showSegment(body, segment) {
+  const line = body.querySelector(`#segment-${CSS.escape(String(Number(segment)))}`);
+  if (!line) return;
+  line.classList.add("found");
+  line.tabIndex = -1;
+  line.scrollIntoView({ block: "center" });
+  line.focus({ preventScroll: true });
 }
 
 /** The rendered minutes, headed in the meeting's own language (`minutes.language`), as the downloads are. */
@@ -264,9 +280,9 @@ export function minutesView(minutes) {
       h("span", null, a.text),
       a.owner || a.due ? h("span", { class: "small muted meta" }, [a.owner ? `${tm("minutes.owner")}: ${a.owner}` : null, a.due ? `${tm("minutes.due")}: ${a.due}` : null].filter(Boolean).join(" · ")) : null,
     ))), !minutes.action_items.length),
-    section("minutes.transcript", h("ol", { class: "transcript" }, minutes.transcript.map((s) => h(
+    section("minutes.transcript", h("ol", { class: "transcript" }, minutes.transcript.map((s, i) => h(
       "li",
-      null,
+      { id: `segment-${i}` },
       s.start !== null && s.start !== undefined ? h("time", { class: "ts small muted" }, formatTime(s.start)) : null,
       s.speaker ? h("strong", { class: "speaker" }, s.speaker) : null,
       h("span", null, s.text),
