@@ -1,8 +1,12 @@
 //! The search statement. Passages are found through their bigram index
 //! (every two-character string of the query, then `ILIKE` for the query
-//! itself) or their English stems; the task each is in must be one the
-//! viewer may open, decided by `task_access` over the rows it reads (the
-//! task's owner, the viewer's share) exactly as the task lists do — with
+//! itself) or their English stems, among the passages of the viewer's
+//! candidate tasks — their own, their anonymous series', those shared with
+//! them, every task for an admin who asks — so PostgreSQL may start from
+//! whichever is smaller: a person's few meetings, or a rare word's
+//! passages. The candidates only narrow the search: whether the viewer may
+//! open a task is decided by `task_access` over the rows it reads (the
+//! task's owner, the viewer's share) exactly as the task lists do, with
 //! the admin's every-task access only when `everything` asks for it.
 
 use sqlx::PgPool;
@@ -86,8 +90,17 @@ pub(super) async fn search(
                       CASE p.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
                                   WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
                FROM search_passages p
-               WHERE (search_bigrams(p.body) @> $3::text[] AND p.body ILIKE $4)
-                  OR to_tsvector('english', p.body) @@ plainto_tsquery('english', $5)
+               WHERE p.task_id IN (
+                         SELECT id FROM tasks WHERE user_id = $2
+                         UNION ALL
+                         SELECT id FROM tasks
+                         WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
+                         UNION ALL
+                         SELECT task_id FROM task_shares WHERE grantee_user_id = $2
+                         UNION ALL
+                         SELECT id FROM tasks WHERE $6 AND (SELECT user_is_admin($2)))
+                 AND ((search_bigrams(p.body) @> $3::text[] AND p.body ILIKE $4)
+                      OR to_tsvector('english', p.body) @@ plainto_tsquery('english', $5))
            ),
            found AS (
                SELECT h.task_id, least(sum(h.weight), 1000000)::int AS score,
