@@ -31,12 +31,15 @@ CREATE TABLE search_passages (
     -- The transcript segment it was said in (null for the title and summary).
     segment int NULL,
     body text NOT NULL,
+    -- Stored, so a search that walks a person's own passages reads them
+    -- rather than computing them for every passage it looks at.
+    bigrams text[] GENERATED ALWAYS AS (search_bigrams(body)) STORED,
+    english tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED,
     CONSTRAINT search_passages_pkey PRIMARY KEY (task_id, part, ordinal)
 );
 
-CREATE INDEX search_passages_bigrams ON search_passages USING gin (search_bigrams(body));
-CREATE INDEX search_passages_english ON search_passages
-    USING gin (to_tsvector('english', body));
+CREATE INDEX search_passages_bigrams ON search_passages USING gin (bigrams);
+CREATE INDEX search_passages_english ON search_passages USING gin (english);
 
 -- Replaces the passages of `task` with those of `content` (a minutes JSON).
 CREATE FUNCTION search_index_minutes(task uuid, content jsonb) RETURNS void

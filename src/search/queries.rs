@@ -99,8 +99,8 @@ pub(super) async fn search(
                          SELECT task_id FROM task_shares WHERE grantee_user_id = $2
                          UNION ALL
                          SELECT id FROM tasks WHERE $6 AND (SELECT user_is_admin($2)))
-                 AND ((search_bigrams(p.body) @> $3::text[] AND p.body ILIKE $4)
-                      OR to_tsvector('english', p.body) @@ plainto_tsquery('english', $5))
+                 AND ((p.bigrams @> $3::text[] AND p.body ILIKE $4)
+                      OR p.english @@ plainto_tsquery('english', $5))
            ),
            found AS (
                SELECT h.task_id, least(sum(h.weight), 1000000)::int AS score,
