@@ -1,7 +1,7 @@
 // Browser tests of the meeting library (issue 20): a meeting named by its
 // minutes' title and dated by its meeting, renamed live in another tab; a
 // search in Japanese and English whose hits lead to the transcript line
-// they are in.
+// they are in; the minutes copied as Markdown and printed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -102,6 +102,38 @@ test("a search finds a two-character Japanese word and an English stem, and a hi
     assert.equal(await found.first().locator("mark").first().textContent(), "decided");
     await page.goto("/#/search?q=" + encodeURIComponent("存在しない語句"));
     await page.getByText("No meeting you can open says").waitFor();
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the minutes copy as Markdown, and print without navigation or buttons, headed in the meeting's language", async () => {
+  const { context, page } = await person(browser);
+  try {
+    await register(page, uniqueName("prn"));
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(page.url()).origin });
+    const row = await uploadAndWait(page, japaneseMeeting("print_2024-09-30.txt"));
+    await row.locator("a.task-name").click();
+    await page.getByRole("heading", { name: "第3四半期 定例会議", level: 1 }).waitFor();
+
+    await page.getByRole("button", { name: "Copy as Markdown" }).click();
+    await page.getByText("The minutes are copied as Markdown.").waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(copied.startsWith("# 第3四半期 定例会議\n"), copied.slice(0, 80));
+    assert.match(copied, /## 決定事項/);
+
+    await page.emulateMedia({ media: "print" });
+    for (const selector of [".topbar", ".toolbar", ".history", ".crumbs"]) {
+      const shown = await page.locator(selector).first().evaluate((el) => getComputedStyle(el).display !== "none").catch(() => false);
+      assert.equal(shown, false, `${selector} is not printed`);
+    }
+    assert.equal(await page.locator("main button:visible").count(), 0, "no button is printed");
+    const headings = await page.locator(".minutes-section[lang='ja'] h2").allTextContents();
+    assert.ok(headings.includes("決定事項"), headings.join(","));
+    const breaks = await page.locator(".minutes-section").evaluateAll((els) => els.map((el) => getComputedStyle(el).breakBefore));
+    assert.deepEqual(breaks.slice(1).filter((b) => b !== "page"), [], "each later section starts a page");
+    await shot(page, "library-print-preview");
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

@@ -104,6 +104,8 @@ export async function taskPage(main, taskId, segment = null) {
       link("md", "task.downloadMd"),
       link("txt", "task.downloadTxt"),
       link("json", "task.downloadJson"),
+      h("button", { type: "button", class: "secondary small", onclick: () => copyMarkdown(taskId, old ? page.viewing?.version : undefined) }, t("task.copyMarkdown")),
+      h("button", { type: "button", class: "secondary small", onclick: () => window.print() }, t("task.print")),
       mayManage(task) && state.user ? h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")) : null,
     );
     if (!history.el.isConnected) body.after(history.el);
@@ -254,6 +256,18 @@ export async function taskPage(main, taskId, segment = null) {
   };
 }
 
+/** Copies the minutes (the version shown) as Markdown, as the download has them. */
+async function copyMarkdown(taskId, version) {
+  try {
+    const res = await fetch(api.url("minutes", { task_id: taskId }, { format: "md", version }), { credentials: "include", cache: "no-store" });
+    if (!res.ok) throw new Error(String(res.status));
+    await navigator.clipboard.writeText(await res.text());
+    notify(t("task.copied"));
+  } catch {
+    notify(t("task.copyFailed"), "error");
+  }
+}
+
 /** Brings a transcript line into view, marked, with focus on it. */
 function showSegment(body, segment) {
   const line = body.querySelector(`#segment-${CSS.escape(String(Number(segment)))}`);
@@ -303,5 +317,5 @@ function mediaSection(task) {
       player = h("p", { class: "muted" }, t("task.cannotPlay"));
     }
   }
-  return h("section", { class: "card" }, h("h2", null, t("task.original")), player, h("p", { class: "small" }, download, " · ", task.content_type));
+  return h("section", { class: "card media" }, h("h2", null, t("task.original")), player, h("p", { class: "small" }, download, " · ", task.content_type));
 }
