@@ -21,7 +21,8 @@ WHERE r.task_id = t.id;
 UPDATE tasks SET meeting_date = (upload_timestamp AT TIME ZONE 'UTC')::date
 WHERE meeting_date IS NULL;
 
-ALTER TABLE tasks ALTER COLUMN meeting_date SET NOT NULL;
+ALTER TABLE tasks ALTER COLUMN meeting_date SET DEFAULT ((now() AT TIME ZONE 'UTC')::date),
+                  ALTER COLUMN meeting_date SET NOT NULL;
 
 CREATE FUNCTION minutes_revisions_name_task() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -1,13 +1,15 @@
-//! The search statement. Passages are found through their bigram index
-//! (every two-character string of the query, then `ILIKE` for the query
-//! itself) or their English stems, among the passages of the viewer's
-//! candidate tasks — their own, their anonymous series', those shared with
-//! them, every task for an admin who asks — so PostgreSQL may start from
-//! whichever is smaller: a person's few meetings, or a rare word's
-//! passages. The candidates only narrow the search: whether the viewer may
-//! open a task is decided by `task_access` over the rows it reads (the
-//! task's owner, the viewer's share) exactly as the task lists do, with
-//! the admin's every-task access only when `everything` asks for it.
+//! The search statement. It walks the viewer's candidate tasks — their
+//! own, their anonymous series', those shared with them, every task for an
+//! admin who asks — and looks in each one's passages (by the primary key)
+//! for the query: its two-character strings (`bigrams`), then `ILIKE` for
+//! the query itself, or its English stems. Candidates first, always (the
+//! `MATERIALIZED` list and the `OFFSET 0` keep PostgreSQL from turning it
+//! around): a common word's passages across every meeting cost seconds to
+//! read, a person's own passages milliseconds. The candidates only narrow
+//! the search: whether the viewer may open a task is decided by
+//! `task_access` over the rows it reads (the task's owner, the viewer's
+//! share) exactly as the task lists do, with the admin's every-task access
+//! only when `everything` asks for it.
 
 use sqlx::PgPool;
 
@@ -85,22 +87,28 @@ pub(super) async fn search(
     query: Query<'_>,
 ) -> sqlx::Result<Vec<Found>> {
     let rows = sqlx::query!(
-        r#"WITH hits AS (
-               SELECT p.task_id, p.part, p.ordinal, p.segment, p.body,
-                      CASE p.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
-                                  WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
-               FROM search_passages p
-               WHERE p.task_id IN (
-                         SELECT id FROM tasks WHERE user_id = $2
-                         UNION ALL
-                         SELECT id FROM tasks
-                         WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
-                         UNION ALL
-                         SELECT task_id FROM task_shares WHERE grantee_user_id = $2
-                         UNION ALL
-                         SELECT id FROM tasks WHERE $6 AND (SELECT user_is_admin($2)))
-                 AND ((p.bigrams @> $3::text[] AND p.body ILIKE $4)
-                      OR p.english @@ plainto_tsquery('english', $5))
+        r#"WITH candidates AS MATERIALIZED (
+               SELECT id FROM tasks WHERE user_id = $2
+               UNION
+               SELECT id FROM tasks WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
+               UNION
+               SELECT task_id FROM task_shares WHERE grantee_user_id = $2
+               UNION
+               SELECT id FROM tasks WHERE $6 AND (SELECT user_is_admin($2))
+           ),
+           hits AS (
+               SELECT c.id AS task_id, p.part, p.ordinal, p.segment, p.body, p.weight
+               FROM candidates c
+               CROSS JOIN LATERAL (
+                   SELECT p.part, p.ordinal, p.segment, p.body,
+                          CASE p.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
+                                      WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
+                   FROM search_passages p
+                   WHERE p.task_id = c.id
+                     AND ((p.bigrams @> $3::text[] AND p.body ILIKE $4)
+                          OR p.english @@ plainto_tsquery('english', $5))
+                   OFFSET 0
+               ) p
            ),
            found AS (
                SELECT h.task_id, least(sum(h.weight), 1000000)::int AS score,

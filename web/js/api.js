@@ -250,6 +250,8 @@ export const retry = (task_id) => call("retry", { params: { task_id } });
 export const mediaUrl = (task_id) => url("media", { task_id });
 /** @param {"md"|"txt"|"json"} format */
 export const minutesUrl = (task_id, format) => url("minutes", { task_id }, { format });
+/** The minutes (a version, or the newest) as Markdown text. @returns {Promise<string>} */
+export const minutesMarkdown = (task_id, version) => call("minutes", { params: { task_id }, query: { format: "md", version }, headers: { Accept: "text/markdown" } });
 
 /**
  * The minutes as JSON with the ETag a save must send back (`"vN"`).

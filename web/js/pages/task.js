@@ -259,9 +259,7 @@ export async function taskPage(main, taskId, segment = null) {
 /** Copies the minutes (the version shown) as Markdown, as the download has them. */
 async function copyMarkdown(taskId, version) {
   try {
-    const res = await fetch(api.url("minutes", { task_id: taskId }, { format: "md", version }), { credentials: "include", cache: "no-store" });
-    if (!res.ok) throw new Error(String(res.status));
-    await navigator.clipboard.writeText(await res.text());
+    await navigator.clipboard.writeText(await api.minutesMarkdown(taskId, version));
     notify(t("task.copied"));
   } catch {
     notify(t("task.copyFailed"), "error");
