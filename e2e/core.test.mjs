@@ -35,7 +35,9 @@ test("anonymous upload: live progress to completed, then the minutes", async () 
   await row.getByText("Done").waitFor();
   await shot(page, "tasks");
 
-  await row.getByRole("link", { name: "planning.txt" }).click();
+  // Named by its minutes' title now; the file name is the line under it.
+  await row.locator(".file-name", { hasText: "planning.txt" }).waitFor();
+  await row.locator("a.task-name").click();
   await page.getByRole("heading", { name: "Summary" }).waitFor();
   await page.getByRole("heading", { name: "Decisions" }).waitFor();
   await page.getByRole("heading", { name: "Action items" }).waitFor();

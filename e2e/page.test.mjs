@@ -34,7 +34,7 @@ async function ownerAndGrantee(file, permission = "edit", opts = {}) {
   await register(owner.page, ownerName);
   await register(grantee.page, granteeName);
   await uploadAndWait(owner.page, transcriptFile(file));
-  const href = await owner.page.locator("li.task a.task-name", { hasText: file }).getAttribute("href");
+  const href = await owner.page.locator("li.task", { hasText: file }).locator("a.task-name").getAttribute("href");
   await setShare(owner.page, href, granteeName, permission);
   return { owner, grantee, ownerName, granteeName, href };
 }
@@ -138,7 +138,7 @@ test("1. an upload, its events and the list reads racing leave one row in its fi
     }
     await page.unroute(/\/api\/tasks\?/);
     const names = await page.locator("li.task a.task-name").allTextContents();
-    const listed = await page.evaluate(async () => (await (await fetch("/api/tasks")).json()).tasks.map((task) => task.filename));
+    const listed = await page.evaluate(async () => (await (await fetch("/api/tasks")).json()).tasks.map((task) => task.title || task.filename));
     assert.deepEqual(names, listed, "in the server's order, newest first");
     assert.deepEqual(page.errors, []);
   } finally {
@@ -167,7 +167,7 @@ test("2. nothing with the hidden attribute is drawn, on any page, nor a dismisse
     assert.equal(await page.locator("#notice").boundingBox(), null, "the notice takes no space");
     await uploadAndWait(page, transcriptFile("hidden-check.txt"));
     await check("tasks");
-    await page.locator("li.task a.task-name", { hasText: "hidden-check.txt" }).first().click();
+    await page.locator("li.task", { hasText: "hidden-check.txt" }).locator("a.task-name").first().click();
     await page.getByRole("heading", { name: "Summary" }).waitFor();
     await check("task");
     await page.getByRole("button", { name: "Edit" }).click();
@@ -281,7 +281,7 @@ test("5. edits that do not overlap merge: both people's changes are kept, withou
     const a = owner.page;
     const b = grantee.page;
     await b.goto("/");
-    await b.locator("li.task a.task-name", { hasText: "merge-review.txt" }).click();
+    await b.locator("li.task", { hasText: "merge-review.txt" }).locator("a.task-name").click();
     await b.getByRole("heading", { name: "Summary" }).waitFor();
     await a.getByRole("button", { name: "Edit" }).click();
     await b.getByRole("button", { name: "Edit" }).click();
@@ -441,7 +441,7 @@ test("9. at 360 px the editor keeps Save in view and long fields grow with their
   const { context, page } = await person(browser, { width: 360 });
   try {
     await uploadAndWait(page, transcriptFile("narrow-editor.txt"));
-    await page.locator("li.task a.task-name", { hasText: "narrow-editor.txt" }).click();
+    await page.locator("li.task", { hasText: "narrow-editor.txt" }).locator("a.task-name").click();
     await page.getByRole("button", { name: "Edit" }).click();
     const save = page.locator("form.editor").getByRole("button", { name: "Save" });
     const inView = async () => {
@@ -520,7 +520,7 @@ test("11. dark colours follow the system, and the switch is kept", async () => {
     await uploadAndWait(page, transcriptFile("dark-mode.txt"));
     assert.ok((await lightness()) < 60, `dark by the system's choice (${await background()})`);
     await shot(page, "dark-tasks");
-    await page.locator("li.task a.task-name", { hasText: "dark-mode.txt" }).click();
+    await page.locator("li.task", { hasText: "dark-mode.txt" }).locator("a.task-name").click();
     await page.getByRole("button", { name: "Edit" }).click();
     await shot(page, "dark-editor");
     await page.getByRole("button", { name: "Cancel" }).click();
@@ -566,7 +566,7 @@ test("11. the history compares two versions and says which version a restore cam
   const { context, page } = await person(browser);
   try {
     await uploadAndWait(page, transcriptFile("history-compare.txt"));
-    await page.locator("li.task a.task-name", { hasText: "history-compare.txt" }).click();
+    await page.locator("li.task", { hasText: "history-compare.txt" }).locator("a.task-name").click();
     await page.getByRole("heading", { name: "Summary" }).waitFor();
     const original = await page.locator("main h1").textContent();
     await page.getByRole("button", { name: "Edit" }).click();

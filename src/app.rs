@@ -30,8 +30,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    admin, auth, config::Settings, error, headers, nul, openapi, ops, ratelimit, session, sharing,
-    storage, tasks, templates, tokens, web,
+    admin, auth, config::Settings, error, headers, nul, openapi, ops, ratelimit, search, session,
+    sharing, storage, tasks, templates, tokens, web,
 };
 
 /// JSON bodies are small: credentials, a share, a role change.
@@ -135,6 +135,7 @@ pub fn build_app(state: AppState) -> Router {
         .merge(session::router(state.sessions.clone()))
         .merge(auth::router(state.accounts.clone()))
         .merge(sharing::router(state.db.clone()))
+        .merge(search::router(state.db.clone()))
         .merge(templates::router(templates::TemplatesState {
             db: state.db.clone(),
             sessions: state.sessions.clone(),

@@ -20,6 +20,7 @@ pub mod queue;
 pub mod ratelimit;
 pub mod retention;
 pub mod run;
+pub mod search;
 pub mod session;
 pub mod sharing;
 pub mod storage;

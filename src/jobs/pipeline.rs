@@ -16,7 +16,7 @@ use crate::{
     config::ProcessingSettings,
     queue::{self, Claimed},
     storage::{UploadStore as _, Uploads},
-    summary::{Format, Minutes, Segment, Template, Transcript, parse, summarize, template},
+    summary::{self, Format, Minutes, Segment, Template, Transcript, parse, summarize, template},
     tasks::{self, ErrorCode, JobInput, Regeneration, Stage, Status},
 };
 
@@ -131,7 +131,8 @@ pub async fn run(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
     progress::update(&p.db, job.task_id, &stage(Stage::Summarizing, 60))
         .await
         .map_err(internal)?;
-    let minutes = minutes(p, &transcript, input.template.as_ref()).await?;
+    let mut minutes = minutes(p, &transcript, input.template.as_ref()).await?;
+    minutes.meeting_date = summary::meeting_date(&transcript, &input.filename);
     Ok(Output {
         json: serde_json::to_value(&minutes).map_err(internal)?,
         regenerated: None,
@@ -183,7 +184,9 @@ async fn regenerate(p: &Processor, job: &Claimed) -> Result<Output, JobError> {
         title: Some(current.title),
         segments: current.transcript,
     };
-    let minutes = minutes(p, &transcript, Some(&request.template)).await?;
+    let mut minutes = minutes(p, &transcript, Some(&request.template)).await?;
+    // The meeting's date as found or as corrected by hand, not found again.
+    minutes.meeting_date = current.meeting_date;
     let name = request.template.name.get(minutes.language).to_owned();
     Ok(Output {
         json: serde_json::to_value(&minutes).map_err(internal)?,

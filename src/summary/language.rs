@@ -128,6 +128,7 @@ mod tests {
 
     fn japanese_minutes() -> Minutes {
         Minutes {
+            meeting_date: None,
             title: "週次定例".into(),
             summary: vec!["リリース日を決めました。".into()],
             decisions: vec![],

@@ -28,3 +28,17 @@ pub use render::MinutesFormat;
 pub use summarize::{ActionItem, Decision, Minutes, summarize};
 pub use template::{Layout, Template};
 pub use transcript::{Format, ParseError, Segment, Transcript, parse};
+
+/// The day a meeting was held, as `2024-09-30`: what the transcript's title
+/// or opening lines say (as the summarizer counts due dates from), else
+/// what the uploaded file's name says.
+pub fn meeting_date(transcript: &Transcript, filename: &str) -> Option<String> {
+    extract::due::meeting_date(transcript.title.as_deref(), &transcript.segments)
+        .or_else(|| extract::due::full_date(filename))
+        .map(|d| d.to_string())
+}
+
+/// The date a file name says (`定例会議_2024-09-30.vtt`), as `2024-09-30`.
+pub fn date_in_name(filename: &str) -> Option<time::Date> {
+    extract::due::full_date(filename)
+}

@@ -36,6 +36,15 @@ impl MinutesFormat {
         }
     }
 
+    /// The extension of a downloaded file in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Json => "json",
+            Self::Text => "txt",
+        }
+    }
+
     pub fn render(self, minutes: &Minutes) -> serde_json::Result<String> {
         match self {
             Self::Markdown => Ok(markdown(minutes)),
@@ -52,6 +61,9 @@ pub fn json(minutes: &Minutes) -> serde_json::Result<String> {
 pub fn markdown(minutes: &Minutes) -> String {
     let words = minutes.language.headings();
     let mut out = format!("# {}\n", escape(&minutes.title));
+    if let Some(date) = &minutes.meeting_date {
+        let _ = write!(out, "\n{}\n", escape(date));
+    }
     for (kind, heading) in sections(minutes) {
         let heading = format!("## {}", escape(&heading));
         let lines: Box<dyn Iterator<Item = String>> = match kind {
@@ -90,6 +102,9 @@ pub fn markdown(minutes: &Minutes) -> String {
 pub fn text(minutes: &Minutes) -> String {
     let words = minutes.language.headings();
     let mut out = format!("{}\n", one_line(&minutes.title));
+    if let Some(date) = &minutes.meeting_date {
+        let _ = writeln!(out, "{}", one_line(date));
+    }
     for (kind, heading) in sections(minutes) {
         let heading = one_line(&heading);
         let lines: Box<dyn Iterator<Item = String>> = match kind {
@@ -234,6 +249,7 @@ mod tests {
             text: text.into(),
         };
         Minutes {
+            meeting_date: None,
             title: "Weekly sync".into(),
             summary: vec!["We agreed to launch on June 10.".into()],
             decisions: vec![Decision {

@@ -17,6 +17,11 @@ use super::{agenda, centrality, digest, extract, sentences, title};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Minutes {
     pub title: String,
+    /// The day the meeting was held (`2024-09-30`): as the transcript or the
+    /// uploaded file's name says it, or as an edit set it. Null when neither
+    /// says: the task's `meeting_date` (the upload's date) stands.
+    #[serde(default)]
+    pub meeting_date: Option<String>,
     /// Key points: the agenda, then decisions and postponements, in order.
     pub summary: Vec<String>,
     pub decisions: Vec<Decision>,
@@ -63,6 +68,7 @@ pub fn summarize(transcript: &Transcript) -> Minutes {
     let agenda = agenda::find(&sentences);
     let ranking = centrality::ranking(&centrality::scores(&sentences));
     Minutes {
+        meeting_date: meeting.map(|d| d.to_string()),
         title: title::title(
             transcript.title.as_deref(),
             agenda.as_ref(),
@@ -221,6 +227,7 @@ mod tests {
                 "action_items",
                 "decisions",
                 "language",
+                "meeting_date",
                 "summary",
                 "title",
                 "transcript"

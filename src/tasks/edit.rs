@@ -1,5 +1,5 @@
 //! An edit of the minutes, checked against the version it replaces. People
-//! edit the title, summary, decisions, action items (text, owner, due) and
+//! edit the title, the meeting's date, summary, decisions, action items (text, owner, due) and
 //! the transcript's words and speaker names; the transcript keeps its
 //! segments — their number and times are what was recorded, and decisions
 //! and action items point into them. Every problem is reported at once,
@@ -24,7 +24,8 @@ const MAX_SEGMENT_CHARS: usize = 20_000;
 type Fields = BTreeMap<String, Vec<String>>;
 
 /// The new version `body` describes, or 422 `validation_failed` naming every
-/// bad field. A body without `language` or `layout` keeps the current one.
+/// bad field. A body without `language`, `layout` or `meeting_date` keeps
+/// the current one.
 pub(super) fn parse(current: &Minutes, mut body: Value) -> Result<Minutes, ApiError> {
     if let Some(object) = body.as_object_mut() {
         if !object.contains_key("language") {
@@ -34,6 +35,9 @@ pub(super) fn parse(current: &Minutes, mut body: Value) -> Result<Minutes, ApiEr
         if !object.contains_key("layout") {
             let layout = serde_json::to_value(&current.layout).expect("a layout serializes");
             object.insert("layout".into(), layout);
+        }
+        if !object.contains_key("meeting_date") {
+            object.insert("meeting_date".into(), current.meeting_date.clone().into());
         }
     }
     integral_floats_as_integers(&mut body);
@@ -96,6 +100,12 @@ fn check(fields: &mut Fields, current: &Minutes, edited: &Minutes) {
         Some(&current.title),
         MAX_TITLE_CHARS,
     );
+
+    if let Some(date) = &edited.meeting_date {
+        if current.meeting_date.as_ref() != Some(date) && !is_date(date) {
+            bad("meeting_date".into(), "invalid");
+        }
+    }
 
     count(&mut bad, "summary", edited.summary.len(), MAX_SUMMARY_ITEMS);
     for (i, line) in edited.summary.iter().enumerate() {
@@ -207,6 +217,12 @@ fn count(bad: &mut impl FnMut(String, &str), field: &str, len: usize, max: usize
     }
 }
 
+/// A calendar date written `2024-09-30`.
+fn is_date(value: &str) -> bool {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, &format).is_ok()
+}
+
 /// Equal up to a client's rounding on the way through JSON (a microsecond).
 fn same_time(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
@@ -256,6 +272,7 @@ mod tests {
         edit["transcript"][0]["speaker"] = json!("田中部長");
         edit["transcript"][0]["start"] = json!(1.100_000_001);
         edit["action_items"][0]["due"] = json!("金曜日");
+        edit["meeting_date"] = json!("2026-09-30");
         edit.as_object_mut().unwrap().remove("language");
         let edited = parse(&current(), edit).unwrap();
         assert_eq!(edited.title, "週次定例（改訂）");
@@ -263,6 +280,26 @@ mod tests {
         assert_eq!(edited.transcript[0].start, Some(1.1));
         assert_eq!(edited.action_items[0].due.as_deref(), Some("金曜日"));
         assert_eq!(edited.language, Language::Ja, "kept when not sent");
+        assert_eq!(edited.meeting_date.as_deref(), Some("2026-09-30"));
+    }
+
+    #[test]
+    fn a_meeting_date_is_a_calendar_date_and_kept_when_not_sent() {
+        let mut dated = current();
+        dated.meeting_date = Some("2024-09-30".into());
+        let mut edit = body();
+        edit.as_object_mut().unwrap().remove("meeting_date");
+        let kept = parse(&dated, edit).unwrap();
+        assert_eq!(kept.meeting_date.as_deref(), Some("2024-09-30"));
+        for bad in ["2024-02-30", "30/09/2024", "2024-9-30", "soon"] {
+            let mut edit = body();
+            edit["meeting_date"] = json!(bad);
+            assert_eq!(
+                fields(parse(&dated, edit))["meeting_date"],
+                ["invalid"],
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -82,6 +82,22 @@ fn shown(c: char) -> bool {
     )
 }
 
+/// A download's file name from what names the meeting: its date and title
+/// (`2026-09-30 第3四半期 定例会議.md`), without the characters file
+/// systems refuse (a title's `9/30` becomes `9-30`), made safe as an
+/// upload's name is (`sanitize`).
+pub(super) fn download_name(date: &str, title: &str, extension: &str) -> String {
+    let title: String = title
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
+            c => c,
+        })
+        .collect();
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    sanitize(Some(&format!("{date} {title}.{extension}")))
+}
+
 /// `attachment` with an ASCII fallback name for old clients and the exact
 /// name in RFC 8187 form for the rest.
 pub(super) fn content_disposition(filename: &str) -> Result<HeaderValue> {
@@ -145,6 +161,21 @@ mod tests {
         let decomposed = "Cafe\u{301} re\u{301}union.txt";
         assert_eq!(sanitize(Some(decomposed)), "Caf\u{E9} r\u{E9}union.txt");
         assert_eq!(sanitize(Some("\u{30CF}\u{309A}.txt")), "\u{30D1}.txt");
+    }
+
+    #[test]
+    fn a_download_is_named_by_the_meetings_date_and_title() {
+        assert_eq!(
+            download_name("2026-09-30", "第3四半期 定例会議", "md"),
+            "2026-09-30 第3四半期 定例会議.md"
+        );
+        assert_eq!(
+            download_name("2026-09-30", "定例会議（9/30）\n..\\x\u{202E}", "txt"),
+            "2026-09-30 定例会議（9-30） ..-x.txt"
+        );
+        let long = download_name("2026-09-30", &"議".repeat(300), "json");
+        assert_eq!(long.chars().count(), 255);
+        assert!(long.ends_with("議.json"), "{long}");
     }
 
     #[test]

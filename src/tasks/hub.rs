@@ -43,6 +43,11 @@ pub struct TaskState {
     /// The task's `state_version`: a client keeps, per task, the state with
     /// the largest one it has seen, from events and HTTP answers alike.
     pub state_version: i64,
+    /// The minutes' title; null until there are minutes.
+    #[schema(required = true)]
+    pub title: Option<String>,
+    /// The day the meeting was held (`2024-09-30`).
+    pub meeting_date: String,
 }
 
 /// A task notification's payload, tagged by `kind`; the event socket
@@ -256,15 +261,22 @@ pub async fn notify(conn: &mut PgConnection, task_id: Uuid) -> sqlx::Result<()> 
              'state', (SELECT json_build_object('status', status, 'stage', stage,
                                                 'progress', progress, 'error', left(error, 2000),
                                                 'error_code', error_code,
-                                                'state_version', state_version)
+                                                'state_version', state_version,
+                                                'title', left(title, $3),
+                                                'meeting_date', to_char(meeting_date, 'YYYY-MM-DD'))
                        FROM tasks WHERE id = $2))::text)",
         TASK_CHANNEL,
         task_id,
+        MAX_NOTICE_TITLE_CHARS,
     )
     .execute(conn)
     .await?;
     Ok(())
 }
+
+/// Title characters a state notice carries at most: `NOTIFY` payloads must
+/// stay under 8000 bytes, and titles an LLM wrote have no bound of their own.
+const MAX_NOTICE_TITLE_CHARS: i32 = 1000;
 
 /// Publishes (at commit) that who may see the task changed: watchers on
 /// every instance check their access again and lose the task if it is gone.

@@ -7,12 +7,13 @@ SELECT c.id AS "id!", c.filename AS "filename!", c.content_type AS "content_type
        c.status AS "status!: Status", c.stage AS "stage: Stage", c.progress AS "progress!",
        c.error, c.error_code AS "error_code: ErrorCode", NULL::text AS error_detail,
        c.upload_timestamp AS "upload_timestamp!", c.updated_at AS "updated_at!",
-       c.state_version AS "state_version!", c.access AS "access!: Access", c.owner
+       c.state_version AS "state_version!", c.access AS "access!: Access", c.owner,
+       c.title, to_char(c.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
 FROM (
     (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
             t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
             t.state_version, task_access(t, $1, $2, false, NULL, NULL) AS access,
-            NULL::text AS owner
+            NULL::text AS owner, t.title, t.meeting_date
      FROM tasks t
      WHERE t.user_id = $2
        AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
@@ -20,7 +21,8 @@ FROM (
     UNION ALL
     (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
             t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
-            t.state_version, task_access(t, $1, $2, false, NULL, NULL), NULL::text
+            t.state_version, task_access(t, $1, $2, false, NULL, NULL), NULL::text,
+            t.title, t.meeting_date
      FROM tasks t
      WHERE $2::uuid IS NULL AND t.series_id = $1 AND t.user_id IS NULL
        AND (t.upload_timestamp, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz), coalesce($4::uuid, $6::uuid))
@@ -28,7 +30,8 @@ FROM (
     UNION ALL
     (SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key, t.status,
             t.stage, t.progress, t.error, t.error_code, t.upload_timestamp, t.updated_at,
-            t.state_version, task_access(t, $1, $2, false, o, s), o.username::text
+            t.state_version, task_access(t, $1, $2, false, o, s), o.username::text,
+            t.title, t.meeting_date
      FROM task_shares s
      JOIN tasks t ON t.id = s.task_id
      JOIN users o ON o.id = t.user_id

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::{
     TasksState, Viewer, edit, errors,
     etag::{IfMatch, etag},
-    hub,
+    filename, hub,
     model::{Right, Status},
     revisions::{self, Edit, Revision, RevisionInfo},
 };
@@ -111,7 +111,9 @@ pub(super) fn stored(revision: Revision) -> Result<Saved> {
     responses(
         (status = 200, description = "The minutes in the format asked for; the headings of `md` and \
 `txt` follow the meeting's `language`",
-            headers(("ETag" = String, description = "Names the version, e.g. `\"v3\"`: send it back as `If-Match` to save an edit")),
+            headers(("ETag" = String, description = "Names the version, e.g. `\"v3\"`: send it back as `If-Match` to save an edit"),
+                ("Content-Disposition" = String, description = "`attachment`, named by the meeting's date and title \
+(`2026-09-30 第3四半期 定例会議.md`): an ASCII `filename` and the exact name as `filename*`")),
             content(
                 (String = "text/markdown"),
                 (Minutes = "application/json"),
@@ -141,7 +143,9 @@ async fn read(
         (Status::Completed, None, Some(version)) => return Err(errors::version_not_found(version)),
         (status, _, _) => return Err(errors::not_ready(status)),
     };
-    let saved = stored(revision)?;
+    let mut saved = stored(revision)?;
+    let date = saved.minutes.meeting_date.get_or_insert(found.meeting_date);
+    let name = filename::download_name(date, &saved.minutes.title, format.extension());
     let body = format.render(&saved.minutes).context("rendering minutes")?;
     let headers = [
         (
@@ -149,6 +153,10 @@ async fn read(
             HeaderValue::from_static(format.content_type()),
         ),
         (header::ETAG, etag(saved.version)),
+        (
+            header::CONTENT_DISPOSITION,
+            filename::content_disposition(&name)?,
+        ),
     ];
     Ok((headers, body).into_response())
 }
@@ -181,7 +189,7 @@ async fn read(
             headers(("ETag" = String, description = "The current version's"))),
         (status = 422, description = "`validation_failed`, `fields` naming each bad one (`decisions[2].text`: `empty`, `too_long`; \
 `transcript`: `segment_count_changed`; `transcript[0].start`: `changed`; `…segment`: `no_such_segment`; `summary`: `too_many`; \
-`title`: `missing`/`invalid`; `restored_from`: `no_such_version`, not an older version)", body = ErrorResponse),
+`title`: `missing`/`invalid`; `meeting_date`: `invalid`, not a `YYYY-MM-DD` date; `restored_from`: `no_such_version`, not an older version)", body = ErrorResponse),
         (status = 428, description = "`precondition_required`: no `If-Match`", body = ErrorResponse),
     ),
 )]
@@ -230,6 +238,8 @@ async fn save(
     };
     let author = revisions::insert_edit(&mut tx, edit).await?;
     hub::notify_minutes_updated(&mut tx, task_id, version, author.as_deref()).await?;
+    // The revision renamed (or redated) the task: lists hear its new state.
+    hub::notify(&mut tx, task_id).await?;
     let actor = audit::Actor {
         user_id: viewer.user_id,
         series_id: Some(viewer.series_id),

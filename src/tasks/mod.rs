@@ -40,7 +40,7 @@ pub use model::{ErrorCode, JobInput, Stage, Status};
 pub use sockets::{Caps as SocketCaps, Slots};
 // For the features built on task access (sharing, admin).
 pub use errors::TaskError;
-pub(crate) use model::{Right, Task, TaskRow};
+pub(crate) use model::{Access, Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
 pub use regenerate::Regeneration;
 pub use revisions::{

@@ -160,6 +160,10 @@ pub(crate) struct TaskRow {
     pub state_version: i64,
     /// The viewer's access, from the SQL function `task_access`.
     pub access: Access,
+    /// The minutes' title; null until there are minutes.
+    pub title: Option<String>,
+    /// `2024-09-30`.
+    pub meeting_date: String,
     /// The owning user's name when the viewer is not the owner.
     pub owner: Option<String>,
 }
@@ -235,6 +239,15 @@ pub(crate) struct Owner {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct Task {
     task_id: Uuid,
+    /// The minutes' title, which names the task once it has minutes; null
+    /// before (name it by `filename` then).
+    #[schema(required = true)]
+    title: Option<String>,
+    /// The day the meeting was held (`2024-09-30`): as its minutes say
+    /// (the transcript, the file name, or an edit), else the upload's date (UTC).
+    #[schema(format = Date, example = "2024-09-30")]
+    meeting_date: String,
+    /// The uploaded file's name.
     filename: String,
     /// As derived from the file's contents at upload.
     content_type: String,
@@ -278,6 +291,8 @@ impl From<TaskRow> for Task {
     fn from(row: TaskRow) -> Self {
         Self {
             task_id: row.id,
+            title: row.title,
+            meeting_date: row.meeting_date,
             filename: row.filename,
             content_type: row.content_type,
             size_bytes: row.size_bytes,

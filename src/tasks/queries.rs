@@ -31,6 +31,8 @@ pub(super) struct NewTask<'a> {
     pub storage_key: &'a str,
     /// The template chosen at upload, kept as it is now.
     pub template: Option<&'a Template>,
+    /// The date the file name gives, if any; else the upload's.
+    pub meeting_date: Option<time::Date>,
 }
 
 #[tracing::instrument(skip(db, viewer), err)]
@@ -46,6 +48,7 @@ pub(crate) async fn get(
                 t.error_code AS "error_code: ErrorCode",
                 CASE WHEN a.access = 'admin' THEN t.error_detail END AS error_detail,
                 t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          LEFT JOIN users u ON u.id = t.user_id
@@ -135,6 +138,7 @@ pub(crate) async fn list_all(
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
                 t.error_code AS "error_code: ErrorCode", t.error_detail,
                 t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
                 CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner
          FROM tasks t
          LEFT JOIN users u ON u.id = t.user_id
@@ -202,13 +206,16 @@ pub(super) async fn insert(
     let row = sqlx::query_as!(
         TaskRow,
         r#"INSERT INTO tasks (id, series_id, user_id, filename, content_type, size_bytes, storage_key,
-                            template)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                            template, meeting_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+                 coalesce($9::date, (now() AT TIME ZONE 'UTC')::date))
          RETURNING id, filename, content_type, size_bytes, storage_key,
                    status AS "status: Status", stage AS "stage: Stage", progress, error,
                    error_code AS "error_code: ErrorCode", error_detail,
                    upload_timestamp, updated_at, state_version,
-                   'owner' AS "access!: Access", NULL::text AS owner"#,
+                   'owner' AS "access!: Access",
+                   title, to_char(meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
+                   NULL::text AS owner"#,
         new.id,
         series_id,
         viewer.user_id,
@@ -217,6 +224,7 @@ pub(super) async fn insert(
         new.size_bytes,
         new.storage_key,
         new.template.map(Json) as _,
+        new.meeting_date,
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -317,6 +325,8 @@ pub(super) struct Watched {
     pub error: Option<String>,
     pub error_code: Option<ErrorCode>,
     pub state_version: i64,
+    pub title: Option<String>,
+    pub meeting_date: String,
 }
 
 /// Every task of the viewer's list (their own and those shared with them;
@@ -327,7 +337,8 @@ pub(super) async fn watched_all(db: &PgPool, viewer: &Viewer) -> sqlx::Result<Ve
         Watched,
         r#"SELECT t.id, a.access AS "access: Access",
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.error_code AS "error_code: ErrorCode", t.state_version
+                t.error_code AS "error_code: ErrorCode", t.state_version,
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
          FROM tasks t
          LEFT JOIN users u ON u.id = t.user_id
          LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2
@@ -353,7 +364,8 @@ pub(super) async fn watched(
         Watched,
         r#"SELECT t.id, task_access(t, $1, $2, false, u, s) AS "access: Access",
                 t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                t.error_code AS "error_code: ErrorCode", t.state_version
+                t.error_code AS "error_code: ErrorCode", t.state_version,
+                t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
          FROM tasks t
          LEFT JOIN users u ON u.id = t.user_id
          LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2

@@ -23,6 +23,8 @@ pub(super) struct Revision {
 /// version is given), if it exists.
 pub(super) struct Lookup {
     pub status: Status,
+    /// The task's meeting date (`2024-09-30`), for minutes that name none.
+    pub meeting_date: String,
     pub revision: Option<Revision>,
 }
 
@@ -89,7 +91,8 @@ pub(super) async fn read(
     version: Option<i32>,
 ) -> sqlx::Result<Option<Lookup>> {
     let row = sqlx::query!(
-        r#"SELECT t.status AS "status: Status", r.version AS "version?", r.content AS "content?"
+        r#"SELECT t.status AS "status: Status", r.version AS "version?", r.content AS "content?",
+                  to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!"
            FROM tasks t
            LEFT JOIN LATERAL (
                SELECT version, content FROM minutes_revisions
@@ -110,6 +113,7 @@ pub(super) async fn read(
     .await?;
     Ok(row.map(|r| Lookup {
         status: r.status,
+        meeting_date: r.meeting_date,
         revision: r
             .version
             .zip(r.content)

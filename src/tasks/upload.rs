@@ -190,6 +190,7 @@ async fn keep(state: TasksState, session: SessionHandle, upload: Received) -> Re
             size_bytes: i64::try_from(upload.size).context("upload size")?,
             storage_key: &key.to_string(),
             template: upload.template.as_ref(),
+            meeting_date: crate::summary::date_in_name(&upload.filename),
         };
         let cap = i64::try_from(state.storage.max_anonymous_bytes).unwrap_or(i64::MAX);
         queries::insert(&state.db, &Viewer::from(&ctx), new, cap)

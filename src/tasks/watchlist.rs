@@ -27,6 +27,8 @@ struct Seen {
     status: Status,
     stage: Option<Stage>,
     progress: i16,
+    /// A change of anything else (the title, the meeting date) counts it.
+    state_version: i64,
 }
 
 impl Seen {
@@ -36,6 +38,7 @@ impl Seen {
             status: state.status,
             stage: state.stage,
             progress: state.progress,
+            state_version: state.state_version,
         }
     }
 }
@@ -67,6 +70,8 @@ fn state_of(row: &Watched) -> TaskState {
         error: row.error.clone(),
         error_code: row.error_code,
         state_version: row.state_version,
+        title: row.title.clone(),
+        meeting_date: row.meeting_date.clone(),
     }
 }
 
@@ -183,7 +188,7 @@ impl Watchlist {
                 task_id, access,
             )));
         }
-        if (before.status, before.stage, before.progress) != (now.status, now.stage, now.progress) {
+        if before.state_version != now.state_version {
             out.push(progress());
         }
         out
@@ -204,6 +209,8 @@ mod tests {
             error: None,
             error_code: None,
             state_version: i64::from(progress),
+            title: None,
+            meeting_date: "2024-09-30".into(),
         }
     }
 
@@ -215,6 +222,8 @@ mod tests {
             error: None,
             error_code: None,
             state_version: i64::from(progress),
+            title: None,
+            meeting_date: "2024-09-30".into(),
         })
     }
 

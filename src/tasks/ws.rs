@@ -65,6 +65,8 @@ impl From<TaskRow> for TaskState {
             error: row.error,
             error_code: row.error_code,
             state_version: row.state_version,
+            title: row.title,
+            meeting_date: row.meeting_date,
         }
     }
 }

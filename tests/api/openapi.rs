@@ -17,6 +17,7 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/auth/password", &["post"]),
     ("/api/upload", &["post"]),
     ("/api/tasks", &["get"]),
+    ("/api/search", &["get"]),
     ("/api/capabilities", &["get"]),
     ("/api/tasks/{task_id}", &["get", "delete"]),
     ("/api/tasks/{task_id}/media", &["get"]),

@@ -26,6 +26,7 @@ async fn an_accepted_transcript_is_queued_with_its_job_and_its_file(db: PgPool) 
             "error",
             "error_code",
             "filename",
+            "meeting_date",
             "owner",
             "progress",
             "size_bytes",
@@ -33,6 +34,7 @@ async fn an_accepted_transcript_is_queued_with_its_job_and_its_file(db: PgPool) 
             "state_version",
             "status",
             "task_id",
+            "title",
             "updated_at",
             "upload_timestamp"
         ]

@@ -10,7 +10,7 @@
 /**
  * @typedef {{id: string, username: string, email: string|null, roles: string[], created_at: string}} User
  * @typedef {{authenticated: boolean, user: User|null, csrf_token: string, session_expires_at: string, refresh_expires_at: string}} Session
- * @typedef {{task_id: string, filename: string, content_type: string, size_bytes: number,
+ * @typedef {{task_id: string, title: string|null, meeting_date: string, filename: string, content_type: string, size_bytes: number,
  *   status: "queued"|"processing"|"completed"|"failed", stage: string|null, progress: number,
  *   error: string|null, error_code: string|null, error_detail?: string, upload_timestamp: string, updated_at: string,
  *   state_version: number, access: "owner"|"admin"|"edit"|"view", owner: {username: string}|null}} Task
@@ -21,7 +21,7 @@
  * @typedef {{text: string, segment: number, owner: string|null, due: string|null}} ActionItem
  * @typedef {{kind: "summary"|"decisions"|"action_items"|"transcript", heading: string}} Section
  * @typedef {{template_id: string, template_name: string, sections: Section[]}} Layout
- * @typedef {{title: string, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[], language: "en"|"ja", layout?: Layout}} Minutes
+ * @typedef {{title: string, meeting_date?: string|null, summary: string[], decisions: Decision[], action_items: ActionItem[], transcript: Segment[], language: "en"|"ja", layout?: Layout}} Minutes
  * @typedef {{en: string, ja: string}} Localized
  * @typedef {{id: string, builtin: boolean, name: Localized, sections: {kind: Section["kind"], heading: Localized}[],
  *   instructions: string|null, updated_at: string|null}} Template
@@ -57,6 +57,7 @@ export const ENDPOINTS = Object.freeze([
   {"name": "revokeToken", "method": "DELETE", "path": "/api/tokens/{token_id}"},
   {"name": "upload", "method": "POST", "path": "/api/upload"},
   {"name": "tasks", "method": "GET", "path": "/api/tasks"},
+  {"name": "search", "method": "GET", "path": "/api/search"},
   {"name": "task", "method": "GET", "path": "/api/tasks/{task_id}"},
   {"name": "deleteTask", "method": "DELETE", "path": "/api/tasks/{task_id}"},
   {"name": "media", "method": "GET", "path": "/api/tasks/{task_id}/media"},
@@ -268,11 +269,15 @@ export async function tasks() {
 
 /** @returns {Promise<Task>} */
 export const task = (task_id) => call("task", { params: { task_id } });
+/** Meetings found by what their minutes say; `all`: an admin's every task. */
+export const search = (q, cursor, all) => call("search", { query: { q, cursor, all: all ? "true" : undefined, limit: 20 } });
 export const deleteTask = (task_id) => call("deleteTask", { params: { task_id } });
 export const retry = (task_id) => call("retry", { params: { task_id } });
 export const mediaUrl = (task_id) => url("media", { task_id });
 /** @param {"md"|"txt"|"json"} format */
 export const minutesUrl = (task_id, format) => url("minutes", { task_id }, { format });
+/** The minutes (a version, or the newest) as Markdown text. @returns {Promise<string>} */
+export const minutesMarkdown = (task_id, version) => call("minutes", { params: { task_id }, query: { format: "md", version }, headers: { Accept: "text/markdown" } });
 
 /**
  * The minutes as JSON with the ETag a save must send back (`"vN"`).

@@ -7,12 +7,13 @@ import * as live from "./live.js";
 import * as session from "./session.js";
 import * as capabilities from "./capabilities.js";
 import { theme, setTheme } from "./theme.js";
-import { currentPath, setRouter, noticeOnArrival, takeNotice } from "./nav.js";
+import { currentPath, hashQuery, setRouter, noticeOnArrival, takeNotice } from "./nav.js";
 import { t, setLang, lang, translateStatic } from "./i18n.js";
 import { h, mount, notify } from "./ui.js";
 import { renderNav } from "./views/topnav.js";
 import { tasksPage } from "./pages/tasks.js";
 import { taskPage } from "./pages/task.js";
+import { searchPage } from "./pages/search.js";
 import { loginPage, registerPage, accountPage } from "./pages/account.js";
 import { sessionsPage } from "./pages/sessions.js";
 import { adminPage } from "./pages/admin.js";
@@ -31,7 +32,8 @@ async function route() {
   const m = path.match(/^\/tasks\/([0-9a-fA-F-]{36})$/);
   const page =
     path === "/" ? tasksPage :
-    m ? (el) => taskPage(el, m[1]) :
+    m ? (el) => taskPage(el, m[1], hashQuery().get("segment")) :
+    path === "/search" ? (el) => searchPage(el, hashQuery()) :
     path === "/login" ? loginPage :
     path === "/register" ? registerPage :
     path === "/account" ? accountPage :

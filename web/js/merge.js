@@ -101,6 +101,7 @@ export function merge3(base, mine, theirs) {
     ...theirs,
     title: value(["title"], base.title, mine.title, theirs.title, conflicts),
     language: value(["language"], base.language, mine.language, theirs.language, conflicts),
+    meeting_date: value(["meeting_date"], base.meeting_date, mine.meeting_date, theirs.meeting_date, conflicts),
     summary: list(["summary"], null, base.summary, mine.summary, theirs.summary, conflicts),
     decisions: list(["decisions"], ["text"], base.decisions, mine.decisions, theirs.decisions, conflicts),
     action_items: list(["action_items"], ["text", "owner", "due"], base.action_items, mine.action_items, theirs.action_items, conflicts),

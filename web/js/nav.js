@@ -13,8 +13,11 @@ export function setRouter(fn) {
   router = fn;
 }
 
-/** The path the hash names: "/", "/tasks/…", "/login", … */
-export const currentPath = () => (location.hash || "#/").slice(1) || "/";
+/** The path the hash names: "/", "/tasks/…", "/login", … (without its `?…`) */
+export const currentPath = () => (location.hash || "#/").slice(1).split("?")[0] || "/";
+
+/** The hash's `?…` parameters (`#/search?q=予算`). */
+export const hashQuery = () => new URLSearchParams((location.hash.split("?")[1]) || "");
 
 /** Goes to a page and then shows a one-line notice there. */
 export function navigate(hash, message = null, kind = "info") {

@@ -1,5 +1,5 @@
 // The newest state seen of each task. A task's state (status, stage,
-// progress, error) reaches the page two ways — HTTP answers and socket
+// progress, error, title, meeting date) reaches the page two ways — HTTP answers and socket
 // events — and they can arrive out of order: a `GET /api/tasks` read before
 // a `completed` event may be answered after it. Every state carries the
 // task's `state_version` (docs/api.md), so whatever arrives, each task keeps
@@ -10,7 +10,7 @@
 import * as live from "./live.js";
 
 /** The fields that make a task's state. */
-const STATE = ["status", "stage", "progress", "error", "error_code", "state_version"];
+const STATE = ["status", "stage", "progress", "error", "error_code", "state_version", "title", "meeting_date"];
 
 /** @type {Map<string, Record<string, any>>} task id → its newest state */
 const newest = new Map();

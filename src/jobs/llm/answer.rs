@@ -76,6 +76,7 @@ pub fn read(content: &str, transcript: &Transcript) -> Result<Minutes, String> {
         .collect();
     Ok(Minutes {
         title,
+        meeting_date: None,
         summary,
         decisions,
         action_items,

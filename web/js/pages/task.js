@@ -11,13 +11,16 @@ import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatTime, field } from "../ui.js";
 import { templateSelect } from "../views/template-select.js";
-import { statusView, mayManage, ownerLine } from "../views/task-status.js";
+import { statusView, mayManage, ownerLine, taskName } from "../views/task-status.js";
 import { openShareDialog } from "../views/share-dialog.js";
 import { editor } from "../views/editor.js";
 import { historySection } from "../views/history.js";
 
-/** @param {HTMLElement} main @param {string} taskId */
-export async function taskPage(main, taskId) {
+/**
+ * @param {HTMLElement} main @param {string} taskId
+ * @param {string|null} [segment] a transcript line to show (a search hit's), as `#/tasks/…?segment=N`
+ */
+export async function taskPage(main, taskId, segment = null) {
   let task;
   try {
     task = states.apply(await api.task(taskId));
@@ -44,7 +47,11 @@ export async function taskPage(main, taskId) {
     return request;
   }
   const canEdit = () => page.task.access !== "view";
-  const heading = h("h1", { class: "task-title" }, task.filename);
+  const heading = h("h1", { class: "task-title" }, taskName(task));
+  const dated = h("p", { class: "muted small task-sub" });
+  /** The meeting's date and the file's name, under the title. */
+  const showDated = (date) => mount(dated, h("time", { class: "meeting-date", datetime: date }, t("task.meetingDate", { date })), " · ", h("span", { class: "file-name" }, t("task.fileName", { name: page.task.filename })));
+  showDated(task.meeting_date);
   const statusBox = h("div", { class: "status-box" });
   const body = h("div", { class: "minutes-body" });
   const banner = h("div", { class: "banner", hidden: true, role: "status" });
@@ -54,6 +61,7 @@ export async function taskPage(main, taskId) {
     main,
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, `← ${t("nav.backToTasks")}`)),
     heading,
+    dated,
     task.owner || task.access === "admin" ? h("p", { class: "muted small" }, ownerLine(task)) : null,
     statusBox,
     banner,
@@ -87,6 +95,7 @@ export async function taskPage(main, taskId) {
   function showMinutes(minutes = page.minutes, old = false) {
     if (!minutes) return;
     heading.textContent = minutes.title || task.filename;
+    showDated(minutes.meeting_date || page.task.meeting_date);
     document.title = `${heading.textContent} · minutes`;
     mount(body, minutesView(minutes));
     const link = (format, key) => h("a", { class: "button secondary small", href: api.minutesUrl(taskId, format), download: "" }, t(key));
@@ -96,6 +105,8 @@ export async function taskPage(main, taskId) {
       link("md", "task.downloadMd"),
       link("txt", "task.downloadTxt"),
       link("json", "task.downloadJson"),
+      h("button", { type: "button", class: "secondary small", onclick: () => copyMarkdown(taskId, old ? page.viewing?.version : undefined) }, t("task.copyMarkdown")),
+      h("button", { type: "button", class: "secondary small", onclick: () => window.print() }, t("task.print")),
       mayManage(task) && state.user ? h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")) : null,
       canEdit() && !old ? h("button", { type: "button", class: "secondary small", "aria-expanded": "false", onclick: (e) => toggleRegenerate(e.currentTarget) }, t("regenerate.button")) : null,
     );
@@ -263,11 +274,34 @@ export async function taskPage(main, taskId) {
   // view of anyone else's is watched on its own socket until it finishes.
   const stopWatching = task.access === "admin" && task.status !== "completed" && task.status !== "failed" ? live.watchTask(taskId) : () => {};
   showStatus();
-  if (task.status === "completed" && (await loadMinutes())) showMinutes();
+  if (task.status === "completed" && (await loadMinutes())) {
+    showMinutes();
+    if (segment !== null) showSegment(body, segment);
+  }
   return () => {
     unsubscribe();
     stopWatching();
   };
+}
+
+/** Copies the minutes (the version shown) as Markdown, as the download has them. */
+async function copyMarkdown(taskId, version) {
+  try {
+    await navigator.clipboard.writeText(await api.minutesMarkdown(taskId, version));
+    notify(t("task.copied"));
+  } catch {
+    notify(t("task.copyFailed"), "error");
+  }
+}
+
+/** Brings a transcript line into view, marked, with focus on it. */
+function showSegment(body, segment) {
+  const line = body.querySelector(`#segment-${CSS.escape(String(Number(segment)))}`);
+  if (!line) return;
+  line.classList.add("found");
+  line.tabIndex = -1;
+  line.scrollIntoView({ block: "center" });
+  line.focus({ preventScroll: true });
 }
 
 /** The sections every minutes have without a template, with their headings' keys. */
@@ -296,9 +330,9 @@ export function minutesView(minutes) {
       h("span", null, a.text),
       a.owner || a.due ? h("span", { class: "small muted meta" }, [a.owner ? `${tm("minutes.owner")}: ${a.owner}` : null, a.due ? `${tm("minutes.due")}: ${a.due}` : null].filter(Boolean).join(" · ")) : null,
     ))), !minutes.action_items.length],
-    transcript: () => [h("ol", { class: "transcript" }, minutes.transcript.map((s) => h(
+    transcript: () => [h("ol", { class: "transcript" }, minutes.transcript.map((s, i) => h(
       "li",
-      null,
+      { id: `segment-${i}` },
       s.start !== null && s.start !== undefined ? h("time", { class: "ts small muted" }, formatTime(s.start)) : null,
       s.speaker ? h("strong", { class: "speaker" }, s.speaker) : null,
       h("span", null, s.text),
@@ -319,10 +353,10 @@ function mediaSection(task) {
   if (kind) {
     const probe = document.createElement(kind);
     if (probe.canPlayType(task.content_type)) {
-      player = h(kind, { controls: true, preload: "metadata", src: api.mediaUrl(task.task_id), class: "player", "aria-label": t("task.player", { name: task.filename }) });
+      player = h(kind, { controls: true, preload: "metadata", src: api.mediaUrl(task.task_id), class: "player", "aria-label": t("task.player", { name: taskName(task) }) });
     } else {
       player = h("p", { class: "muted" }, t("task.cannotPlay"));
     }
   }
-  return h("section", { class: "card" }, h("h2", null, t("task.original")), player, h("p", { class: "small" }, download, " · ", task.content_type));
+  return h("section", { class: "card media" }, h("h2", null, t("task.original")), player, h("p", { class: "small" }, download, " · ", task.content_type));
 }

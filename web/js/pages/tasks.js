@@ -16,7 +16,7 @@ import * as uploads from "../uploads.js";
 import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, notify, formatBytes, formatDate, confirmDialog } from "../ui.js";
-import { statusView, mayManage, mayRetry, ownerLine } from "../views/task-status.js";
+import { statusView, mayManage, mayRetry, ownerLine, taskName, taskHeading } from "../views/task-status.js";
 import { openShareDialog } from "../views/share-dialog.js";
 import { uploadCard } from "../views/upload-card.js";
 
@@ -132,7 +132,7 @@ export async function tasksPage(main) {
 
 /** One task in the list. */
 function taskItem(task, { onDelete, onChanged }) {
-  const open = h("a", { href: `#/tasks/${task.task_id}`, class: "task-name" }, task.filename);
+  const name = taskName(task);
   const meta = [formatDate(task.upload_timestamp), formatBytes(task.size_bytes)];
   const shared = task.owner ? h("span", { class: "badge shared" }, ownerLine(task)) : null;
   const actions = h("div", { class: "task-actions" });
@@ -146,15 +146,15 @@ function taskItem(task, { onDelete, onChanged }) {
     } }, t("tasks.retry")));
   }
   if (mayManage(task) && state.user) {
-    actions.append(h("button", { type: "button", class: "secondary small", "aria-label": t("share.buttonNamed", { name: task.filename }), onclick: () => openShareDialog(task) }, t("share.button")));
+    actions.append(h("button", { type: "button", class: "secondary small", "aria-label": t("share.buttonNamed", { name }), onclick: () => openShareDialog(task) }, t("share.button")));
   }
   if (mayManage(task)) {
-    actions.append(h("button", { type: "button", class: "danger small", "aria-label": t("tasks.deleteNamed", { name: task.filename }), onclick: async () => {
-      if (!(await confirmDialog(t("tasks.confirmDelete", { name: task.filename }), t("tasks.delete")))) return;
+    actions.append(h("button", { type: "button", class: "danger small", "aria-label": t("tasks.deleteNamed", { name }), onclick: async () => {
+      if (!(await confirmDialog(t("tasks.confirmDelete", { name }), t("tasks.delete")))) return;
       try {
         await api.deleteTask(task.task_id);
         onDelete(task.task_id);
-        notify(t("tasks.deleted", { name: task.filename }));
+        notify(t("tasks.deleted", { name }));
       } catch (e) {
         notify(describeError(e), "error");
       }
@@ -163,7 +163,7 @@ function taskItem(task, { onDelete, onChanged }) {
   return h(
     "li",
     { class: `task status-${task.status}`, dataset: { taskId: task.task_id, status: task.status, stateVersion: String(task.state_version) } },
-    h("div", { class: "task-main" }, open, shared, h("p", { class: "muted small" }, meta.join(" · "))),
+    h("div", { class: "task-main" }, ...taskHeading(task, `#/tasks/${task.task_id}`), shared, h("p", { class: "muted small" }, meta.join(" · "))),
     statusView(task),
     actions,
   );

@@ -6,7 +6,7 @@
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, formatDate, formatBytes, field } from "../ui.js";
-import { statusView } from "./task-status.js";
+import { statusView, taskHeading } from "./task-status.js";
 
 /** The audit kinds the README lists; the filter offers these, the log shows any. */
 export const AUDIT_KINDS = [
@@ -77,7 +77,7 @@ export async function tasksSection(el) {
       "li",
       { class: "task", dataset: { taskId: task.task_id, status: task.status } },
       h("div", { class: "task-main" },
-        h("a", { href: `#/tasks/${task.task_id}`, class: "task-name" }, task.filename),
+        ...taskHeading(task, `#/tasks/${task.task_id}`),
         h("p", { class: "small muted" }, [task.owner ? task.owner.username : t("admin.anonymousOwner"), formatDate(task.upload_timestamp), formatBytes(task.size_bytes)].join(" · ")),
       ),
       statusView(task),

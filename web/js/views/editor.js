@@ -42,6 +42,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
   const title = h("input", { name: "title", value: base.title, required: true, maxlength: 200 });
   const summary = growing({ name: "summary", rows: 3 }, base.summary.join("\n"));
   const decisions = growing({ name: "decisions", rows: 3 }, base.decisions.map((d) => d.text).join("\n"));
+  const meetingDate = h("input", { name: "meeting_date", type: "date", value: base.meeting_date || "" });
   const language = h("select", { name: "language" }, h("option", { value: "en" }, "English"), h("option", { value: "ja" }, "日本語"));
   language.value = base.language === "ja" ? "ja" : "en";
 
@@ -79,6 +80,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
       ...base,
       language: language.value,
       title: title.value.trim(),
+      meeting_date: meetingDate.value || base.meeting_date || null,
       summary: lines(summary.value),
       decisions: lines(decisions.value).map((text, i) => ({ text, segment: segmentFor(i) })),
       action_items: [...actionRows.children]
@@ -194,6 +196,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
     h("h2", null, t("edit.title")),
     conflict,
     field(t("edit.fieldTitle"), title),
+    field(t("edit.fieldMeetingDate"), meetingDate),
     field(t("edit.fieldLanguage"), language, t("edit.languageHint")),
     field(t("edit.fieldSummary"), summary, t("edit.onePerLine")),
     field(t("edit.fieldDecisions"), decisions, t("edit.onePerLine")),
@@ -218,6 +221,7 @@ function conflictLabel(path) {
   switch (top) {
     case "title": return t("edit.fieldTitle");
     case "language": return t("edit.fieldLanguage");
+    case "meeting_date": return t("edit.fieldMeetingDate");
     case "summary": return n ? t("conflict.summaryPoint", { n }) : t("edit.fieldSummary");
     case "decisions": return n ? t("conflict.decision", { n }) : t("edit.fieldDecisions");
     case "action_items": {

@@ -4,6 +4,7 @@
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, field, formatDate, returnFocus } from "../ui.js";
+import { taskName } from "./task-status.js";
 
 /** @param {import("../api.js").Task} task */
 export function openShareDialog(task) {
@@ -57,7 +58,7 @@ export function openShareDialog(task) {
   const dialog = h(
     "dialog",
     { class: "share-dialog", "aria-labelledby": "share-h" },
-    h("h2", { id: "share-h" }, t("share.title", { name: task.filename })),
+    h("h2", { id: "share-h" }, t("share.title", { name: taskName(task) })),
     form,
     status,
     h("h3", null, t("share.current")),

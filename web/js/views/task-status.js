@@ -35,6 +35,16 @@ export function failureSentence(task) {
   return describeTaskError(task) || t("taskerr.unknown");
 }
 
+/** What names a task: its minutes' title once it has one, its file's name before. */
+export const taskName = (task) => task.title || task.filename;
+
+/** A task's name as a list shows it: the title, the meeting's date, and the file's name under them. */
+export function taskHeading(task, href) {
+  const name = h("a", { href, class: "task-name" }, taskName(task));
+  const sub = [task.meeting_date && h("time", { class: "meeting-date", datetime: task.meeting_date }, task.meeting_date), task.title ? h("span", { class: "file-name" }, task.filename) : null].filter(Boolean);
+  return [name, sub.length ? h("p", { class: "small muted task-sub" }, ...sub.flatMap((el, i) => (i ? [" · ", el] : [el]))) : null];
+}
+
 /** Whose task this is and what the viewer may do, for a task not their own. */
 export function ownerLine(task) {
   const owner = task.owner ? task.owner.username : t("admin.anonymousOwner");
@@ -47,7 +57,7 @@ export function statusView(task) {
   const label = h("span", { class: `status-label ${task.status}` }, words);
   const box = h("div", { class: "task-status" }, label);
   if (!isFinal(task)) {
-    box.append(progressBar(task.progress, t("tasks.progressOf", { name: task.filename })), h("span", { class: "small muted" }, `${task.progress}%`));
+    box.append(progressBar(task.progress, t("tasks.progressOf", { name: taskName(task) })), h("span", { class: "small muted" }, `${task.progress}%`));
   }
   if (task.status === "failed") {
     box.append(h("p", { class: "small error-text failure" }, failureSentence(task)));

@@ -10,7 +10,7 @@ import { h, mount } from "../ui.js";
 export function renderNav() {
   const nav = document.getElementById("nav");
   const link = (href, label) => h("a", { href, "aria-current": currentPath() === href.slice(1) ? "page" : null }, label);
-  const items = [link("#/", t("nav.tasks")), link("#/templates", t("nav.templates"))];
+  const items = [link("#/", t("nav.tasks")), link("#/search", t("nav.search")), link("#/templates", t("nav.templates"))];
   if (state.user) {
     items.push(link("#/sessions", t("nav.sessions")));
     if (isAdmin()) items.push(link("#/admin", t("nav.admin")));

@@ -11,7 +11,7 @@ mod ja;
 mod resolve;
 
 pub(super) use self::en::{MONTHS, WEEKDAYS};
-pub(in crate::summary) use self::resolve::{meeting_date, resolve};
+pub(in crate::summary) use self::resolve::{full_date, meeting_date, resolve};
 
 pub(super) fn due(text: &str) -> Option<String> {
     ja::due(text).or_else(|| en::due(text))

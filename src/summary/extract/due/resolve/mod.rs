@@ -18,7 +18,9 @@ pub(in crate::summary) fn meeting_date(title: Option<&str>, segments: &[Segment]
     title.into_iter().chain(opening).find_map(full_date)
 }
 
-fn full_date(text: &str) -> Option<Date> {
+/// The first full date `text` names ("2024-10-03", "October 3, 2024",
+/// 「2024年10月3日」).
+pub(in crate::summary) fn full_date(text: &str) -> Option<Date> {
     let numbers = numbers(text);
     let month_named = |w: &str| month_number(w);
     // 2024-10-03, 2024/10/03, 2024年10月3日.

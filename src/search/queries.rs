@@ -1,0 +1,209 @@
+//! The search statement. It walks the viewer's candidate tasks — their
+//! own, their anonymous series', those shared with them, every task for an
+//! admin who asks — and looks in each one's passages (by the primary key)
+//! for the query: its two-character strings (`bigrams`), then `ILIKE` for
+//! the query itself, or its English stems. Candidates first, always (the
+//! `MATERIALIZED` list and the `OFFSET 0` keep PostgreSQL from turning it
+//! around): a common word's passages across every meeting cost seconds to
+//! read, a person's own passages milliseconds. The candidates only narrow
+//! the search: whether the viewer may open a task is decided by
+//! `task_access` over the rows it reads (the task's owner, the viewer's
+//! share) exactly as the task lists do, with the admin's every-task access
+//! only when `everything` asks for it.
+
+use sqlx::PgPool;
+
+use super::cursor::Cursor;
+use crate::tasks::{Access, ErrorCode, Stage, Status, TaskRow, Viewer};
+
+/// A passage a meeting was found by.
+pub(super) struct Passage {
+    pub part: String,
+    pub index: i32,
+    pub segment: Option<i32>,
+    pub body: String,
+}
+
+/// A meeting found: the task as its list shows it, its rank, and its best
+/// passages (at most `PASSAGES`, the most telling first).
+pub(super) struct Found {
+    pub task: TaskRow,
+    pub score: i32,
+    pub meeting_date: time::Date,
+    pub passages: Vec<Passage>,
+}
+
+impl Found {
+    /// Its position in the results.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            score: self.score,
+            meeting_date: self.meeting_date,
+            id: self.task.id,
+        }
+    }
+}
+
+/// Passages shown per meeting at most.
+const PASSAGES: i32 = 3;
+
+/// What a search asks.
+pub(super) struct Query<'a> {
+    /// As typed, trimmed.
+    pub text: &'a str,
+    /// Every task an admin may open, not only their own and shared.
+    pub everything: bool,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+}
+
+/// The query's distinct lower-case two-character strings, as
+/// `search_bigrams` makes a passage's.
+fn bigrams(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
+    let mut all: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// `text` as an `ILIKE` pattern matching it anywhere, literally.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[tracing::instrument(skip(db, viewer, query), err)]
+pub(super) async fn search(
+    db: &PgPool,
+    viewer: &Viewer,
+    query: Query<'_>,
+) -> sqlx::Result<Vec<Found>> {
+    let rows = sqlx::query!(
+        r#"WITH candidates AS MATERIALIZED (
+               SELECT id FROM tasks WHERE user_id = $2
+               UNION
+               SELECT id FROM tasks WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
+               UNION
+               SELECT task_id FROM task_shares WHERE grantee_user_id = $2
+               UNION
+               SELECT id FROM tasks WHERE $6 AND (SELECT user_is_admin($2))
+           ),
+           hits AS (
+               SELECT c.id AS task_id, p.part, p.ordinal, p.segment, p.body, p.weight
+               FROM candidates c
+               CROSS JOIN LATERAL (
+                   SELECT p.part, p.ordinal, p.segment, p.body,
+                          CASE p.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
+                                      WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
+                   FROM search_passages p
+                   WHERE p.task_id = c.id
+                     AND ((p.bigrams @> $3::text[] AND p.body ILIKE $4)
+                          OR p.english @@ plainto_tsquery('english', $5))
+                   OFFSET 0
+               ) p
+           ),
+           found AS (
+               SELECT h.task_id, least(sum(h.weight), 1000000)::int AS score,
+                      (array_agg(jsonb_build_object('part', h.part, 'index', h.ordinal,
+                                                    'segment', h.segment, 'body', h.body)
+                                 ORDER BY h.weight DESC, h.part, h.ordinal))[1:$10] AS passages
+               FROM hits h
+               GROUP BY h.task_id
+           )
+           SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
+                  t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
+                  t.error_code AS "error_code: ErrorCode",
+                  t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
+                  t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
+                  CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner,
+                  f.score AS "score!", t.meeting_date AS meeting_day,
+                  to_jsonb(f.passages) AS "passages!"
+           FROM found f
+           JOIN tasks t ON t.id = f.task_id
+           LEFT JOIN users u ON u.id = t.user_id
+           LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2
+           CROSS JOIN LATERAL
+               (SELECT task_access(t, $1, $2, $6 AND (SELECT user_is_admin($2)), u, s) AS access
+                OFFSET 0) a
+           WHERE a.access IS NOT NULL
+             AND ($7::int IS NULL OR (f.score, t.meeting_date, t.id) < ($7, $8::date, $9::uuid))
+           ORDER BY f.score DESC, t.meeting_date DESC, t.id DESC
+           LIMIT $11"#,
+        viewer.series_id,
+        viewer.user_id,
+        &bigrams(query.text),
+        contains_pattern(query.text),
+        query.text,
+        query.everything,
+        query.after.as_ref().map(|c| c.score),
+        query.after.as_ref().map(|c| c.meeting_date),
+        query.after.as_ref().map(|c| c.id),
+        PASSAGES,
+        query.limit,
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let passages: Vec<serde_json::Value> =
+                serde_json::from_value(r.passages).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let passages = passages
+                .into_iter()
+                .map(|p| Passage {
+                    part: p["part"].as_str().unwrap_or_default().to_owned(),
+                    index: p["index"]
+                        .as_i64()
+                        .and_then(|n| i32::try_from(n).ok())
+                        .unwrap_or(0),
+                    segment: p["segment"].as_i64().and_then(|n| i32::try_from(n).ok()),
+                    body: p["body"].as_str().unwrap_or_default().to_owned(),
+                })
+                .collect();
+            Ok(Found {
+                task: TaskRow {
+                    id: r.id,
+                    filename: r.filename,
+                    content_type: r.content_type,
+                    size_bytes: r.size_bytes,
+                    storage_key: r.storage_key,
+                    status: r.status,
+                    stage: r.stage,
+                    progress: r.progress,
+                    error: r.error,
+                    error_code: r.error_code,
+                    error_detail: None,
+                    upload_timestamp: r.upload_timestamp,
+                    updated_at: r.updated_at,
+                    state_version: r.state_version,
+                    access: r.access,
+                    title: r.title,
+                    meeting_date: r.meeting_date,
+                    owner: r.owner,
+                },
+                score: r.score,
+                meeting_date: r.meeting_day,
+                passages,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_is_looked_up_by_its_bigrams_and_matched_literally() {
+        assert_eq!(bigrams("予算会議予算"), ["予算", "会議", "算会", "議予"]);
+        assert_eq!(bigrams("予"), Vec::<String>::new());
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}
