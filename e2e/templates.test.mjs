@@ -43,7 +43,7 @@ test("a template made on the Templates page lays out the minutes of an upload", 
   await choice.selectOption({ label: templateName });
   await page.locator("#upload-input").setInputFiles(transcriptFile("retro.txt"));
   await page.locator('li.task[data-status="completed"]', { hasText: "retro.txt" }).waitFor({ timeout: 30000 });
-  await page.locator("li.task a.task-name", { hasText: "retro.txt" }).click();
+  await page.locator("li.task", { hasText: "retro.txt" }).locator("a.task-name").click();
   const headings = page.locator(".minutes h2");
   await headings.first().waitFor();
   assert.deepEqual(await headings.allTextContents(), ["Try next sprint", "What we noticed"]);
