@@ -32,7 +32,9 @@ const MAX_QUERY_CHARS: usize = 200;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SearchParams {
-    /// What to find: words or a phrase, in any language (1–200 characters).
+    /// What to find: words or a phrase, in any language (1–200 characters;
+    /// only spaces finds nothing).
+    #[param(required = true, value_type = String, min_length = 1, max_length = 200)]
     q: Option<String>,
     /// `true`: an admin searches every task they may open, not only their
     /// own and those shared with them. Changes nothing for anyone else.
@@ -108,7 +110,7 @@ fn invalid_all() -> ApiError {
     responses(
         (status = 200, description = "Meetings the caller can open whose title, summary, decisions, action items \
 or transcript (words or speakers) contain `q` — as a substring, in any case, or for English by word stem — \
-best first; empty without a session", body = SearchResults),
+best first; empty without a session or when `q` is only spaces", body = SearchResults),
         (status = 400, description = "`invalid_query`, `invalid_all`, `invalid_limit` or `invalid_cursor`", body = ErrorResponse),
     ),
 )]
@@ -118,17 +120,21 @@ async fn search(
     viewer: Option<Viewer>,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<SearchResults>> {
-    let text = params.q.as_deref().map(str::trim).unwrap_or_default();
-    if text.is_empty() || text.chars().count() > MAX_QUERY_CHARS {
+    let Some(asked) = params.q.as_deref() else {
+        return Err(invalid_query());
+    };
+    if asked.is_empty() || asked.chars().count() > MAX_QUERY_CHARS {
         return Err(invalid_query());
     }
+    let text = asked.trim();
     let everything = match params.all.as_deref() {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => return Err(invalid_all()),
     };
     let page = Page::<Cursor>::parse(params.limit.as_deref(), params.cursor.as_deref())?;
-    let Some(viewer) = viewer else {
+    // Nothing to look for, or no one to look for it: nothing found.
+    let (Some(viewer), false) = (viewer, text.is_empty()) else {
         return Ok(Json(SearchResults {
             results: vec![],
             next_cursor: None,
