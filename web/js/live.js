@@ -8,9 +8,9 @@
 // `start`, or while it was down) was never sent; pages read again then.
 
 import { wsUrl } from "./api.js";
+import { signal } from "./signal.js";
 
-/** @type {Set<(event: any) => void>} */
-const listeners = new Set();
+const events = signal();
 /** @type {WebSocket|null} */
 let hub = null;
 /** @type {Map<string, WebSocket>} */
@@ -20,20 +20,8 @@ let retryTimer = 0;
 let retryDelay = 1000;
 
 /** @param {(event: any) => void} fn @returns {() => void} unsubscribe */
-export function subscribe(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
-
-function emit(event) {
-  for (const fn of [...listeners]) {
-    try {
-      fn(event);
-    } catch (e) {
-      console.error(e);
-    }
-  }
-}
+export const subscribe = events.subscribe;
+const emit = events.emit;
 
 function onMessage(m) {
   let event;

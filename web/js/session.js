@@ -7,6 +7,7 @@ import * as api from "./api.js";
 import * as live from "./live.js";
 import { t } from "./i18n.js";
 import { navigate } from "./nav.js";
+import { signal } from "./signal.js";
 
 /** Remembered across reloads so a session ended elsewhere can be explained. */
 const SIGNED_IN_KEY = "minutes.signedInAs";
@@ -26,24 +27,11 @@ export const isAdmin = () => Boolean(state.user && state.user.roles.includes("ad
 /** Whether this browser was signed in when it last ran (a session may have ended since). */
 export const wasSignedIn = () => localStorage.getItem(SIGNED_IN_KEY) !== null;
 
-/** @type {Set<() => void>} */
-const listeners = new Set();
+const userChanged = signal();
 
 /** Called after every change of `state.user`. @param {() => void} fn @returns {() => void} unsubscribe */
-export function subscribe(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
-
-function changed() {
-  for (const fn of [...listeners]) {
-    try {
-      fn();
-    } catch (e) {
-      console.error(e);
-    }
-  }
-}
+export const subscribe = userChanged.subscribe;
+const changed = userChanged.emit;
 
 /** Takes in a fresh `GET /api/session` answer (after start, login, logout, password change). */
 export function setSession(session) {

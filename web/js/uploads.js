@@ -8,6 +8,7 @@
 import * as api from "./api.js";
 import * as live from "./live.js";
 import * as states from "./task-states.js";
+import { signal } from "./signal.js";
 
 /**
  * @typedef {{id: number, name: string, fraction: number,
@@ -19,32 +20,16 @@ import * as states from "./task-states.js";
 const uploads = [];
 let nextId = 1;
 
-/** @type {Set<() => void>} */
-const listeners = new Set();
-/** @type {Set<(task: import("./api.js").Task) => void>} */
-const taskListeners = new Set();
+const uploadChanged = signal();
+const accepted = signal();
 
 /** Called after every change of an upload. @returns {() => void} unsubscribe */
-export function subscribe(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
+export const subscribe = uploadChanged.subscribe;
 
 /** Called with the task of each upload the server accepted. @returns {() => void} unsubscribe */
-export function onTask(fn) {
-  taskListeners.add(fn);
-  return () => taskListeners.delete(fn);
-}
+export const onTask = accepted.subscribe;
 
-function changed() {
-  for (const fn of [...listeners]) {
-    try {
-      fn();
-    } catch (e) {
-      console.error(e);
-    }
-  }
-}
+const changed = uploadChanged.emit;
 
 /** Every upload the box shows, oldest first. */
 export const all = () => [...uploads];
@@ -70,7 +55,7 @@ export function start(file, template) {
       Object.assign(upload, { state: "queued", task, fraction: 1 });
       if (task.status !== "queued") uploads.splice(uploads.indexOf(upload), 1);
       changed();
-      for (const fn of [...taskListeners]) fn(task);
+      accepted.emit(task);
     },
     (e) => {
       Object.assign(upload, { state: e.code === "aborted" ? "cancelled" : "failed", error: e });
