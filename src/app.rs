@@ -30,8 +30,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    admin, auth, config::Settings, error, headers, nul, openapi, ops, ratelimit, search, session,
-    sharing, storage, tasks, templates, tokens, web,
+    action_items, admin, auth, config::Settings, error, headers, nul, openapi, ops, ratelimit,
+    search, session, sharing, storage, tasks, templates, tokens, web,
 };
 
 /// JSON bodies are small: credentials, a share, a role change.
@@ -136,6 +136,15 @@ pub fn build_app(state: AppState) -> Router {
         .merge(auth::router(state.accounts.clone()))
         .merge(sharing::router(state.db.clone()))
         .merge(search::router(state.db.clone()))
+        .merge(action_items::router(action_items::ItemsState {
+            db: state.db.clone(),
+            origin: state
+                .settings
+                .server
+                .public_origin
+                .trim_end_matches('/')
+                .into(),
+        }))
         .merge(templates::router(templates::TemplatesState {
             db: state.db.clone(),
             sessions: state.sessions.clone(),

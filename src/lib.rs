@@ -1,3 +1,4 @@
+pub mod action_items;
 pub mod admin;
 pub mod app;
 pub mod audit;

@@ -18,7 +18,7 @@ pub enum Language {
     Ja,
 }
 
-/// What the Markdown and text renderings call their parts.
+/// What the Markdown, text and DOCX renderings call their parts.
 #[derive(Debug)]
 pub(super) struct Headings {
     pub summary: &'static str,
@@ -29,6 +29,12 @@ pub(super) struct Headings {
     pub none: &'static str,
     pub owner: &'static str,
     pub due: &'static str,
+    /// An action item that has been done.
+    pub done: &'static str,
+    /// The transcript table's columns (DOCX).
+    pub time: &'static str,
+    pub speaker: &'static str,
+    pub said: &'static str,
 }
 
 const ENGLISH: Headings = Headings {
@@ -39,6 +45,10 @@ const ENGLISH: Headings = Headings {
     none: "None.",
     owner: "Owner",
     due: "Due",
+    done: "Done",
+    time: "Time",
+    speaker: "Speaker",
+    said: "Text",
 };
 
 // The same words as the web app's Japanese minutes view (web/js/i18n.js).
@@ -50,6 +60,10 @@ const JAPANESE: Headings = Headings {
     none: "なし。",
     owner: "担当",
     due: "期限",
+    done: "完了",
+    time: "時刻",
+    speaker: "話者",
+    said: "発言",
 };
 
 impl Language {
@@ -138,6 +152,7 @@ mod tests {
                 owner: Some("鈴木".into()),
                 due: Some("金曜日".into()),
                 due_date: None,
+                done: false,
             }],
             transcript: said(&["資料は金曜日までに鈴木さんが準備します。"]),
             language: Language::Ja,

@@ -2,14 +2,15 @@
 //! an uploaded transcript (plain text, Markdown, SRT, WebVTT, Whisper
 //! `verbose_json`) into timed, speaker-labelled segments, summarizes them
 //! with the built-in extractive summarizer (Japanese and English), and
-//! renders minutes as Markdown, text or JSON (`render::{markdown, text,
-//! json}`) with headings in the meeting's language. The job runtime reads
+//! renders minutes as Markdown, text, JSON or DOCX (`render::{markdown,
+//! text, json}`, `docx`) with headings in the meeting's language. The job runtime reads
 //! the upload, calls `parse` and `summarize`, and stores the minutes as JSON;
 //! the tasks feature renders them when they are read.
 
 mod agenda;
 mod centrality;
 mod digest;
+mod docx;
 mod extract;
 mod formats;
 mod keyphrases;

@@ -1,5 +1,5 @@
-//! Minutes as the documents `GET /api/tasks/{id}/minutes?format=md|json|txt`
-//! serves. Markdown escapes the transcript's own punctuation so text from an
+//! Minutes as the documents `GET /api/tasks/{id}/minutes?format=md|json|txt|docx`
+//! serves (DOCX by `docx`). Markdown escapes the transcript's own punctuation so text from an
 //! upload cannot inject links or HTML into a rendered page.
 
 use std::fmt::Write;
@@ -15,15 +15,26 @@ pub enum MinutesFormat {
     Markdown,
     Json,
     Text,
+    Docx,
+}
+
+/// A rendering that failed: a bug, never the minutes' fault.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("minutes as JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("minutes as DOCX: {0}")]
+    Docx(#[from] docx_rs::DocxError),
 }
 
 impl MinutesFormat {
-    /// `md` (or `markdown`), `json`, `txt` (or `text`).
+    /// `md` (or `markdown`), `json`, `txt` (or `text`), `docx`.
     pub fn from_query(value: &str) -> Option<Self> {
         match value.to_ascii_lowercase().as_str() {
             "md" | "markdown" => Some(Self::Markdown),
             "json" => Some(Self::Json),
             "txt" | "text" => Some(Self::Text),
+            "docx" => Some(Self::Docx),
             _ => None,
         }
     }
@@ -33,6 +44,7 @@ impl MinutesFormat {
             Self::Markdown => "text/markdown; charset=utf-8",
             Self::Json => "application/json",
             Self::Text => "text/plain; charset=utf-8",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         }
     }
 
@@ -42,15 +54,17 @@ impl MinutesFormat {
             Self::Markdown => "md",
             Self::Json => "json",
             Self::Text => "txt",
+            Self::Docx => "docx",
         }
     }
 
-    pub fn render(self, minutes: &Minutes) -> serde_json::Result<String> {
-        match self {
-            Self::Markdown => Ok(markdown(minutes)),
-            Self::Json => json(minutes),
-            Self::Text => Ok(text(minutes)),
-        }
+    pub fn render(self, minutes: &Minutes) -> Result<Vec<u8>, RenderError> {
+        Ok(match self {
+            Self::Markdown => markdown(minutes).into_bytes(),
+            Self::Json => json(minutes)?.into_bytes(),
+            Self::Text => text(minutes).into_bytes(),
+            Self::Docx => super::docx::docx(minutes)?,
+        })
     }
 }
 
@@ -77,7 +91,8 @@ pub fn markdown(minutes: &Minutes) -> String {
                     .map(|d| format!("- {}", escape(&d.text))),
             ),
             SectionKind::ActionItems => Box::new(minutes.action_items.iter().map(|a| {
-                let mut line = format!("- [ ] {}", escape(&a.text));
+                let mark = if a.done { 'x' } else { ' ' };
+                let mut line = format!("- [{mark}] {}", escape(&a.text));
                 if let Some(owner) = &a.owner {
                     let _ = write!(line, " — **{}:** {}", words.owner, escape(owner));
                 }
@@ -136,7 +151,7 @@ pub fn text(minutes: &Minutes) -> String {
 /// The sections to render, in order, with their headings: the template's
 /// when the minutes were made with one, else every section under the
 /// language's own headings.
-fn sections(minutes: &Minutes) -> Vec<(SectionKind, String)> {
+pub(super) fn sections(minutes: &Minutes) -> Vec<(SectionKind, String)> {
     if let Some(layout) = &minutes.layout {
         return layout
             .sections
@@ -180,7 +195,7 @@ fn action_text(action: &ActionItem, words: &Headings) -> String {
 }
 
 /// The deadline as said, with its date when known: "next Friday (2024-10-11)".
-fn due(action: &ActionItem) -> Option<String> {
+pub(super) fn due(action: &ActionItem) -> Option<String> {
     match (&action.due, &action.due_date) {
         (Some(said), Some(date)) => Some(format!("{said} ({date})")),
         (said, date) => said.clone().or_else(|| date.clone()),
@@ -202,7 +217,7 @@ fn section(out: &mut String, words: &Headings, heading: &str, lines: impl Iterat
 }
 
 /// `[mm:ss] ` (or `[h:mm:ss] `) for a timed segment, else nothing.
-fn stamp(segment: &Segment) -> String {
+pub(super) fn stamp(segment: &Segment) -> String {
     match segment.start {
         Some(start) if start.is_finite() && start >= 0.0 => {
             let total = start as u64;
@@ -216,7 +231,7 @@ fn stamp(segment: &Segment) -> String {
     }
 }
 
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -262,6 +277,7 @@ mod tests {
                 owner: Some("Bob".into()),
                 due: Some("Friday".into()),
                 due_date: Some("2024-06-07".into()),
+                done: false,
             }],
             transcript: vec![
                 segment(Some(65.4), "Alice", "We agreed to launch on June 10."),
@@ -327,8 +343,8 @@ mod tests {
             .unwrap()
             .render(&minutes)
             .unwrap();
-        assert_eq!(serde_json::from_str::<Minutes>(&json).unwrap(), minutes);
-        let mut stored: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(serde_json::from_slice::<Minutes>(&json).unwrap(), minutes);
+        let mut stored: serde_json::Value = serde_json::from_slice(&json).unwrap();
         stored.as_object_mut().unwrap().remove("language");
         let old: Minutes = serde_json::from_value(stored).unwrap();
         assert_eq!(

@@ -57,6 +57,9 @@ pub struct ActionItem {
     /// is known to count from.
     #[serde(default)]
     pub due_date: Option<String>,
+    /// Whether it has been done: marked by its owner, or in an edit.
+    #[serde(default)]
+    pub done: bool,
 }
 
 pub fn summarize(transcript: &Transcript) -> Minutes {
@@ -160,6 +163,7 @@ mod tests {
                 owner: Some("Bob".into()),
                 due: Some("Friday".into()),
                 due_date: None,
+                done: false,
             }]
         );
     }

@@ -1,5 +1,6 @@
 //! An edit of the minutes, checked against the version it replaces. People
-//! edit the title, the meeting's date, summary, decisions, action items (text, owner, due) and
+//! edit the title, the meeting's date, summary, decisions, action items (text, owner, due,
+//! done) and
 //! the transcript's words and speaker names; the transcript keeps its
 //! segments — their number and times are what was recorded, and decisions
 //! and action items point into them. Every problem is reported at once,
@@ -148,6 +149,11 @@ fn check(fields: &mut Fields, current: &Minutes, edited: &Minutes) {
         for (name, value) in [("owner", &a.owner), ("due", &a.due)] {
             if let Some(value) = value {
                 text(&mut bad, at(name), value, None, MAX_NAME_CHARS);
+            }
+        }
+        if let Some(date) = &a.due_date {
+            if old.and_then(|o| o.due_date.as_ref()) != Some(date) && !is_date(date) {
+                bad(at("due_date"), "invalid");
             }
         }
         if a.segment >= segments {

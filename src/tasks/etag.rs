@@ -11,7 +11,7 @@ pub(super) fn etag(version: i32) -> HeaderValue {
 
 /// What a save's `If-Match` asks for.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum IfMatch {
+pub(crate) enum IfMatch {
     /// No `If-Match`: the save is refused (428).
     Missing,
     /// `*`: whatever version is current.
@@ -22,7 +22,7 @@ pub(super) enum IfMatch {
 }
 
 impl IfMatch {
-    pub(super) fn from_headers(headers: &HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
         let mut values = headers.get_all(header::IF_MATCH).iter().peekable();
         if values.peek().is_none() {
             return Self::Missing;

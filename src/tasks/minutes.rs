@@ -1,14 +1,13 @@
 //! A task's minutes: `GET /api/tasks/{task_id}/minutes` renders a version
 //! (the newest by default) with its `ETag`; `PUT` saves a new version under
-//! optimistic concurrency (`If-Match`), and `GET …/minutes/revisions` lists
-//! them all. The task's row lock, taken by `Viewer::authorize`, orders
-//! concurrent saves: of two with the same ETag, one wins and one gets 412.
+//! optimistic concurrency (`If-Match`, through `save`), and `GET
+//! …/minutes/revisions` lists them all.
 
 use anyhow::Context as _;
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
@@ -18,12 +17,12 @@ use uuid::Uuid;
 use super::{
     TasksState, Viewer, edit, errors,
     etag::{IfMatch, etag},
-    filename, hub,
+    filename,
     model::{Right, Status},
-    revisions::{self, Edit, Revision, RevisionInfo},
+    revisions::{self, RevisionInfo},
+    save::{self, Change, Saved, VersionConflict, stored},
 };
 use crate::{
-    audit,
     error::{ErrorResponse, Result},
     json_body::JsonObject,
     session::SessionHandle,
@@ -42,7 +41,7 @@ pub(super) fn router() -> OpenApiRouter<TasksState> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct MinutesParams {
-    /// `md` (default), `json` or `txt`; `markdown` and `text` are accepted too.
+    /// `md` (default), `json`, `txt` or `docx`; `markdown` and `text` are accepted too.
     #[param(inline, value_type = Option<FormatName>, example = "md")]
     format: Option<String>,
     /// A version from the revision history; the newest by default.
@@ -70,35 +69,13 @@ enum FormatName {
     Json,
     Txt,
     Text,
-}
-
-/// A version of the minutes: `PUT`'s answer, and 412's `current`.
-#[derive(Serialize, ToSchema)]
-pub(super) struct Saved {
-    pub version: i32,
-    pub minutes: Minutes,
-}
-
-/// 412's body: the error, and the version the save lost to.
-#[derive(Serialize, ToSchema)]
-struct VersionConflict<'a> {
-    #[serde(flatten)]
-    error: ErrorResponse<'a>,
-    current: Saved,
+    Docx,
 }
 
 #[derive(Serialize, ToSchema)]
 struct Revisions {
     /// Newest first.
     revisions: Vec<RevisionInfo>,
-}
-
-pub(super) fn stored(revision: Revision) -> Result<Saved> {
-    let minutes = serde_json::from_value(revision.content).context("stored minutes")?;
-    Ok(Saved {
-        version: revision.version,
-        minutes,
-    })
 }
 
 #[utoipa::path(
@@ -118,6 +95,7 @@ pub(super) fn stored(revision: Revision) -> Result<Saved> {
                 (String = "text/markdown"),
                 (Minutes = "application/json"),
                 (String = "text/plain"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
             )),
         (status = 400, description = "`invalid_format`, or a `version` that is not a number", body = ErrorResponse),
         (status = 404, description = "`task_not_found`: no such task, or not the caller's; `version_not_found`", body = ErrorResponse),
@@ -189,7 +167,7 @@ async fn read(
             headers(("ETag" = String, description = "The current version's"))),
         (status = 422, description = "`validation_failed`, `fields` naming each bad one (`decisions[2].text`: `empty`, `too_long`; \
 `transcript`: `segment_count_changed`; `transcript[0].start`: `changed`; `…segment`: `no_such_segment`; `summary`: `too_many`; \
-`title`: `missing`/`invalid`; `meeting_date`: `invalid`, not a `YYYY-MM-DD` date; `restored_from`: `no_such_version`, not an older version)", body = ErrorResponse),
+`title`: `missing`/`invalid`; `meeting_date`, `action_items[i].due_date`: `invalid`, not a `YYYY-MM-DD` date; `restored_from`: `no_such_version`, not an older version)", body = ErrorResponse),
         (status = 428, description = "`precondition_required`: no `If-Match`", body = ErrorResponse),
     ),
 )]
@@ -203,79 +181,16 @@ async fn save(
     Query(params): Query<SaveParams>,
     JsonObject(body): JsonObject<serde_json::Value>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    viewer
-        .authorize(&mut tx, task_id, Right::EditMinutes)
-        .await?;
-    let Some(current) = revisions::newest(&mut tx, task_id).await? else {
-        let task = viewer.read(&mut *tx, task_id).await?;
-        return Err(errors::not_ready(task.status));
-    };
-    let if_match = IfMatch::from_headers(&headers);
-    if if_match == IfMatch::Missing {
-        return Err(errors::precondition_required());
-    }
-    let current = stored(current)?;
-    if !if_match.matches(current.version) {
-        return Ok(conflict(current));
-    }
-    let minutes = edit::parse(&current.minutes, body)?;
-    if params
-        .restored_from
-        .is_some_and(|n| !(1..current.version).contains(&n))
-    {
-        return Err(errors::no_such_version_to_restore());
-    }
-    let content = serde_json::to_value(&minutes).context("serializing minutes")?;
-    let version = current.version + 1;
-    let edit = Edit {
+    let change = Change {
         task_id,
-        version,
-        content: &content,
-        author_user_id: viewer.user_id,
-        series_id: viewer.series_id,
+        if_match: IfMatch::from_headers(&headers),
         restored_from: params.restored_from,
     };
-    let author = revisions::insert_edit(&mut tx, edit).await?;
-    hub::notify_minutes_updated(&mut tx, task_id, version, author.as_deref()).await?;
-    // The revision renamed (or redated) the task: lists hear its new state.
-    hub::notify(&mut tx, task_id).await?;
-    let actor = audit::Actor {
-        user_id: viewer.user_id,
-        series_id: Some(viewer.series_id),
-        ip: session.client().ip,
-    };
-    let detail = match params.restored_from {
-        Some(n) => serde_json::json!({ "version": version, "restored_from": n }),
-        None => serde_json::json!({ "version": version }),
-    };
-    let subject = task_id.to_string();
-    audit::record(
-        &mut tx,
-        audit::Kind::MinutesEdited,
-        &actor,
-        Some(&subject),
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    let saved = Saved { version, minutes };
-    Ok(([(header::ETAG, etag(version))], Json(saved)).into_response())
-}
-
-pub(super) fn conflict(current: Saved) -> Response {
-    let message = errors::version_conflict_message(current.version);
-    let tag = etag(current.version);
-    let body = VersionConflict {
-        error: ErrorResponse::new(errors::VERSION_CONFLICT, &message),
-        current,
-    };
-    (
-        StatusCode::PRECONDITION_FAILED,
-        [(header::ETAG, tag)],
-        Json(body),
-    )
-        .into_response()
+    let client = session.client();
+    save::save(&state.db, &viewer, client.ip, change, |current| {
+        edit::parse(&current.minutes, body)
+    })
+    .await
 }
 
 /// Every saved version, newest first; any access may read it.

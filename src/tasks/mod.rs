@@ -18,6 +18,7 @@ mod regenerate;
 mod retry;
 mod revisions;
 mod routes;
+mod save;
 mod sniff;
 mod sockets;
 mod topics;
@@ -40,6 +41,7 @@ pub use model::{ErrorCode, JobInput, Stage, Status};
 pub use sockets::{Caps as SocketCaps, Slots};
 // For the features built on task access (sharing, admin).
 pub use errors::TaskError;
+pub(crate) use etag::IfMatch;
 pub(crate) use model::{Access, Right, Task, TaskRow};
 pub(crate) use queries::{adopt, job_input};
 pub use regenerate::Regeneration;
@@ -47,6 +49,7 @@ pub use revisions::{
     insert_processed as store_processed_minutes, insert_regenerated as store_regenerated_minutes,
     newest_for_job as newest_minutes,
 };
+pub(crate) use save::{Change, Saved, VersionConflict, save as save_minutes};
 pub(crate) use viewer::Viewer;
 
 /// Schemas no operation names: the WebSockets' messages.

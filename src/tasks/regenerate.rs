@@ -22,9 +22,9 @@ use uuid::Uuid;
 use super::{
     TasksState, Viewer, errors,
     etag::IfMatch,
-    minutes::{conflict, stored},
     model::Right,
     revisions,
+    save::{conflict, stored},
 };
 use crate::{
     audit,

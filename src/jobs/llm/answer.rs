@@ -70,6 +70,7 @@ pub fn read(content: &str, transcript: &Transcript) -> Result<Minutes, String> {
             owner: i.field(&["owner", "assignee"]),
             due: i.field(&["due", "due_date", "deadline"]),
             due_date: None,
+            done: false,
             text: i.text,
             segment: i.segment,
         })

@@ -151,6 +151,7 @@ fn action(item: &Item, units: &[Unit], meeting: Option<Date>) -> ActionItem {
         owner,
         due,
         due_date,
+        done: false,
     }
 }
 
