@@ -10,6 +10,7 @@ mod common;
 use common::fake_openai;
 
 mod access_matrix;
+mod action_items;
 mod admin_access;
 mod admin_audit;
 mod admin_users;
@@ -18,6 +19,7 @@ mod auth_account;
 mod auth_login;
 mod auth_register;
 mod config;
+mod export_docx;
 mod health;
 mod helpers;
 mod library_titles;
