@@ -123,12 +123,12 @@ async fn stop(State(state): State<ItemsState>, user: CurrentUser) -> Result<Stat
     security(()),
     responses(
         (status = 200, description = "The calendar", content_type = "text/calendar", body = String),
-        (status = 404, description = "`not_found`: no such feed, a replaced or ended one, or its user is disabled", body = ErrorResponse),
+        (status = 404, description = "`calendar_not_found`: no such feed, a replaced or ended one, or its user is disabled", body = ErrorResponse),
     ),
 )]
 #[tracing::instrument(skip_all)]
 async fn calendar(State(state): State<ItemsState>, Path(file): Path<String>) -> Result<Response> {
-    let not_found = || ApiError::not_found("not_found", "no such calendar");
+    let not_found = || ApiError::not_found("calendar_not_found", "no such calendar");
     let secret = file.strip_suffix(SUFFIX).ok_or_else(not_found)?;
     let user_id = queries::feed_user(&state.db, &hash(secret))
         .await?

@@ -381,5 +381,5 @@ async fn a_disabled_users_feed_is_404(db: PgPool) {
     assert_eq!(res.status(), 200);
     let res = fetch_feed(&url).await;
     assert_eq!(res.status(), 404);
-    assert_eq!(error_code(res).await, "not_found");
+    assert_eq!(error_code(res).await, "calendar_not_found");
 }
