@@ -80,7 +80,13 @@ export const ENDPOINTS = Object.freeze([
   {"name": "adminRevokeSessions", "method": "DELETE", "path": "/api/admin/users/{user_id}/sessions"},
   {"name": "adminTasks", "method": "GET", "path": "/api/admin/tasks"},
   {"name": "adminAudit", "method": "GET", "path": "/api/admin/audit"},
-  {"name": "capabilities", "method": "GET", "path": "/api/capabilities"}
+  {"name": "capabilities", "method": "GET", "path": "/api/capabilities"},
+  {"name": "actionItems", "method": "GET", "path": "/api/action-items"},
+  {"name": "markActionItem", "method": "PATCH", "path": "/api/tasks/{task_id}/action-items/{index}"},
+  {"name": "claimNames", "method": "PUT", "path": "/api/action-items/names"},
+  {"name": "feed", "method": "GET", "path": "/api/action-items/feed"},
+  {"name": "newFeed", "method": "POST", "path": "/api/action-items/feed"},
+  {"name": "stopFeed", "method": "DELETE", "path": "/api/action-items/feed"}
 ]);
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -305,6 +311,19 @@ export async function saveMinutes(task_id, body, etag, restoredFrom) {
   const saved = await res.json();
   return { ...saved, etag: res.headers.get("ETag") || etagOf(saved.version) };
 }
+
+// ---- my action items -------------------------------------------------------
+
+/** The caller's action items across meetings, and the speaker names they claim. */
+export const actionItems = () => call("actionItems");
+/** Marks an item done or not, as an edit of `version` of its minutes (412 when it changed since). */
+export const markActionItem = (task_id, index, done, version) =>
+  call("markActionItem", { params: { task_id, index: String(index) }, body: { done }, headers: { "If-Match": etagOf(version) } });
+export const claimNames = async (names) => (await call("claimNames", { body: { names } })).names;
+export const feed = () => call("feed");
+/** A new calendar feed address, shown this once; the old one stops. */
+export const newFeed = () => call("newFeed");
+export const stopFeed = () => call("stopFeed");
 
 /** @returns {Promise<Revision[]>} */
 export const revisions = async (task_id) => (await call("revisions", { params: { task_id } })).revisions;

@@ -14,6 +14,7 @@ import { renderNav } from "./views/topnav.js";
 import { tasksPage } from "./pages/tasks.js";
 import { taskPage } from "./pages/task.js";
 import { searchPage } from "./pages/search.js";
+import { itemsPage } from "./pages/items.js";
 import { loginPage, registerPage, accountPage } from "./pages/account.js";
 import { sessionsPage } from "./pages/sessions.js";
 import { adminPage } from "./pages/admin.js";
@@ -34,6 +35,7 @@ async function route() {
     path === "/" ? tasksPage :
     m ? (el) => taskPage(el, m[1], hashQuery().get("segment")) :
     path === "/search" ? (el) => searchPage(el, hashQuery()) :
+    path === "/items" ? itemsPage :
     path === "/login" ? loginPage :
     path === "/register" ? registerPage :
     path === "/account" ? accountPage :

@@ -105,6 +105,7 @@ export async function taskPage(main, taskId, segment = null) {
       link("md", "task.downloadMd"),
       link("txt", "task.downloadTxt"),
       link("json", "task.downloadJson"),
+      link("docx", "task.downloadDocx"),
       h("button", { type: "button", class: "secondary small", onclick: () => copyMarkdown(taskId, old ? page.viewing?.version : undefined) }, t("task.copyMarkdown")),
       h("button", { type: "button", class: "secondary small", onclick: () => window.print() }, t("task.print")),
       mayManage(task) && state.user ? h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")) : null,
@@ -326,8 +327,9 @@ export function minutesView(minutes) {
     decisions: () => [h("ul", null, minutes.decisions.map((d) => h("li", null, d.text))), !minutes.decisions.length],
     action_items: () => [h("ul", { class: "actions-list" }, minutes.action_items.map((a) => h(
       "li",
-      null,
+      { class: a.done ? "done" : null },
       h("span", null, a.text),
+      a.done ? h("span", { class: "badge" }, tm("minutes.done")) : null,
       a.owner || a.due ? h("span", { class: "small muted meta" }, [a.owner ? `${tm("minutes.owner")}: ${a.owner}` : null, a.due ? `${tm("minutes.due")}: ${a.due}` : null].filter(Boolean).join(" · ")) : null,
     ))), !minutes.action_items.length],
     transcript: () => [h("ol", { class: "transcript" }, minutes.transcript.map((s, i) => h(

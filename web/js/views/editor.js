@@ -51,7 +51,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
     const n = actionRows.children.length + 1;
     const row = h(
       "li",
-      { class: "edit-action", dataset: { segment: String(a.segment || 0), due: a.due || "", dueDate: a.due_date || "" } },
+      { class: "edit-action", dataset: { segment: String(a.segment || 0), due: a.due || "", dueDate: a.due_date || "", done: a.done ? "true" : "" } },
       h("div", { class: "a-text-field" }, field(t("edit.actionText"), growing({ class: "a-text" }, a.text))),
       field(t("edit.actionOwner"), h("input", { class: "a-owner", value: a.owner || "" })),
       field(t("edit.actionDue"), h("input", { class: "a-due", value: a.due || "" })),
@@ -94,6 +94,8 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
             // kept while that is unchanged, dropped with it.
             due_date: due === (row.dataset.due || null) ? row.dataset.dueDate || null : null,
             segment: Number(row.dataset.segment) || 0,
+            // Marked on the items page; the editor keeps it as it was.
+            done: row.dataset.done === "true",
           };
         })
         .filter((a) => a.text),
