@@ -2,7 +2,7 @@
 // the items page makes that speaker's item the person's; ticking it there
 // marks it done on the meeting page open in another tab, live; and the
 // calendar address serves the open, dated items as iCalendar that an
-// independent parser (ical.js) reads, without cookies.
+// independent parser (ical.js) reads, without cookies. The page in Japanese.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -21,10 +21,12 @@ after(async () => {
   await browser?.close();
 });
 
-/** A meeting dated by its file name, where Omar takes on a task due on Friday. */
+/** A meeting held on Monday 2026-10-05, where Omar takes on a task due on Friday. */
 function meeting(name) {
   const path = join(mkdtempSync(join(tmpdir(), "minutes-items-")), name);
   writeFileSync(path, [
+    "Launch sync 2026-10-05",
+    "",
     "Priya: We decided to launch the mobile app on Monday.",
     "Omar: I will send the release notes by Friday.",
     "Priya: The beta feedback was positive overall.",
@@ -63,7 +65,7 @@ test("an item ticked on the items page is done on the open meeting page at once,
     await page.getByRole("button", { name: "Save names" }).click();
     const mine = page.locator("li.item", { hasText: "release notes" });
     await mine.waitFor();
-    assert.match(await mine.locator("a").getAttribute("href"), /^#\/tasks\/[0-9a-f-]{36}\?segment=1$/);
+    assert.match(await mine.locator("a").getAttribute("href"), /^#\/tasks\/[0-9a-f-]{36}\?segment=\d+$/);
     await mine.getByText("Due 2026-10-09").waitFor();
 
     await page.getByRole("button", { name: "Create a calendar address" }).click();
@@ -79,6 +81,12 @@ test("an item ticked on the items page is done on the open meeting page at once,
     await meetingPage.locator(".actions-list li.done", { hasText: "release notes" }).waitFor();
     await page.locator("li.item.done", { hasText: "release notes" }).waitFor();
     assert.deepEqual(await calendarEvents(url), [], "a done item is not due any more");
+
+    await page.locator("#lang").selectOption("ja");
+    await page.getByRole("heading", { name: "自分のアクションアイテム", level: 1 }).waitFor();
+    await page.locator("li.item.done").getByText("完了").waitFor();
+    await page.getByRole("button", { name: "アドレスを作り直す" }).waitFor();
+    await shot(page, "items-ja");
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

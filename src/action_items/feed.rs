@@ -18,9 +18,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     ItemsState, ics,
-    model::{FeedStatus, MyItem, NewFeed},
+    model::{FeedStatus, MyItem, NewFeed, today},
     queries,
-    routes::today,
 };
 use crate::{
     auth::CurrentUser,

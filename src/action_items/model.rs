@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::queries::ItemRow;
 use crate::tasks::Access;
 
 /// `GET /api/action-items`.
@@ -50,6 +51,33 @@ pub(super) struct MyItem {
     /// When that segment starts in the recording, in seconds, if timed.
     #[schema(required = true)]
     pub start: Option<f64>,
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC): a due date before it is overdue.
+pub(super) fn today() -> String {
+    OffsetDateTime::now_utc().date().to_string()
+}
+
+impl MyItem {
+    pub(super) fn from_row(row: ItemRow, today: &str) -> Self {
+        let overdue = !row.done && row.due_date.as_deref().is_some_and(|d| d < today);
+        Self {
+            task_id: row.task_id,
+            title: row.title,
+            meeting_date: row.meeting_date,
+            version: row.version,
+            index: row.index,
+            access: row.access,
+            text: row.text,
+            owner: row.owner,
+            due: row.due,
+            due_date: row.due_date,
+            overdue,
+            done: row.done,
+            segment: row.segment,
+            start: row.start,
+        }
+    }
 }
 
 /// `PATCH /api/tasks/{task_id}/action-items/{index}`.

@@ -12,14 +12,13 @@ use axum::{
     http::HeaderMap,
     response::Response,
 };
-use time::OffsetDateTime;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
     ItemsState,
-    model::{DoneRequest, ItemList, MyItem, SpeakerNames},
-    queries::{self, ItemRow},
+    model::{DoneRequest, ItemList, MyItem, SpeakerNames, today},
+    queries,
 };
 use crate::{
     auth::CurrentUser,
@@ -38,33 +37,6 @@ pub(super) fn router() -> OpenApiRouter<ItemsState> {
 
 const MAX_NAMES: usize = 20;
 const MAX_NAME_CHARS: usize = 100;
-
-/// Today's date as `YYYY-MM-DD` (UTC): a due date before it is overdue.
-pub(super) fn today() -> String {
-    OffsetDateTime::now_utc().date().to_string()
-}
-
-impl MyItem {
-    pub(super) fn from_row(row: ItemRow, today: &str) -> Self {
-        let overdue = !row.done && row.due_date.as_deref().is_some_and(|d| d < today);
-        Self {
-            task_id: row.task_id,
-            title: row.title,
-            meeting_date: row.meeting_date,
-            version: row.version,
-            index: row.index,
-            access: row.access,
-            text: row.text,
-            owner: row.owner,
-            due: row.due,
-            due_date: row.due_date,
-            overdue,
-            done: row.done,
-            segment: row.segment,
-            start: row.start,
-        }
-    }
-}
 
 /// The caller's action items: those of every meeting they can open (their
 /// own and those shared with them) whose owner is their username or a

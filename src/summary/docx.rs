@@ -18,7 +18,9 @@ use super::render::{due, one_line, sections, stamp};
 use super::summarize::Minutes;
 use super::template::SectionKind;
 
-const BULLETS: usize = 1;
+/// The bulleted list's numbering: `docx-rs` defines numbering 1 (decimal)
+/// in every document.
+const BULLETS: usize = 2;
 /// Column widths of the transcript table, in twentieths of a point: time,
 /// speaker, words (an A4 page's text width in all).
 const COLUMNS: [usize; 3] = [1100, 1900, 6000];

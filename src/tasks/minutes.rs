@@ -95,7 +95,7 @@ struct Revisions {
                 (String = "text/markdown"),
                 (Minutes = "application/json"),
                 (String = "text/plain"),
-                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
             )),
         (status = 400, description = "`invalid_format`, or a `version` that is not a number", body = ErrorResponse),
         (status = 404, description = "`task_not_found`: no such task, or not the caller's; `version_not_found`", body = ErrorResponse),
