@@ -401,3 +401,15 @@ async fn a_token_manages_links_with_shares_write_only(db: PgPool) {
         404
     );
 }
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn the_link_page_is_the_app_kept_out_of_search_engines_and_referrers(db: PgPool) {
+    let app = spawn_app(db).await;
+    let res = reqwest::get(app.url("/l")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-robots-tag"], "noindex, nofollow");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert!(res.headers().get("set-cookie").is_none());
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
+}
