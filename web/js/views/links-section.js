@@ -15,11 +15,11 @@ export function linksSection(task) {
   const list = h("ul", { class: "links" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
   const created = h("div", { class: "link-created", hidden: true });
   const status = h("p", { class: "small", role: "status" });
-  const expiry = h("select", { name: "expires_in_days" }, PRESET_DAYS.map((d) => h("option", { value: String(d), selected: d === 7 }, t(`links.days${d}`))));
+  const expiry = h("select", { name: "expires_in_days" }, PRESET_DAYS.map((d) => h("option", { value: String(d), defaultSelected: d === 7 }, t(`links.days${d}`))));
   const passphrase = h("input", { name: "passphrase", type: "password", autocomplete: "new-password", minlength: 8, maxlength: 128 });
-  const transcript = h("input", { type: "checkbox", name: "include_transcript", checked: true });
-  const recording = h("input", { type: "checkbox", name: "include_recording", checked: true });
-  const editors = h("input", { type: "checkbox", name: "editors_may_create", onchange: async () => {
+  const transcript = h("input", { type: "checkbox", name: "include_transcript", class: "check", defaultChecked: true });
+  const recording = h("input", { type: "checkbox", name: "include_recording", class: "check", defaultChecked: true });
+  const editors = h("input", { type: "checkbox", name: "editors_may_create", class: "check", onchange: async () => {
     try {
       await api.setLinkPolicy(task.task_id, editors.checked);
       status.textContent = t(editors.checked ? "links.editorsAllowed" : "links.editorsNotAllowed");
@@ -61,8 +61,8 @@ export function linksSection(task) {
     } },
     field(t("links.expiry"), expiry),
     field(t("links.passphrase"), passphrase, t("links.passphraseHint")),
-    h("label", { class: "check" }, transcript, " ", t("links.includeTranscript")),
-    h("label", { class: "check" }, recording, " ", t("links.includeRecording")),
+    check(transcript, t("links.includeTranscript")),
+    check(recording, t("links.includeRecording")),
     h("button", { type: "submit", class: "primary" }, t("links.create")),
   );
 
@@ -75,9 +75,14 @@ export function linksSection(task) {
     form,
     created,
     status,
-    owner ? h("label", { class: "check small" }, editors, " ", t("links.editorsMayCreate")) : null,
+    owner ? check(editors, t("links.editorsMayCreate")) : null,
     list,
   );
+}
+
+/** A checkbox with its label after it. */
+function check(input, label) {
+  return h("div", { class: "check-field" }, h("label", null, input, " ", label));
 }
 
 /** The new link's address, this once, with a copy button. */
