@@ -30,8 +30,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    action_items, admin, auth, config::Settings, error, headers, nul, openapi, ops, ratelimit,
-    search, session, sharing, storage, tasks, templates, tokens, web,
+    action_items, admin, auth, config::Settings, error, headers, links, nul, openapi, ops,
+    ratelimit, search, session, sharing, storage, tasks, templates, tokens, web,
 };
 
 /// JSON bodies are small: credentials, a share, a role change.
@@ -153,6 +153,13 @@ pub fn build_app(state: AppState) -> Router {
             db: state.db.clone(),
             sessions: state.sessions.clone(),
             accounts: state.accounts.clone(),
+        }))
+        .merge(links::router(links::LinksState {
+            db: state.db.clone(),
+            accounts: state.accounts.clone(),
+            uploads: state.uploads.clone(),
+            link_max_days: state.settings.sharing.link_max_days,
+            public_origin: state.settings.server.public_origin.clone(),
         }))
         .merge(admin::router(admin::AdminState {
             db: state.db.clone(),

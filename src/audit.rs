@@ -54,6 +54,10 @@ pub enum Kind {
     TokenCreated,
     TokenUsedFromNewAddress,
     TokenRevoked,
+    /// Share links: `subject` is the link's id; `detail` its task, prefix
+    /// and, on creation, expiry and options.
+    LinkCreated,
+    LinkRevoked,
 }
 
 impl Kind {
@@ -81,6 +85,8 @@ impl Kind {
             Self::TokenCreated => "token_created",
             Self::TokenUsedFromNewAddress => "token_used_from_new_address",
             Self::TokenRevoked => "token_revoked",
+            Self::LinkCreated => "link_created",
+            Self::LinkRevoked => "link_revoked",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod fuzzing;
 pub mod headers;
 pub mod jobs;
 pub mod json_body;
+pub mod links;
 pub mod listen;
 pub mod nul;
 pub mod openapi;

@@ -16,6 +16,7 @@ mod login;
 mod login_flow;
 #[cfg(test)]
 mod login_race;
+mod passphrase;
 mod password;
 mod password_change;
 mod reauth;

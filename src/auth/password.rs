@@ -79,7 +79,13 @@ impl Hasher {
 
     /// A PHC string of `password` under the configured parameters.
     pub async fn hash(&self, password: &Password) -> Result<String, HashError> {
-        let (secret, argon2) = (password.0.clone(), self.argon2.clone());
+        self.hash_secret(password.0.clone()).await
+    }
+
+    /// A PHC string of any secret (a share link's passphrase), without the
+    /// password policy.
+    pub async fn hash_secret(&self, secret: SecretString) -> Result<String, HashError> {
+        let argon2 = self.argon2.clone();
         let hashed = self
             .pool
             .run(move |memory| hash_with(&argon2, secret.expose_secret(), memory))

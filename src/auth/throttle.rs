@@ -27,6 +27,8 @@ pub enum Scope {
     Register,
     /// Successful logins to one account (each starts a series).
     Login,
+    /// Failed checks of one passphrase-guarded thing (a share link, by id).
+    Passphrase,
 }
 
 impl Scope {
@@ -38,6 +40,7 @@ impl Scope {
             Self::DeviceAccount => "device_account",
             Self::Register => "register",
             Self::Login => "login",
+            Self::Passphrase => "passphrase",
         }
     }
 }
@@ -56,7 +59,7 @@ impl Counter {
         let key = match scope {
             Scope::Ip | Scope::Register => crate::ratelimit::client_key(key),
             Scope::Account | Scope::DeviceAccount | Scope::Login => key.to_lowercase(),
-            Scope::Device => key.to_owned(),
+            Scope::Device | Scope::Passphrase => key.to_owned(),
         };
         Self { scope, key, limit }
     }

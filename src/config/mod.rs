@@ -36,6 +36,15 @@ pub struct Settings {
     pub processing: ProcessingSettings,
     pub ops: OpsSettings,
     pub audit: AuditSettings,
+    pub sharing: SharingSettings,
+}
+
+/// Share links: how long they may live.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharingSettings {
+    /// The longest a share link may live, in days, from its creation.
+    pub link_max_days: u32,
 }
 
 /// How long security events are kept.

@@ -39,6 +39,9 @@ impl Settings {
             bail!("invalid configuration: auth.hash_threads must be positive (or unset)");
         }
         self.validate_socket_caps()?;
+        if self.sharing.link_max_days == 0 {
+            bail!("invalid configuration: sharing.link_max_days must be positive");
+        }
         if self.session.id_ttl_secs == 0 {
             bail!("invalid configuration: session.id_ttl_secs must be positive");
         }

@@ -36,7 +36,8 @@ pub enum Scope {
     /// Upload, edit minutes, delete, retry.
     #[serde(rename = "tasks:write")]
     TasksWrite,
-    /// Share a task with other users, or stop sharing it.
+    /// Share a task with other users, or stop sharing it; make, list and
+    /// revoke its share links.
     #[serde(rename = "shares:write")]
     SharesWrite,
     /// Manage webhooks (reserved for the webhooks feature).

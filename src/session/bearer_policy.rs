@@ -59,6 +59,23 @@ pub const OPEN_TO_TOKENS: &[(&str, &str, Option<Scope>)] = &[
         "/api/tasks/{task_id}/shares/{username}",
         Some(Scope::SharesWrite),
     ),
+    // Share links, and the views of them: who opened them, from where.
+    (
+        "GET",
+        "/api/tasks/{task_id}/links",
+        Some(Scope::SharesWrite),
+    ),
+    (
+        "POST",
+        "/api/tasks/{task_id}/links",
+        Some(Scope::SharesWrite),
+    ),
+    (
+        "PUT",
+        "/api/tasks/{task_id}/links/policy",
+        Some(Scope::SharesWrite),
+    ),
+    ("DELETE", "/api/links/{link_id}", Some(Scope::SharesWrite)),
 ];
 
 /// The rule for a request to `route` (its matched path); HEAD is GET.

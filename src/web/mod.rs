@@ -13,7 +13,7 @@ use std::sync::Arc;
 use axum::{
     Router,
     extract::Path,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderName, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -34,15 +34,22 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// Assets are addressed by content: whatever is under one hash never changes.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// `GET /` and `GET /assets/{hash}/{*path}`; the page states the largest
-/// upload the server takes.
+/// `GET /`, `GET /l` (the page a share link opens: the same app, which
+/// reads the link's secret from the address's fragment) and `GET
+/// /assets/{hash}/{*path}`; the page states the largest upload the server
+/// takes.
 pub fn router<S: Clone + Send + Sync + 'static>(max_upload_bytes: u64) -> Router<S> {
     let site = Arc::new(Site::load());
     let for_index = site.clone();
+    let for_link = site.clone();
     Router::new()
         .route(
             "/",
             get(move || std::future::ready(index(&for_index, max_upload_bytes))),
+        )
+        .route(
+            "/l",
+            get(move || std::future::ready(index(&for_link, max_upload_bytes))),
         )
         .route(
             "/assets/{hash}/{*path}",
@@ -66,6 +73,11 @@ fn index(site: &Site, max_upload_bytes: u64) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // No page of the app is for search engines, a share link's least of all.
+    headers.insert(
+        HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex, nofollow"),
+    );
     nosniff(res)
 }
 

@@ -37,6 +37,12 @@
  *   task_name: string|null, ip: string|null, created_at: string, detail: Record<string, any>}} AuditEvent
  * @typedef {{id: string, name: string, prefix: string, scopes: string[], task_id: string|null, created_at: string,
  *   expires_at: string|null, last_used_at: string|null, last_used_ip: string|null, revoked_at: string|null}} ApiToken
+ * @typedef {{viewed_at: string, user_agent: string|null, ip: string|null}} LinkViewEntry
+ * @typedef {{id: string, task_id: string, prefix: string, created_by: string|null, has_passphrase: boolean,
+ *   include_transcript: boolean, include_recording: boolean, created_at: string, expires_at: string,
+ *   revoked_at: string|null, view_count: number, views: LinkViewEntry[]}} ShareLink
+ * @typedef {{title: string|null, meeting_date: string, filename: string, status: Task["status"], minutes: Minutes|null,
+ *   include_transcript: boolean, include_recording: boolean, expires_at: string}} LinkedMeeting
  * @typedef {{name: string, method: string, path: string}} Endpoint
  */
 
@@ -75,6 +81,12 @@ export const ENDPOINTS = Object.freeze([
   {"name": "shares", "method": "GET", "path": "/api/tasks/{task_id}/shares"},
   {"name": "share", "method": "PUT", "path": "/api/tasks/{task_id}/shares/{username}"},
   {"name": "unshare", "method": "DELETE", "path": "/api/tasks/{task_id}/shares/{username}"},
+  {"name": "links", "method": "GET", "path": "/api/tasks/{task_id}/links"},
+  {"name": "createLink", "method": "POST", "path": "/api/tasks/{task_id}/links"},
+  {"name": "linkPolicy", "method": "PUT", "path": "/api/tasks/{task_id}/links/policy"},
+  {"name": "revokeLink", "method": "DELETE", "path": "/api/links/{link_id}"},
+  {"name": "viewLink", "method": "POST", "path": "/api/links/view"},
+  {"name": "linkRecording", "method": "POST", "path": "/api/links/recording"},
   {"name": "adminUsers", "method": "GET", "path": "/api/admin/users"},
   {"name": "adminUpdateUser", "method": "PATCH", "path": "/api/admin/users/{user_id}"},
   {"name": "adminRevokeSessions", "method": "DELETE", "path": "/api/admin/users/{user_id}/sessions"},
@@ -167,15 +179,16 @@ function endpoint(name) {
 /**
  * One request to a table entry.
  * @param {string} name
- * @param {{params?: Record<string,string>, query?: Record<string, any>, body?: any, headers?: Record<string,string>, raw?: boolean}} [opts]
+ * `anonymous` sends no cookies and no CSRF token (a share link's holder acts as nobody).
+ * @param {{params?: Record<string,string>, query?: Record<string, any>, body?: any, headers?: Record<string,string>, raw?: boolean, anonymous?: boolean}} [opts]
  * @returns {Promise<any>} parsed JSON, null for 204, or the Response when `raw`
  */
 export async function call(name, opts = {}) {
   const ep = endpoint(name);
   const headers = { Accept: "application/json", ...(opts.headers || {}) };
-  if (UNSAFE.has(ep.method) && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  if (UNSAFE.has(ep.method) && csrfToken && !opts.anonymous) headers["X-CSRF-Token"] = csrfToken;
   /** @type {RequestInit} */
-  const init = { method: ep.method, credentials: "include", headers, cache: "no-store" };
+  const init = { method: ep.method, credentials: opts.anonymous ? "omit" : "include", headers, cache: "no-store" };
   if (opts.body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(opts.body);
@@ -352,6 +365,26 @@ export const shares = async (task_id) => (await call("shares", { params: { task_
 export const share = (task_id, username, permission) =>
   call("share", { params: { task_id, username }, body: { permission } });
 export const unshare = (task_id, username) => call("unshare", { params: { task_id, username } });
+
+// ---- share links ------------------------------------------------------------
+
+/** @returns {Promise<{links: ShareLink[], editors_may_create: boolean}>} */
+export const links = (task_id) => call("links", { params: { task_id } });
+/** @returns {Promise<{secret: string, url: string, link: ShareLink}>} */
+export const createLink = (task_id, body) => call("createLink", { params: { task_id }, body });
+export const setLinkPolicy = (task_id, editors_may_create) => call("linkPolicy", { params: { task_id }, body: { editors_may_create } });
+export const revokeLink = (link_id) => call("revokeLink", { params: { link_id } });
+/**
+ * What a link shows, asked for as nobody: the secret in a header, never in a URL.
+ * @param {string} secret @param {string|null} passphrase @returns {Promise<LinkedMeeting>}
+ */
+export const viewLink = (secret, passphrase) =>
+  call("viewLink", { anonymous: true, headers: { "Link-Secret": secret }, body: passphrase ? { passphrase } : {} });
+/** The link's recording as a Blob. @param {string} secret @param {string|null} passphrase */
+export async function linkRecording(secret, passphrase) {
+  const res = await call("linkRecording", { anonymous: true, raw: true, headers: { "Link-Secret": secret }, body: passphrase ? { passphrase } : {} });
+  return res.blob();
+}
 
 /**
  * Uploads with XMLHttpRequest, the one way to see upload progress.

@@ -1,6 +1,7 @@
 // The app's entry point, imported by nothing: the page table, the router
 // that shows a page for the hash, and the start-up (language, session,
-// sockets). Session state lives in session.js, navigation in nav.js.
+// sockets). Session state lives in session.js, navigation in nav.js. A
+// share link's page (`/l#…`) starts none of it: no session, no navigation.
 
 import * as api from "./api.js";
 import * as live from "./live.js";
@@ -19,6 +20,7 @@ import { loginPage, registerPage, accountPage } from "./pages/account.js";
 import { sessionsPage } from "./pages/sessions.js";
 import { adminPage } from "./pages/admin.js";
 import { templatesPage } from "./pages/templates.js";
+import { linkPage } from "./pages/link.js";
 
 /** @type {(() => void)|null} what the current page cleans up when left */
 let leave = null;
@@ -61,7 +63,25 @@ function notFoundPage(main) {
   mount(main, h("h1", null, t("error.notFoundTitle")), h("p", null, h("a", { href: "#/" }, t("nav.backToTasks"))));
 }
 
+/** A share link's page: the language chooser and the meeting, nothing else. */
+function startLinkPage() {
+  const main = document.getElementById("main");
+  const select = /** @type {HTMLSelectElement} */ (document.getElementById("lang"));
+  select.value = lang();
+  select.addEventListener("change", () => {
+    setLang(select.value);
+    translateStatic();
+    linkPage(main);
+  });
+  document.getElementById("nav").hidden = true;
+  document.querySelector(".brand").removeAttribute("href");
+  translateStatic();
+  window.addEventListener("hashchange", () => linkPage(main));
+  linkPage(main);
+}
+
 async function main() {
+  if (location.pathname === "/l") return startLinkPage();
   const select = /** @type {HTMLSelectElement} */ (document.getElementById("lang"));
   select.value = lang();
   select.addEventListener("change", () => {

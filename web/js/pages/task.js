@@ -9,12 +9,13 @@ import * as live from "../live.js";
 import * as states from "../task-states.js";
 import { state } from "../session.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, notify, formatTime, field } from "../ui.js";
+import { h, mount, notify, field } from "../ui.js";
 import { templateSelect } from "../views/template-select.js";
 import { statusView, mayManage, ownerLine, taskName } from "../views/task-status.js";
 import { openShareDialog } from "../views/share-dialog.js";
 import { editor } from "../views/editor.js";
 import { historySection } from "../views/history.js";
+import { minutesView } from "../views/minutes-view.js";
 
 /**
  * @param {HTMLElement} main @param {string} taskId
@@ -108,7 +109,7 @@ export async function taskPage(main, taskId, segment = null) {
       link("docx", "task.downloadDocx"),
       h("button", { type: "button", class: "secondary small", onclick: () => copyMarkdown(taskId, old ? page.viewing?.version : undefined) }, t("task.copyMarkdown")),
       h("button", { type: "button", class: "secondary small", onclick: () => window.print() }, t("task.print")),
-      mayManage(task) && state.user ? h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")) : null,
+      (mayManage(task) || task.access === "edit") && state.user ? h("button", { type: "button", class: "secondary small", onclick: () => openShareDialog(task) }, t("share.button")) : null,
       canEdit() && !old ? h("button", { type: "button", class: "secondary small", "aria-expanded": "false", onclick: (e) => toggleRegenerate(e.currentTarget) }, t("regenerate.button")) : null,
     );
     if (!history.el.isConnected) body.after(history.el);
@@ -303,48 +304,6 @@ function showSegment(body, segment) {
   line.tabIndex = -1;
   line.scrollIntoView({ block: "center" });
   line.focus({ preventScroll: true });
-}
-
-/** The sections every minutes have without a template, with their headings' keys. */
-const DEFAULT_SECTIONS = [
-  ["summary", "minutes.summary"],
-  ["decisions", "minutes.decisions"],
-  ["action_items", "minutes.actionItems"],
-  ["transcript", "minutes.transcript"],
-];
-
-/**
- * The rendered minutes, headed in the meeting's own language (`minutes.language`), as the downloads are:
- * the sections and headings of the template they were made with (`minutes.layout`), else every section.
- */
-export function minutesView(minutes) {
-  const ml = minutes.language === "ja" ? "ja" : "en";
-  const tm = (key) => t(key, {}, ml);
-  const sections = minutes.layout ? minutes.layout.sections.map((s) => [s.kind, s.heading]) : DEFAULT_SECTIONS.map(([kind, key]) => [kind, tm(key)]);
-  const section = (heading, content, empty) => h("section", { class: "card minutes-section", lang: ml }, h("h2", null, heading), empty ? h("p", { class: "muted" }, tm("minutes.none")) : content);
-  const parts = {
-    summary: () => [h("ul", null, minutes.summary.map((s) => h("li", null, s))), !minutes.summary.length],
-    decisions: () => [h("ul", null, minutes.decisions.map((d) => h("li", null, d.text))), !minutes.decisions.length],
-    action_items: () => [h("ul", { class: "actions-list" }, minutes.action_items.map((a) => h(
-      "li",
-      { class: a.done ? "done" : null },
-      h("span", null, a.text),
-      a.done ? h("span", { class: "badge" }, tm("minutes.done")) : null,
-      a.owner || a.due ? h("span", { class: "small muted meta" }, [a.owner ? `${tm("minutes.owner")}: ${a.owner}` : null, a.due ? `${tm("minutes.due")}: ${a.due}` : null].filter(Boolean).join(" · ")) : null,
-    ))), !minutes.action_items.length],
-    transcript: () => [h("ol", { class: "transcript" }, minutes.transcript.map((s, i) => h(
-      "li",
-      { id: `segment-${i}` },
-      s.start !== null && s.start !== undefined ? h("time", { class: "ts small muted" }, formatTime(s.start)) : null,
-      s.speaker ? h("strong", { class: "speaker" }, s.speaker) : null,
-      h("span", null, s.text),
-    ))), !minutes.transcript.length],
-  };
-  return h(
-    "div",
-    { class: "minutes" },
-    sections.filter(([kind]) => parts[kind]).map(([kind, heading]) => section(heading, ...parts[kind]())),
-  );
 }
 
 /** The original file: a player where this browser can play it, else a download. */

@@ -1,10 +1,12 @@
 // The sharing dialog of one task: add a user with view or edit, see the
-// current shares, revoke one.
+// current shares, revoke one; below, the task's share links. An editor
+// (whom the owner may let make links) sees the links only.
 
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
 import { h, mount, field, formatDate, returnFocus } from "../ui.js";
-import { taskName } from "./task-status.js";
+import { taskName, mayManage } from "./task-status.js";
+import { linksSection } from "./links-section.js";
 
 /** @param {import("../api.js").Task} task */
 export function openShareDialog(task) {
@@ -55,14 +57,13 @@ export function openShareDialog(task) {
     h("button", { type: "submit", class: "primary" }, t("share.add")),
   );
 
+  const manage = mayManage(task);
   const dialog = h(
     "dialog",
     { class: "share-dialog", "aria-labelledby": "share-h" },
     h("h2", { id: "share-h" }, t("share.title", { name: taskName(task) })),
-    form,
-    status,
-    h("h3", null, t("share.current")),
-    list,
+    manage ? [form, status, h("h3", null, t("share.current")), list] : null,
+    linksSection(task),
     h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, t("common.close"))),
   );
   const back = returnFocus();
@@ -72,6 +73,7 @@ export function openShareDialog(task) {
   });
   document.body.append(dialog);
   dialog.showModal();
+  if (!manage) return;
   username.focus();
   load();
 }
