@@ -54,6 +54,14 @@ pub enum Kind {
     TokenCreated,
     TokenUsedFromNewAddress,
     TokenRevoked,
+    /// Webhooks: `subject` is the endpoint's id; `detail` its URL (and
+    /// events on creation and change).
+    WebhookCreated,
+    WebhookChanged,
+    WebhookRotated,
+    /// Disabled by the deliverers after repeated failures (no actor).
+    WebhookDisabled,
+    WebhookDeleted,
 }
 
 impl Kind {
@@ -81,6 +89,11 @@ impl Kind {
             Self::TokenCreated => "token_created",
             Self::TokenUsedFromNewAddress => "token_used_from_new_address",
             Self::TokenRevoked => "token_revoked",
+            Self::WebhookCreated => "webhook_created",
+            Self::WebhookChanged => "webhook_changed",
+            Self::WebhookRotated => "webhook_rotated",
+            Self::WebhookDisabled => "webhook_disabled",
+            Self::WebhookDeleted => "webhook_deleted",
         }
     }
 }
