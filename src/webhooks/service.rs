@@ -168,7 +168,9 @@ pub(super) async fn rotate(state: &WebhooksState, caller: &Caller, id: Uuid) -> 
         .ok_or_else(errors::not_found)?;
     let secret = Secret::generate();
     let webhook = queries::rotate(&mut tx, id, &state.sealer.seal(id, &secret)).await?;
-    let detail = json!({ "previous_secret_until": webhook.previous_secret_until });
+    let detail = json!({
+        "url": webhook.url, "previous_secret_until": webhook.previous_secret_until,
+    });
     record(&mut tx, audit::Kind::WebhookRotated, caller, id, detail).await?;
     tx.commit().await?;
     Ok(WithSecret {
