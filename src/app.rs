@@ -31,7 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
     action_items, admin, auth, config::Settings, error, headers, links, nul, openapi, ops,
-    ratelimit, search, session, sharing, storage, tasks, templates, tokens, web,
+    ratelimit, search, session, sharing, storage, tasks, templates, tokens, web, webhooks,
 };
 
 /// JSON bodies are small: credentials, a share, a role change.
@@ -51,6 +51,8 @@ pub struct AppState {
     pub anonymous_uploads: Arc<ratelimit::PerClient>,
     pub hub: Arc<tasks::Hub>,
     pub sockets: Arc<tasks::Slots>,
+    /// Seals and opens webhook signing secrets.
+    pub webhook_sealer: Arc<webhooks::Sealer>,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
                 Duration::from_secs(3600),
             )),
             sockets: tasks::Slots::new(tasks::SocketCaps::from_settings(&settings.server)),
+            webhook_sealer: Arc::new(webhooks::Sealer::new(&settings.session)?),
             settings: Arc::new(settings),
             db,
         })
@@ -160,6 +163,11 @@ pub fn build_app(state: AppState) -> Router {
             uploads: state.uploads.clone(),
             link_max_days: state.settings.sharing.link_max_days,
             public_origin: state.settings.server.public_origin.clone(),
+        }))
+        .merge(webhooks::router(webhooks::WebhooksState {
+            db: state.db.clone(),
+            settings: Arc::new(state.settings.webhooks.clone()),
+            sealer: state.webhook_sealer.clone(),
         }))
         .merge(admin::router(admin::AdminState {
             db: state.db.clone(),

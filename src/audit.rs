@@ -58,6 +58,14 @@ pub enum Kind {
     /// and, on creation, expiry and options.
     LinkCreated,
     LinkRevoked,
+    /// Webhooks: `subject` is the endpoint's id; `detail` its URL (and
+    /// events on creation and change).
+    WebhookCreated,
+    WebhookChanged,
+    WebhookRotated,
+    /// Disabled by the deliverers after repeated failures (no actor).
+    WebhookDisabled,
+    WebhookDeleted,
 }
 
 impl Kind {
@@ -87,6 +95,11 @@ impl Kind {
             Self::TokenRevoked => "token_revoked",
             Self::LinkCreated => "link_created",
             Self::LinkRevoked => "link_revoked",
+            Self::WebhookCreated => "webhook_created",
+            Self::WebhookChanged => "webhook_changed",
+            Self::WebhookRotated => "webhook_rotated",
+            Self::WebhookDisabled => "webhook_disabled",
+            Self::WebhookDeleted => "webhook_deleted",
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::{
     config::Settings,
     db,
     jobs::{Processor, worker},
-    ops, retention, session, storage,
+    ops, retention, session, storage, webhooks,
 };
 
 /// How long a stopping process waits for cut-off uploads to be cleaned up.
@@ -73,7 +73,7 @@ async fn serve(settings: Settings, pool: PgPool) -> anyhow::Result<()> {
     let sealed_sweep = session::spawn_sealed_token_sweep(pool.clone(), settings.session.clone());
     let state = AppState::new(settings, pool.clone())?;
     let metrics = tokio::spawn(ops::serve_metrics(metrics_listener, state.metrics.clone()));
-    let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone());
+    let workers = Workers::start(&state.settings, pool.clone(), state.uploads.clone())?;
     let purger = retention::spawn_purger(pool, &state.settings, state.uploads.clone());
     let uploads = state.uploads.clone();
     let served = app::serve(listener, state, app::shutdown_signal()).await;
@@ -95,7 +95,7 @@ async fn bind(addr: std::net::SocketAddr) -> anyhow::Result<TcpListener> {
 async fn work(settings: Settings, pool: PgPool) -> anyhow::Result<()> {
     db::migrate(&pool).await?;
     let uploads = storage::Uploads::from_settings(&settings.storage)?;
-    let workers = Workers::start(&settings, pool, uploads.clone());
+    let workers = Workers::start(&settings, pool, uploads.clone())?;
     app::shutdown_signal().await;
     workers.stop().await;
     uploads.settle(SETTLE_LIMIT).await;
@@ -138,24 +138,41 @@ async fn create_user(
     Ok(())
 }
 
-/// The process's processing workers, stopped together.
+/// The process's processing workers and webhook deliverers, stopped together.
 struct Workers {
     set: tokio::task::JoinSet<()>,
+    deliverers: tokio::task::JoinSet<()>,
     shutdown: CancellationToken,
 }
 
 impl Workers {
-    fn start(settings: &Settings, db: PgPool, uploads: Arc<storage::Uploads>) -> Self {
+    fn start(
+        settings: &Settings,
+        db: PgPool,
+        uploads: Arc<storage::Uploads>,
+    ) -> anyhow::Result<Self> {
+        let deliverer = Arc::new(webhooks::Deliverer {
+            db: db.clone(),
+            settings: settings.webhooks.clone(),
+            sealer: Arc::new(webhooks::Sealer::new(&settings.session)?),
+        });
         let processor = Arc::new(Processor::new(&settings.processing, db, uploads));
         let shutdown = CancellationToken::new();
         let set = worker::spawn(processor, settings.processing.workers, shutdown.clone());
-        Self { set, shutdown }
+        let deliverers = webhooks::spawn(deliverer, shutdown.clone());
+        Ok(Self {
+            set,
+            deliverers,
+            shutdown,
+        })
     }
 
-    /// Running jobs are released for another worker or instance.
+    /// Running jobs are released for another worker or instance; a
+    /// delivery under way is left to its lease.
     async fn stop(self) {
         self.shutdown.cancel();
         self.set.join_all().await;
+        self.deliverers.join_all().await;
     }
 }
 

@@ -37,6 +37,7 @@ pub struct Settings {
     pub ops: OpsSettings,
     pub audit: AuditSettings,
     pub sharing: SharingSettings,
+    pub webhooks: WebhookSettings,
 }
 
 /// Share links: how long they may live.
@@ -45,6 +46,24 @@ pub struct Settings {
 pub struct SharingSettings {
     /// The longest a share link may live, in days, from its creation.
     pub link_max_days: u32,
+}
+
+/// Webhook deliveries (docs/api.md, "Webhooks").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Deliver to loopback, private, link-local and other internal
+    /// addresses, and accept `http://` URLs: for tests and internal
+    /// receivers only.
+    pub allow_private: bool,
+    /// One attempt's limit, connecting and answering included.
+    pub timeout_secs: u64,
+    /// Failed attempts in a row after which an endpoint is disabled.
+    pub max_failures: u32,
+    /// How long a delivery is retried after its event.
+    pub retry_horizon_secs: u64,
+    /// The first retry's delay; each next one doubles, up to an hour.
+    pub retry_initial_ms: u64,
 }
 
 /// How long security events are kept.

@@ -7,8 +7,11 @@ use std::fmt;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use serde_json::json;
+
 use crate::{
     nul,
+    outbox::{self, Event},
     tasks::{ErrorCode, Stage, Status, notify, store_processed_minutes},
 };
 
@@ -107,6 +110,7 @@ pub async fn complete(
     .execute(&mut *conn)
     .await?;
     store_processed_minutes(conn, task_id, minutes).await?;
+    outbox::emit(conn, Event::TaskCompleted, task_id, json!({})).await?;
     notify(conn, task_id).await
 }
 
@@ -125,5 +129,7 @@ pub async fn fail(conn: &mut PgConnection, task_id: Uuid, failure: &Failure) -> 
     )
     .execute(&mut *conn)
     .await?;
+    let data = json!({ "error_code": failure.code });
+    outbox::emit(conn, Event::TaskFailed, task_id, data).await?;
     notify(conn, task_id).await
 }

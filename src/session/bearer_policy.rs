@@ -76,6 +76,38 @@ pub const OPEN_TO_TOKENS: &[(&str, &str, Option<Scope>)] = &[
         Some(Scope::SharesWrite),
     ),
     ("DELETE", "/api/links/{link_id}", Some(Scope::SharesWrite)),
+    ("GET", "/api/webhooks", Some(Scope::WebhooksWrite)),
+    ("POST", "/api/webhooks", Some(Scope::WebhooksWrite)),
+    (
+        "PATCH",
+        "/api/webhooks/{webhook_id}",
+        Some(Scope::WebhooksWrite),
+    ),
+    (
+        "DELETE",
+        "/api/webhooks/{webhook_id}",
+        Some(Scope::WebhooksWrite),
+    ),
+    (
+        "POST",
+        "/api/webhooks/{webhook_id}/rotate",
+        Some(Scope::WebhooksWrite),
+    ),
+    (
+        "POST",
+        "/api/webhooks/{webhook_id}/test",
+        Some(Scope::WebhooksWrite),
+    ),
+    (
+        "GET",
+        "/api/webhooks/{webhook_id}/deliveries",
+        Some(Scope::WebhooksWrite),
+    ),
+    (
+        "POST",
+        "/api/webhooks/deliveries/{delivery_id}/redeliver",
+        Some(Scope::WebhooksWrite),
+    ),
 ];
 
 /// The rule for a request to `route` (its matched path); HEAD is GET.

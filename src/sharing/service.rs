@@ -12,7 +12,7 @@ use super::{
     model::{Permission, Share},
     queries,
 };
-use crate::{audit, tasks};
+use crate::{audit, outbox, tasks};
 
 type Result<T> = std::result::Result<T, ShareError>;
 
@@ -60,6 +60,10 @@ pub(crate) async fn grant(
         None => audit::Kind::ShareGranted,
     };
     record(&mut tx, kind, by, task_id, &grantee.username, permission).await?;
+    let data = serde_json::json!({
+        "grantee": grantee.username, "permission": permission.as_str(),
+    });
+    outbox::emit(&mut tx, outbox::Event::TaskShared, task_id, data).await?;
     tasks::notify_access(&mut tx, task_id).await?;
     tx.commit().await?;
     Ok(share)

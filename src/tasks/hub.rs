@@ -320,7 +320,7 @@ pub async fn notify_user_access(conn: &mut PgConnection, user_id: Uuid) -> sqlx:
 const GRANTEE_HINT_LIMIT: i64 = 100;
 
 /// Publishes (at commit) that version `version` of the task's minutes was
-/// saved by `author`.
+/// saved by `author`, to the sockets and to webhooks (`minutes.updated`).
 pub async fn notify_minutes_updated(
     conn: &mut PgConnection,
     task_id: Uuid,
@@ -335,9 +335,10 @@ pub async fn notify_minutes_updated(
         TASK_CHANNEL,
         payload.to_string()
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    let data = serde_json::json!({ "version": version, "author": author });
+    crate::outbox::emit(conn, crate::outbox::Event::MinutesUpdated, task_id, data).await
 }
 
 #[cfg(test)]

@@ -190,3 +190,18 @@ impl TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// In-process webhook deliverers; they stop when the set is dropped.
+    pub fn start_deliverers(&self) -> TestWorkers {
+        let deliverer = minutes::webhooks::Deliverer {
+            db: self.db.clone(),
+            settings: self.settings.webhooks.clone(),
+            sealer: self.state.webhook_sealer.clone(),
+        };
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        TestWorkers {
+            _running: minutes::webhooks::spawn(Arc::new(deliverer), shutdown),
+        }
+    }
+}

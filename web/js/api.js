@@ -43,6 +43,11 @@
  *   revoked_at: string|null, view_count: number, views: LinkViewEntry[]}} ShareLink
  * @typedef {{title: string|null, meeting_date: string, filename: string, status: Task["status"], minutes: Minutes|null,
  *   include_transcript: boolean, include_recording: boolean, expires_at: string}} LinkedMeeting
+ * @typedef {{id: string, url: string, events: string[], all_tasks: boolean, consecutive_failures: number,
+ *   disabled_at: string|null, previous_secret_until: string|null, created_at: string}} Webhook
+ * @typedef {{attempt: number, status_code: number|null, response_ms: number|null, error: string|null, created_at: string}} WebhookAttempt
+ * @typedef {{id: string, message_id: string, event: string, task_id: string|null,
+ *   state: "pending"|"delivered"|"failed"|"dropped", created_at: string, attempts: WebhookAttempt[]}} WebhookDelivery
  * @typedef {{name: string, method: string, path: string}} Endpoint
  */
 
@@ -61,6 +66,14 @@ export const ENDPOINTS = Object.freeze([
   {"name": "tokens", "method": "GET", "path": "/api/tokens"},
   {"name": "createToken", "method": "POST", "path": "/api/tokens"},
   {"name": "revokeToken", "method": "DELETE", "path": "/api/tokens/{token_id}"},
+  {"name": "webhooks", "method": "GET", "path": "/api/webhooks"},
+  {"name": "createWebhook", "method": "POST", "path": "/api/webhooks"},
+  {"name": "changeWebhook", "method": "PATCH", "path": "/api/webhooks/{webhook_id}"},
+  {"name": "deleteWebhook", "method": "DELETE", "path": "/api/webhooks/{webhook_id}"},
+  {"name": "rotateWebhook", "method": "POST", "path": "/api/webhooks/{webhook_id}/rotate"},
+  {"name": "testWebhook", "method": "POST", "path": "/api/webhooks/{webhook_id}/test"},
+  {"name": "webhookDeliveries", "method": "GET", "path": "/api/webhooks/{webhook_id}/deliveries"},
+  {"name": "redeliverWebhook", "method": "POST", "path": "/api/webhooks/deliveries/{delivery_id}/redeliver"},
   {"name": "upload", "method": "POST", "path": "/api/upload"},
   {"name": "tasks", "method": "GET", "path": "/api/tasks"},
   {"name": "search", "method": "GET", "path": "/api/search"},
@@ -271,6 +284,25 @@ export const tokens = async () => (await call("tokens")).tokens;
  */
 export const createToken = (body) => call("createToken", { body });
 export const revokeToken = (token_id) => call("revokeToken", { params: { token_id } });
+
+// ---- webhooks ---------------------------------------------------------------
+
+/** @returns {Promise<Webhook[]>} */
+export const webhooks = async () => (await call("webhooks")).webhooks;
+/**
+ * @param {{url: string, events: string[], all_tasks?: boolean}} body
+ * @returns {Promise<{secret: string, webhook: Webhook}>} the secret, shown this once
+ */
+export const createWebhook = (body) => call("createWebhook", { body });
+/** @param {{url?: string, events?: string[], enabled?: boolean}} body @returns {Promise<Webhook>} */
+export const changeWebhook = (webhook_id, body) => call("changeWebhook", { params: { webhook_id }, body });
+export const deleteWebhook = (webhook_id) => call("deleteWebhook", { params: { webhook_id } });
+/** @returns {Promise<{secret: string, webhook: Webhook}>} the new secret, shown this once */
+export const rotateWebhook = (webhook_id) => call("rotateWebhook", { params: { webhook_id } });
+export const testWebhook = (webhook_id) => call("testWebhook", { params: { webhook_id } });
+/** @returns {Promise<WebhookDelivery[]>} newest first */
+export const webhookDeliveries = async (webhook_id) => (await call("webhookDeliveries", { params: { webhook_id } })).deliveries;
+export const redeliverWebhook = (delivery_id) => call("redeliverWebhook", { params: { delivery_id } });
 
 // ---- tasks ------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-// Register, log in, and the account page (change password, API tokens,
+// Register, log in, and the account page (change password, API tokens, webhooks,
 // log out).
 // After each the session is read again: the CSRF token has changed.
 
@@ -9,6 +9,7 @@ import { navigate } from "../nav.js";
 import { t, describeError, describeFields } from "../i18n.js";
 import { h, mount, notify, field, showFieldErrors } from "../ui.js";
 import { tokensSection } from "../views/tokens.js";
+import { webhooksSection } from "../views/webhooks.js";
 
 /** A form that shows field errors in place and everything else above the button. */
 function authForm(fields, submitLabel, onSubmit) {
@@ -112,6 +113,7 @@ export function accountPage(main) {
     h("p", { class: "muted" }, t("account.passwordEffect")),
     form,
     ...tokensSection(),
+    ...webhooksSection(user),
     h("h2", null, t("account.logout")),
     logout,
   );

@@ -170,6 +170,7 @@ export function auditSentence(ev) {
     episode: d.episode ?? "—",
     version: d.version ?? "?",
     token: d.name ?? "—",
+    url: d.url ?? "—",
     device: d.trusted_device ? t("auditline.knownDevice") : t("auditline.newDevice"),
   };
   const key = ev.kind === "minutes_edited" && d.restored_from ? "auditline.minutes_restored" : `auditline.${ev.kind}`;
