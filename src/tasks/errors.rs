@@ -50,6 +50,11 @@ pub(super) fn unexpected_part() -> ApiError {
     )
 }
 
+/// A list filter the list cannot use; `message` names it.
+pub(super) fn invalid_filter(message: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_filter", message)
+}
+
 pub(super) fn invalid_format() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,

@@ -10,6 +10,7 @@ mod errors;
 mod etag;
 mod events;
 mod filename;
+mod filters;
 mod hub;
 mod minutes;
 mod model;

@@ -16,14 +16,15 @@ use uuid::Uuid;
 
 use super::{
     TasksState, Viewer,
-    cursor::Cursor,
+    cursor::{Cursor, MeetingCursor},
     filename,
-    model::{Right, Task},
-    queries,
+    filters::{Filters, ListQuery, Sort},
+    model::{Right, Task, TaskRow},
+    queries::{self, ListAfter},
 };
 use crate::{
     error::{ErrorResponse, Result},
-    paging::PageQuery,
+    paging::{Key, Page},
     storage::{StorageKey, UploadStore},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -35,7 +36,7 @@ pub(super) fn router() -> OpenApiRouter<TasksState> {
         .routes(routes!(media))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Default, Serialize, ToSchema)]
 struct TaskList {
     tasks: Vec<Task>,
     /// Where the next page starts; null on the last page.
@@ -43,38 +44,70 @@ struct TaskList {
     next_cursor: Option<String>,
 }
 
-/// The caller's tasks, newest first, a page at a time.
+/// The caller's tasks, newest first (or by meeting date), a page at a
+/// time, narrowed by the filters.
 #[utoipa::path(
     get,
     path = "/api/tasks",
     operation_id = "list_tasks",
     tag = "tasks",
-    params(PageQuery),
+    params(ListQuery),
     security((), ("session" = [])),
     responses(
-        (status = 200, description = "The caller's tasks, newest `upload_timestamp` first; empty without a session", body = TaskList),
-        (status = 400, description = "`invalid_limit` or `invalid_cursor`", body = ErrorResponse),
+        (status = 200, description = "The caller's tasks that pass the filters, newest `upload_timestamp` first (or latest `meeting_date` first); empty without a session", body = TaskList),
+        (status = 400, description = "`invalid_limit`, `invalid_cursor` (malformed, or of the other sort) or `invalid_filter`", body = ErrorResponse),
     ),
 )]
 #[tracing::instrument(skip_all)]
 async fn list(
     State(state): State<TasksState>,
     viewer: Option<Viewer>,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Json<TaskList>> {
-    let page = query.page::<Cursor>()?;
-    let Some(viewer) = viewer else {
-        return Ok(Json(TaskList {
-            tasks: vec![],
-            next_cursor: None,
-        }));
+    let filters = query.filters()?;
+    let (limit, cursor) = (query.limit.as_deref(), query.cursor.as_deref());
+    let list = match filters.sort {
+        Sort::Uploaded => {
+            let page = Page::parse(limit, cursor)?;
+            list_page(
+                &state,
+                viewer,
+                &filters,
+                page,
+                ListAfter::Uploaded,
+                Cursor::of,
+            )
+            .await?
+        }
+        Sort::MeetingDate => {
+            let page = Page::parse(limit, cursor)?;
+            let key = MeetingCursor::of;
+            list_page(&state, viewer, &filters, page, ListAfter::MeetingDate, key).await?
+        }
     };
-    let mut rows = queries::list(&state.db, &viewer, page.after, page.fetch()).await?;
-    let next_cursor = page.finish(&mut rows, Cursor::of);
-    Ok(Json(TaskList {
+    Ok(Json(list))
+}
+
+/// One page of the list in the sort whose position is `K`; empty for a
+/// caller without a session, who has no tasks.
+async fn list_page<K: Key>(
+    state: &TasksState,
+    viewer: Option<Viewer>,
+    filters: &Filters,
+    mut page: Page<K>,
+    after: fn(Option<K>) -> ListAfter,
+    key: fn(&TaskRow) -> K,
+) -> sqlx::Result<TaskList> {
+    let Some(viewer) = viewer else {
+        return Ok(TaskList::default());
+    };
+    let start = after(page.after.take());
+    let mut rows = queries::list(&state.db, &viewer, filters, start, page.fetch()).await?;
+    let next_cursor = page.finish(&mut rows, key);
+    Ok(TaskList {
         tasks: rows.into_iter().map(Task::from).collect(),
         next_cursor,
-    }))
+    })
 }
 
 #[utoipa::path(

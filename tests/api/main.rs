@@ -64,6 +64,7 @@ mod tasks_access;
 mod tasks_cursor;
 mod tasks_events;
 mod tasks_events_session;
+mod tasks_filters;
 mod tasks_list;
 mod tasks_purge;
 mod tasks_upload;
