@@ -66,6 +66,7 @@ mod tasks_events;
 mod tasks_events_session;
 mod tasks_filters;
 mod tasks_list;
+mod tasks_media;
 mod tasks_purge;
 mod tasks_upload;
 mod tasks_ws;
