@@ -294,7 +294,8 @@ async fn statement_rates(
                 "list",
                 &list,
                 &format!(
-                    "'{series}', NULL, NULL, NULL, {}, '{}'",
+                    // The first page by upload, unfiltered: what the page asks first.
+                    "'{series}', NULL, NULL, NULL, {}, '{}', false, NULL, NULL, NULL, NULL, NULL, NULL",
                     tasks.len(),
                     uuid::Uuid::max()
                 ),

@@ -3,6 +3,7 @@
 
 use std::{
     io,
+    ops::Range,
     path::{Path, PathBuf},
     pin::Pin,
     task::{Context, Poll},
@@ -11,7 +12,7 @@ use std::{
 
 use tokio::{
     fs::File,
-    io::{AsyncWrite, AsyncWriteExt, BufWriter},
+    io::{AsyncReadExt as _, AsyncSeekExt as _, AsyncWrite, AsyncWriteExt, BufWriter, Take},
 };
 
 use super::{StorageKey, UploadStore};
@@ -92,7 +93,7 @@ const WRITE_BUFFER: usize = 256 * 1024;
 
 impl UploadStore for FsStore {
     type Pending = FsPending;
-    type Reader = File;
+    type Reader = Take<File>;
 
     async fn create(&self, key: StorageKey) -> io::Result<FsPending> {
         let dest = self.path(key);
@@ -118,10 +119,20 @@ impl UploadStore for FsStore {
         Ok(())
     }
 
-    async fn open(&self, key: StorageKey) -> io::Result<(File, u64)> {
+    async fn open(&self, key: StorageKey) -> io::Result<(Take<File>, u64)> {
         let file = File::open(self.path(key)).await?;
         let len = file.metadata().await?.len();
-        Ok((file, len))
+        Ok((file.take(len), len))
+    }
+
+    async fn len(&self, key: StorageKey) -> io::Result<u64> {
+        Ok(tokio::fs::metadata(self.path(key)).await?.len())
+    }
+
+    async fn open_range(&self, key: StorageKey, range: Range<u64>) -> io::Result<Take<File>> {
+        let mut file = File::open(self.path(key)).await?;
+        file.seek(io::SeekFrom::Start(range.start)).await?;
+        Ok(file.take(range.end - range.start))
     }
 
     async fn delete(&self, key: StorageKey) -> io::Result<()> {

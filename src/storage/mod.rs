@@ -9,7 +9,7 @@ mod fs;
 mod s3;
 mod uploads;
 
-use std::{fmt, io, time::SystemTime};
+use std::{fmt, io, ops::Range, time::SystemTime};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use uuid::Uuid;
@@ -53,6 +53,16 @@ pub trait UploadStore: Send + Sync {
     /// The file, streamed, and its length.
     fn open(&self, key: StorageKey)
     -> impl Future<Output = io::Result<(Self::Reader, u64)>> + Send;
+    /// The file's length.
+    fn len(&self, key: StorageKey) -> impl Future<Output = io::Result<u64>> + Send;
+    /// The bytes `range` picks from the file, streamed; the caller keeps
+    /// `range` within the file's `len` and never empty (a recording's
+    /// player seeking in it asks for parts).
+    fn open_range(
+        &self,
+        key: StorageKey,
+        range: Range<u64>,
+    ) -> impl Future<Output = io::Result<Self::Reader>> + Send;
     /// Removes a file; one that is already gone is not an error.
     fn delete(&self, key: StorageKey) -> impl Future<Output = io::Result<()>> + Send;
     /// Keys of the finished files last written before `before`: the

@@ -8,6 +8,7 @@
 
 use std::{
     io,
+    ops::Range,
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
@@ -18,8 +19,8 @@ use anyhow::Context as _;
 use axum::body::Bytes;
 use futures::{StreamExt as _, TryStreamExt as _, stream::BoxStream};
 use object_store::{
-    ClientOptions, ObjectStore, ObjectStoreExt as _, RetryConfig, aws::AmazonS3Builder,
-    buffered::BufWriter, path::Path,
+    ClientOptions, GetOptions, GetRange, ObjectStore, ObjectStoreExt as _, RetryConfig,
+    aws::AmazonS3Builder, buffered::BufWriter, path::Path,
 };
 use secrecy::ExposeSecret as _;
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
@@ -191,6 +192,20 @@ impl UploadStore for S3Store {
         let size = got.meta.size;
         let stream = got.into_stream().map_err(io::Error::from).boxed();
         Ok((StreamReader::new(stream), size))
+    }
+
+    async fn len(&self, key: StorageKey) -> io::Result<u64> {
+        Ok(self.store.head(&self.path(key)).await?.size)
+    }
+
+    async fn open_range(&self, key: StorageKey, range: Range<u64>) -> io::Result<Self::Reader> {
+        let options = GetOptions {
+            range: Some(GetRange::Bounded(range)),
+            ..GetOptions::default()
+        };
+        let got = self.store.get_opts(&self.path(key), options).await?;
+        let stream = got.into_stream().map_err(io::Error::from).boxed();
+        Ok(StreamReader::new(stream))
     }
 
     async fn delete(&self, key: StorageKey) -> io::Result<()> {

@@ -4,6 +4,7 @@
 
 use std::{
     io,
+    ops::Range,
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
@@ -98,6 +99,20 @@ impl UploadStore for Uploads {
         Ok(match self {
             Self::Fs(s) => s.open(key).await.map(|(r, n)| (Box::new(r) as _, n))?,
             Self::S3(s) => s.open(key).await.map(|(r, n)| (Box::new(r) as _, n))?,
+        })
+    }
+
+    async fn len(&self, key: StorageKey) -> io::Result<u64> {
+        match self {
+            Self::Fs(s) => s.len(key).await,
+            Self::S3(s) => s.len(key).await,
+        }
+    }
+
+    async fn open_range(&self, key: StorageKey, range: Range<u64>) -> io::Result<Self::Reader> {
+        Ok(match self {
+            Self::Fs(s) => Box::new(s.open_range(key, range).await?),
+            Self::S3(s) => Box::new(s.open_range(key, range).await?),
         })
     }
 

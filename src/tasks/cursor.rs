@@ -1,7 +1,10 @@
 //! Keyset pagination cursors for task lists: the (upload_timestamp, id) of
-//! the last task on a page, opaque to clients (base64url of `micros|uuid`).
-//! A cursor is client input: one whose instant PostgreSQL's `timestamptz`
-//! cannot hold is refused here, so it is a 400 and never a database error.
+//! the last task on a page, opaque to clients (base64url of `micros|uuid`),
+//! or, for the list sorted by meeting date, its (meeting_date, id)
+//! (base64url of `YYYY-MM-DD|uuid`); neither decodes as the other, so a
+//! cursor of one sort is refused by the other. A cursor is client input: one
+//! whose instant PostgreSQL's `timestamptz` cannot hold is refused here, so
+//! it is a 400 and never a database error.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use time::OffsetDateTime;
@@ -57,9 +60,67 @@ impl Key for Cursor {
     }
 }
 
+/// The position of a task in the list sorted by meeting date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingCursor {
+    /// `2024-09-30`, a date `time` parsed (so PostgreSQL's `date` takes it).
+    pub meeting_date: String,
+    pub id: Uuid,
+}
+
+const DATE: &[time::format_description::BorrowedFormatItem<'_>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+impl MeetingCursor {
+    /// The position of a task in a list.
+    pub fn of(row: &TaskRow) -> Self {
+        Self {
+            meeting_date: row.meeting_date.clone(),
+            id: row.id,
+        }
+    }
+}
+
+impl Key for MeetingCursor {
+    fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{}|{}", self.meeting_date, self.id))
+    }
+
+    fn decode(s: &str) -> Option<Self> {
+        let raw = URL_SAFE_NO_PAD.decode(s).ok()?;
+        let (date, id) = std::str::from_utf8(&raw).ok()?.split_once('|')?;
+        time::Date::parse(date, DATE).ok()?;
+        Some(Self {
+            meeting_date: date.to_owned(),
+            id: Uuid::try_parse(id).ok()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_meeting_cursor_round_trips_and_an_upload_cursor_is_not_one() {
+        let cursor = MeetingCursor {
+            meeting_date: "2024-09-30".to_owned(),
+            id: Uuid::new_v4(),
+        };
+        assert_eq!(
+            MeetingCursor::decode(&cursor.encode()),
+            Some(cursor.clone())
+        );
+        let upload = Cursor {
+            upload_timestamp: time::macros::datetime!(2026-11-23 10:00 UTC),
+            id: Uuid::new_v4(),
+        };
+        assert_eq!(MeetingCursor::decode(&upload.encode()), None);
+        assert_eq!(Cursor::decode(&cursor.encode()), None);
+        for bad in ["", "!!", &URL_SAFE_NO_PAD.encode("2024-13-01|nope")] {
+            assert_eq!(MeetingCursor::decode(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_cursor_round_trips_and_garbage_is_refused() {

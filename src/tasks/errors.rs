@@ -50,6 +50,20 @@ pub(super) fn unexpected_part() -> ApiError {
     )
 }
 
+/// A byte range that starts past the end of the file.
+pub(super) fn range_not_satisfiable() -> ApiError {
+    ApiError::new(
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        "range_not_satisfiable",
+        "the range starts past the end of the file",
+    )
+}
+
+/// A list filter the list cannot use; `message` names it.
+pub(super) fn invalid_filter(message: String) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_filter", message)
+}
+
 pub(super) fn invalid_format() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,

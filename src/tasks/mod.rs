@@ -3,6 +3,7 @@
 //! caller's `Viewer`, so a task that is not yours is indistinguishable from
 //! one that does not exist (404, never 403).
 
+mod byte_range;
 mod capabilities;
 mod cursor;
 mod edit;
@@ -10,6 +11,7 @@ mod errors;
 mod etag;
 mod events;
 mod filename;
+mod filters;
 mod hub;
 mod minutes;
 mod model;

@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use super::{
     Viewer,
-    cursor::Cursor,
+    cursor::{Cursor, MeetingCursor},
+    filters::{Filters, Scope, Sort},
     model::{Access, ErrorCode, JobInput, Stage, Status, TaskRow},
 };
 use crate::{queue, storage::StorageKey, summary::Template};
@@ -89,36 +90,60 @@ pub(crate) async fn lock(
 }
 
 /// The viewer's own tasks and those shared with them (not every task an
-/// admin could open: that list is the admin's), newest first, `limit` rows
-/// after `after` (exclusive). Each kind of candidate is its own branch, so
-/// each walks its index (`tasks_user_id_idx`, `tasks_series_id_idx`, the
-/// grantee's shares) and stops at `limit`; an `OR` across them made
+/// admin could open: that list is the admin's), narrowed by `filters`, in
+/// their sort, `limit` rows after `after` (exclusive). Each kind of
+/// candidate is its own branch, so each walks its index
+/// (`tasks_user_id_idx`, `tasks_series_id_idx` or their meeting-date twins,
+/// the grantee's shares) and stops at `limit`; an `OR` across them made
 /// PostgreSQL scan every task. Each branch carries its rows' access from
 /// `task_access` over what it joined (the share branch: the share and the
 /// owner, whose name it shows), so nothing is looked up again after the
 /// branches. The owner branches exclude each other (a user, or an anonymous
 /// series), and the share branch leaves out the viewer's own tasks, which a
-/// share never names anyway: a task is listed once. The statement is
-/// `list.sql`, which `scripts/bench` also runs in pgbench.
+/// share never names anyway: a task is listed once. The filters are more
+/// conditions on each branch, so they narrow and never widen. The statement
+/// is `list.sql`, which `scripts/bench` also runs in pgbench.
 #[tracing::instrument(skip(db, viewer), err)]
 pub(super) async fn list(
     db: &PgPool,
     viewer: &Viewer,
-    after: Option<Cursor>,
+    filters: &Filters,
+    after: ListAfter,
     limit: i64,
 ) -> sqlx::Result<Vec<TaskRow>> {
+    let (uploaded, meeting) = match after {
+        ListAfter::Uploaded(c) => (c, None),
+        ListAfter::MeetingDate(c) => (None, c),
+    };
     sqlx::query_file_as!(
         TaskRow,
         "src/tasks/list.sql",
         viewer.series_id,
         viewer.user_id,
-        after.map(|c| c.upload_timestamp),
-        after.map(|c| c.id),
+        uploaded.map(|c| c.upload_timestamp),
+        uploaded.map(|c| c.id).or(meeting.as_ref().map(|c| c.id)),
         limit,
         Uuid::max(),
+        filters.sort == Sort::MeetingDate,
+        meeting.as_ref().map(|c| c.meeting_date.as_str()),
+        filters.statuses.as_deref(),
+        filters.scope.map(|s| match s {
+            Scope::Mine => "mine",
+            Scope::Shared => "shared",
+        }),
+        filters.owner.as_deref(),
+        filters.from,
+        filters.to,
     )
     .fetch_all(db)
     .await
+}
+
+/// Where a page of the list starts, in its sort (`None`: the first page).
+#[derive(Debug)]
+pub(super) enum ListAfter {
+    Uploaded(Option<Cursor>),
+    MeetingDate(Option<MeetingCursor>),
 }
 
 /// Every task an admin may open (optionally only `owner`'s), newest first,

@@ -147,6 +147,18 @@ async fn s3_upload_streams_back_identical_and_delete_removes_the_object(db: PgPo
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn s3_media_is_served_in_byte_ranges_from_the_bucket(db: PgPool) {
+    let Some(s3) = spawn_s3_app(db, |_| {}).await else {
+        return;
+    };
+    let browser = s3.app.browser();
+    browser.session().await;
+    let text = crate::tasks_media::thousand_bytes();
+    let task = browser.upload_ok("notes.txt", &text).await;
+    crate::tasks_media::ranges_are_served(&browser, task["task_id"].as_str().unwrap(), &text).await;
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
 async fn s3_a_multipart_sized_upload_streams_back_byte_identical(db: PgPool) {
     let Some(s3) = spawn_s3_app(db, |_| {}).await else {
         return;
