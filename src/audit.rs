@@ -54,6 +54,10 @@ pub enum Kind {
     TokenCreated,
     TokenUsedFromNewAddress,
     TokenRevoked,
+    /// Two-factor sign-in turned on (a confirmed TOTP secret) or off;
+    /// subject the username.
+    TwoFactorEnabled,
+    TwoFactorDisabled,
 }
 
 impl Kind {
@@ -81,6 +85,8 @@ impl Kind {
             Self::TokenCreated => "token_created",
             Self::TokenUsedFromNewAddress => "token_used_from_new_address",
             Self::TokenRevoked => "token_revoked",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Accounts and login: users with argon2id passwords, registration, login
 //! that upgrades the browser's session to a new series owned by the user,
-//! logout, password changes, throttling of failed logins and registrations,
-//! and device cookies that keep an attacked account's known browsers
-//! logging in. The flows live in `Accounts` (`accounts.rs` and its
+//! two-factor sign-in (TOTP and recovery codes), signing in again for
+//! sensitive actions, new-device notices, logout, password changes,
+//! throttling of failed logins and registrations, and device cookies that
+//! keep an attacked account's known browsers logging in. The flows live in `Accounts` (`accounts.rs` and its
 //! neighbours); the handlers only carry HTTP to it.
 
 mod accounts;
@@ -16,13 +17,16 @@ mod login;
 mod login_flow;
 #[cfg(test)]
 mod login_race;
+mod notices;
 mod password;
 mod password_change;
 mod reauth;
 mod register;
 mod routes;
 mod session_routes;
+mod sign_in;
 mod throttle;
+mod two_factor;
 mod users;
 
 use sqlx::PgPool;
@@ -35,6 +39,7 @@ pub use device_cookie::{Device, DeviceCookies, forget_devices};
 pub use errors::AccountError;
 pub use extract::CurrentUser;
 pub use hash_pool::HashError;
+pub use login_flow::LoginStep;
 pub use password::{Hasher, Password};
 pub use register::{NewAccount, create_user};
 pub use routes::router;

@@ -27,6 +27,8 @@ pub enum Scope {
     Register,
     /// Successful logins to one account (each starts a series).
     Login,
+    /// Wrong second-factor codes for one account.
+    SecondFactor,
 }
 
 impl Scope {
@@ -38,6 +40,7 @@ impl Scope {
             Self::DeviceAccount => "device_account",
             Self::Register => "register",
             Self::Login => "login",
+            Self::SecondFactor => "second_factor",
         }
     }
 }
@@ -55,7 +58,9 @@ impl Counter {
     pub fn new(scope: Scope, key: &str, limit: u32) -> Self {
         let key = match scope {
             Scope::Ip | Scope::Register => crate::ratelimit::client_key(key),
-            Scope::Account | Scope::DeviceAccount | Scope::Login => key.to_lowercase(),
+            Scope::Account | Scope::DeviceAccount | Scope::Login | Scope::SecondFactor => {
+                key.to_lowercase()
+            }
             Scope::Device => key.to_owned(),
         };
         Self { scope, key, limit }
@@ -73,7 +78,7 @@ impl Counter {
     pub fn is_per_account(&self) -> bool {
         matches!(
             self.scope,
-            Scope::Account | Scope::DeviceAccount | Scope::Login
+            Scope::Account | Scope::DeviceAccount | Scope::Login | Scope::SecondFactor
         )
     }
 }
