@@ -13,6 +13,7 @@ pub mod errors;
 mod extract;
 mod hash_pool;
 mod identity;
+mod leftovers;
 mod login;
 mod login_flow;
 #[cfg(test)]
@@ -39,6 +40,7 @@ pub use device_cookie::{Device, DeviceCookies, forget_devices};
 pub use errors::AccountError;
 pub use extract::CurrentUser;
 pub use hash_pool::HashError;
+pub use leftovers::purge as purge_sign_in_leftovers;
 pub use login_flow::LoginStep;
 pub use password::{Hasher, Password};
 pub use register::{NewAccount, create_user};

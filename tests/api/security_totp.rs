@@ -64,6 +64,13 @@ async fn a_half_finished_sign_in_expires(db: PgPool) {
     assert_eq!(res.status(), 401);
     assert_eq!(error_code(res).await, "sign_in_expired");
     assert_eq!(phone.me().await.status(), 401);
+    // The purge clears it.
+    assert_eq!(app.purge().await.sign_in_leftovers, 1);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM sign_in_challenges")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]

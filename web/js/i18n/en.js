@@ -549,7 +549,6 @@ export const en = {
   "tokens.expiry": "Expires",
   "tokens.expiry.never": "Never (until revoked)",
   "tokens.expiry.days": "In {n} days",
-  "tokens.password": "Password (if you logged in more than 10 minutes ago)",
   "tokens.create": "Create token",
   "tokens.created": "Token “{name}” created. Copy it now: it is not shown again.",
   "tokens.secretLabel": "Your new token",

@@ -549,7 +549,6 @@ export const ja = {
   "tokens.expiry": "有効期限",
   "tokens.expiry.never": "なし（取り消すまで）",
   "tokens.expiry.days": "{n} 日後",
-  "tokens.password": "パスワード（ログインから 10 分以上たっている場合）",
   "tokens.create": "トークンを作成",
   "tokens.created": "トークン「{name}」を作成しました。今すぐコピーしてください。二度と表示されません。",
   "tokens.secretLabel": "新しいトークン",
