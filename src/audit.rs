@@ -66,6 +66,10 @@ pub enum Kind {
     /// Disabled by the deliverers after repeated failures (no actor).
     WebhookDisabled,
     WebhookDeleted,
+    /// Two-factor sign-in turned on (a confirmed TOTP secret) or off;
+    /// subject the username.
+    TwoFactorEnabled,
+    TwoFactorDisabled,
 }
 
 impl Kind {
@@ -100,6 +104,8 @@ impl Kind {
             Self::WebhookRotated => "webhook_rotated",
             Self::WebhookDisabled => "webhook_disabled",
             Self::WebhookDeleted => "webhook_deleted",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
         }
     }
 }

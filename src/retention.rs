@@ -39,6 +39,9 @@ pub struct PurgeReport {
     pub task_files: u64,
     /// Failed-login records past their throttle window.
     pub login_attempts: u64,
+    /// Expired half-finished sign-ins and trusted browsers, dismissed
+    /// new-device notices.
+    pub sign_in_leftovers: u64,
     /// Audit events older than `audit.retention_days`.
     pub audit_events: u64,
     /// Stored files no task row names, older than `storage.orphan_grace_secs`.
@@ -84,6 +87,7 @@ pub async fn purge(db: &PgPool, all: &Settings, uploads: &Uploads) -> sqlx::Resu
         in_batches(|| session::purge_sealed_tokens(db, settings, now, BATCH)).await?;
 
     let login_attempts = in_batches(|| auth::purge_login_attempts(db, now, BATCH)).await?;
+    let sign_in_leftovers = in_batches(|| auth::purge_sign_in_leftovers(db, now, BATCH)).await?;
 
     let audit_before = now - time::Duration::days(i64::from(all.audit.retention_days));
     let audit_events = in_batches(|| audit::purge(db, audit_before, BATCH)).await?;
@@ -97,6 +101,7 @@ pub async fn purge(db: &PgPool, all: &Settings, uploads: &Uploads) -> sqlx::Resu
         sealed_tokens,
         task_files: task_files.into_inner(),
         login_attempts,
+        sign_in_leftovers,
         audit_events,
         orphan_files: swept.orphans,
         unfinished_uploads: swept.unfinished,

@@ -18,7 +18,7 @@ use crate::{
     error::{ErrorResponse, Result},
     json_body::JsonObject,
     paging::PageQuery,
-    session::Selector,
+    session::{CurrentSession, Selector},
     sharing,
 };
 
@@ -102,8 +102,9 @@ struct PatchUser {
     disabled: Option<bool>,
 }
 
-/// Changes an account's roles or disabled flag. Disabling revokes all of
-/// the user's sessions at once.
+/// Changes an account's roles or disabled flag, for an admin who signed in
+/// within `auth.fresh_secs`. Disabling revokes all of the user's sessions
+/// at once.
 #[utoipa::path(
     patch,
     path = "/api/admin/users/{user_id}",
@@ -115,7 +116,7 @@ struct PatchUser {
     responses(
         (status = 200, description = "The account as it now is", body = AdminUser),
         (status = 401, description = "`not_authenticated`", body = ErrorResponse),
-        (status = 403, description = "`forbidden`: not an admin; `csrf_failed`, `origin_not_allowed`", body = ErrorResponse),
+        (status = 403, description = "`forbidden`: not an admin; `reauthentication_required`: no sign-in within `auth.fresh_secs`; `csrf_failed`, `origin_not_allowed`", body = ErrorResponse),
         (status = 404, description = "`user_not_found`", body = ErrorResponse),
         (status = 409, description = "`last_admin`: the change would leave no enabled admin", body = ErrorResponse),
         (status = 422, description = "`validation_failed`: an unknown role or field", body = ErrorResponse),
@@ -124,10 +125,12 @@ struct PatchUser {
 #[tracing::instrument(skip_all, fields(%user_id))]
 async fn patch(
     RequireAdmin(admin): RequireAdmin,
+    CurrentSession(ctx): CurrentSession,
     State(state): State<AdminState>,
     Path(user_id): Path<Uuid>,
     JsonObject(body): JsonObject<PatchUser>,
 ) -> Result<Json<AdminUser>> {
+    state.sessions.require_fresh(&ctx).await?;
     let mut tx = state.db.begin().await?;
     let target = accounts::lock(&mut tx, user_id).await?;
     let roles = body.roles.unwrap_or_else(|| target.roles.clone());

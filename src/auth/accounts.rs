@@ -5,8 +5,9 @@
 //! the new pair, which the handler installs with `SessionHandle::issue`. A
 //! failed password check costs what a success costs and answers the same
 //! `invalid_credentials`, whatever failed. The flows live next door: login
-//! in `login_flow`, password changes in `password_change`, the throttle
-//! gate in `admission`.
+//! in `login_flow` and `two_factor`, where every sign-in ends in
+//! `sign_in`, password changes in `password_change`, the throttle gate in
+//! `admission`.
 
 use secrecy::ExposeSecret as _;
 use sqlx::{PgConnection, PgPool};
@@ -17,6 +18,7 @@ use super::{
     errors::AccountError,
     password::Hasher,
     register::Account,
+    two_factor::TwoFactor,
     users::{self, Role, User},
 };
 use crate::{
@@ -54,6 +56,7 @@ pub struct Accounts {
     pub(super) settings: AuthSettings,
     pub(super) sessions: std::sync::Arc<Sessions>,
     pub(super) devices: DeviceCookies,
+    pub(super) two_factor: TwoFactor,
 }
 
 impl Accounts {
@@ -73,6 +76,10 @@ impl Accounts {
             settings: settings.auth.clone(),
             sessions,
             devices: DeviceCookies::new(
+                secret.expose_secret().as_bytes(),
+                settings.session.cookie_secure,
+            ),
+            two_factor: TwoFactor::new(
                 secret.expose_secret().as_bytes(),
                 settings.session.cookie_secure,
             ),

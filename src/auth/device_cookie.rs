@@ -36,6 +36,13 @@ const LIFETIME: Duration = Duration::days(365);
 /// Response headers that give a browser its device cookie.
 pub type SetDeviceCookie = [(HeaderName, HeaderValue); 1];
 
+/// A device just issued: its id and its cookie.
+#[derive(Debug)]
+pub struct NewDevice {
+    pub id: String,
+    pub cookie: SetDeviceCookie,
+}
+
 /// A device cookie we issued: the account and credential epoch it was
 /// issued for and the device's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +100,11 @@ impl DeviceCookies {
     /// A `Set-Cookie` value for a new device of `user_id` under the
     /// account's credential epoch `epoch`.
     pub fn issue(&self, user_id: Uuid, epoch: i64) -> HeaderValue {
+        self.issue_device(user_id, epoch).0
+    }
+
+    /// `issue`, with the new device's id.
+    fn issue_device(&self, user_id: Uuid, epoch: i64) -> (HeaderValue, String) {
         let mut raw = [0u8; TOKEN_BYTES];
         raw[..USER_BYTES].copy_from_slice(user_id.as_bytes());
         raw[USER_BYTES..ID_AT].copy_from_slice(&epoch.to_be_bytes());
@@ -107,12 +119,24 @@ impl DeviceCookies {
             .secure(self.secure)
             .max_age(LIFETIME)
             .build();
-        HeaderValue::from_str(&cookie.to_string()).expect("base64url is a valid cookie value")
+        let value =
+            HeaderValue::from_str(&cookie.to_string()).expect("base64url is a valid cookie value");
+        (value, URL_SAFE_NO_PAD.encode(&raw[ID_AT..SIGNED_BYTES]))
     }
 
     /// The header that gives a browser a new device of `user_id`.
     pub fn set(&self, user_id: Uuid, epoch: i64) -> SetDeviceCookie {
-        [(header::SET_COOKIE, self.issue(user_id, epoch))]
+        self.mint(user_id, epoch).cookie
+    }
+
+    /// A new device of `user_id`: its id (a trusted browser's trust moves
+    /// to it) and the header that gives it to the browser.
+    pub fn mint(&self, user_id: Uuid, epoch: i64) -> NewDevice {
+        let (value, id) = self.issue_device(user_id, epoch);
+        NewDevice {
+            id,
+            cookie: [(header::SET_COOKIE, value)],
+        }
     }
 
     /// The device named by the request's cookie, if it carries one we issued.

@@ -5,6 +5,7 @@
 //! `ApiError::Validation`), shared with other features; their constants here
 //! are checked against it.
 
+use axum::http::StatusCode;
 use validator::ValidationErrors;
 
 use super::hash_pool::HashError;
@@ -27,6 +28,21 @@ pub const REGISTRATION_CLOSED: &str = "registration_closed";
 pub const NOT_AUTHENTICATED: &str = "not_authenticated";
 /// 422: the body's fields fail their rules; `fields` names each.
 pub const VALIDATION_FAILED: &str = "validation_failed";
+/// 401: a second-factor code that is wrong, or was used already.
+pub const INVALID_CODE: &str = "invalid_code";
+/// 401: no half-finished sign-in of this browser (none begun, expired
+/// after five minutes, already used, or the credentials changed since).
+pub const SIGN_IN_EXPIRED: &str = "sign_in_expired";
+/// 409: two-factor sign-in is on already; turn it off first.
+pub const TWO_FACTOR_ENABLED: &str = "two_factor_enabled";
+/// 409: two-factor sign-in is off.
+pub const TWO_FACTOR_NOT_ENABLED: &str = "two_factor_not_enabled";
+/// 409: no two-factor setup was begun (or it was confirmed already).
+pub const NO_PENDING_SETUP: &str = "no_pending_setup";
+/// 404: not one of the caller's trusted browsers.
+pub const TRUSTED_BROWSER_NOT_FOUND: &str = "trusted_browser_not_found";
+/// 404: not one of the caller's new-device notices.
+pub const NOTICE_NOT_FOUND: &str = "notice_not_found";
 /// 503, with `Retry-After`: the password-hashing queue is full.
 pub const BUSY: &str = "busy";
 /// How long a client told `busy` should wait: a hash takes well under that.
@@ -50,6 +66,16 @@ pub enum AccountError {
     NotAuthenticated,
     #[error("invalid fields")]
     Invalid(ValidationErrors),
+    #[error("wrong code")]
+    InvalidCode,
+    #[error("no sign-in awaits a code")]
+    SignInExpired,
+    #[error("two-factor sign-in is on already")]
+    TwoFactorEnabled,
+    #[error("two-factor sign-in is off")]
+    TwoFactorNotEnabled,
+    #[error("no two-factor setup was begun")]
+    NoPendingSetup,
     /// A taken username or email (from the unique constraints), or a
     /// server-side failure.
     #[error(transparent)]
@@ -110,6 +136,28 @@ impl From<AccountError> for ApiError {
             }
             AccountError::NotAuthenticated => not_authenticated(),
             AccountError::Invalid(errors) => errors.into(),
+            AccountError::InvalidCode => {
+                ApiError::unauthorized(INVALID_CODE, "wrong or already used code")
+            }
+            AccountError::SignInExpired => ApiError::unauthorized(
+                SIGN_IN_EXPIRED,
+                "no sign-in awaits a code here; sign in with your password again",
+            ),
+            AccountError::TwoFactorEnabled => ApiError::new(
+                StatusCode::CONFLICT,
+                TWO_FACTOR_ENABLED,
+                "two-factor sign-in is on already; turn it off first",
+            ),
+            AccountError::TwoFactorNotEnabled => ApiError::new(
+                StatusCode::CONFLICT,
+                TWO_FACTOR_NOT_ENABLED,
+                "two-factor sign-in is off",
+            ),
+            AccountError::NoPendingSetup => ApiError::new(
+                StatusCode::CONFLICT,
+                NO_PENDING_SETUP,
+                "begin the two-factor setup first",
+            ),
             AccountError::Other(e) => e,
         }
     }

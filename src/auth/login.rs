@@ -1,15 +1,23 @@
 //! `POST /api/auth/login`: the HTTP side of `Accounts::login`, which holds
 //! the flow (throttle, one password verification whatever the account's
 //! state, a new series owned by the user, adoption of the old series' tasks).
-//! A success also gives the browser a device cookie for the account.
+//! A success also gives the browser a device cookie for the account; an
+//! account with two-factor sign-in gets 202 and a challenge instead
+//! (`two_factor::routes` takes the code).
 
 use std::sync::Arc;
 
-use axum::{Json, extract::State, http::HeaderMap};
-use serde::Deserialize;
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use super::{Accounts, device_cookie::SetDeviceCookie, users::User};
+use super::{Accounts, login_flow::LoginStep, users::User};
 use crate::{
     error::{ErrorResponse, Result},
     json_body::JsonObject,
@@ -27,6 +35,16 @@ struct LoginBody {
     password: String,
 }
 
+/// The password was right and a second factor is due: no session yet.
+#[derive(Serialize, ToSchema)]
+struct SecondFactorDue {
+    /// Always `totp`: a code from the authenticator app, or a recovery code.
+    second_factor: &'static str,
+    /// When the half-finished sign-in lapses (five minutes).
+    #[serde(with = "time::serde::rfc3339")]
+    expires_at: OffsetDateTime,
+}
+
 #[utoipa::path(
     post,
     path = "/api/auth/login",
@@ -35,6 +53,7 @@ struct LoginBody {
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Logged in: a new series (new cookies) owned by the user, which adopts the old series' anonymous tasks", body = User),
+        (status = 202, description = "The password is right and the account has two-factor sign-in: no session yet, a five-minute challenge cookie; finish with `POST /api/auth/login/second-factor`", body = SecondFactorDue),
         (status = 401, description = "`invalid_credentials`: unknown user or wrong password alike (a disabled account with a wrong password too)", body = ErrorResponse),
         (status = 403, description = "`account_disabled` (only after the right password), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
@@ -49,8 +68,8 @@ async fn login(
     handle: SessionHandle,
     headers: HeaderMap,
     JsonObject(body): JsonObject<LoginBody>,
-) -> Result<(SetDeviceCookie, Json<User>)> {
-    let signed_in = accounts
+) -> Result<Response> {
+    let step = accounts
         .login(
             &body.username,
             &body.password,
@@ -59,7 +78,18 @@ async fn login(
             handle.current().as_ref(),
         )
         .await?;
-    handle.issue(signed_in.session, signed_in.issued);
-    // A fresh device id at each login: whatever the old one failed is moot.
-    Ok((signed_in.device, Json(signed_in.user)))
+    match step {
+        LoginStep::SignedIn(signed_in) => {
+            handle.issue(signed_in.session, signed_in.issued);
+            // A fresh device id at each login: whatever the old one failed is moot.
+            Ok((signed_in.device, Json(signed_in.user)).into_response())
+        }
+        LoginStep::SecondFactor(pending) => {
+            let due = SecondFactorDue {
+                second_factor: "totp",
+                expires_at: pending.expires_at,
+            };
+            Ok((StatusCode::ACCEPTED, pending.cookie, Json(due)).into_response())
+        }
+    }
 }

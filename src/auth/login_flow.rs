@@ -1,4 +1,6 @@
-//! `Accounts::login`, in two steps with nothing between them in production:
+//! `Accounts::login`, in two steps with only the second factor's question
+//! between them in production (`two_factor`: an account with a second
+//! factor stops after the first step unless the browser is trusted):
 //! `verify_login` claims the throttle and runs the one password
 //! verification (unknown usernames verify a dummy hash, so an unknown user,
 //! a wrong password and a disabled account with a wrong password fail alike
@@ -11,18 +13,17 @@
 use uuid::Uuid;
 
 use super::{
-    accounts::{Accounts, Outcome, SignedIn, actor, user_in},
+    accounts::{Accounts, Outcome, SignedIn, actor},
     admission::{Admitted, Failure, Purpose},
     device_cookie::Device,
     identity::Username,
     password::{Password, Verdict},
-    throttle::{self, Counter, Scope},
+    sign_in::{Method, SignIn},
+    throttle,
+    two_factor::{self, PasswordChecked, Pending},
     users::{self, Credentials, Lookup},
 };
-use crate::{
-    audit,
-    session::{ClientMeta, IssueError, SessionContext},
-};
+use crate::session::{ClientMeta, IssueError, SessionContext};
 
 /// A login whose password checked out against `account.password_hash`.
 #[derive(Debug)]
@@ -31,6 +32,18 @@ pub(super) struct Verified {
     admitted: Admitted,
     /// The hash was made with weaker parameters than configured.
     outdated: bool,
+    /// The device cookie the browser brought, whichever account it names.
+    brought: Option<Device>,
+    /// The browser is trusted to skip the second factor.
+    trusted_browser: bool,
+}
+
+/// Where a right password leads.
+#[derive(Debug)]
+pub enum LoginStep {
+    SignedIn(Box<SignedIn>),
+    /// The account has a second factor: no session yet, a challenge cookie.
+    SecondFactor(Pending),
 }
 
 impl Accounts {
@@ -45,11 +58,29 @@ impl Accounts {
         device: Option<Device>,
         client: &ClientMeta,
         current: Option<&SessionContext>,
-    ) -> Outcome<SignedIn> {
-        let verified = self
+    ) -> Outcome<LoginStep> {
+        let mut verified = self
             .verify_login(username, password, device, client, current)
             .await?;
-        self.finish_login(verified, password, client, current).await
+        let unlocking = verified
+            .brought
+            .as_ref()
+            .filter(|d| d.unlocks(verified.account.id, verified.account.credential_epoch));
+        let checked = PasswordChecked {
+            user_id: verified.account.id,
+            credential_epoch: verified.account.credential_epoch,
+            trusted_device: verified.admitted.trusted,
+            device: unlocking,
+            claim: &verified.admitted.claim,
+        };
+        if let Some(pending) = self.second_factor_due(checked).await? {
+            return Ok(LoginStep::SecondFactor(pending));
+        }
+        verified.trusted_browser = two_factor::enabled(&self.db, verified.account.id).await?;
+        let signed_in = self
+            .finish_login(verified, password, client, current)
+            .await?;
+        Ok(LoginStep::SignedIn(Box::new(signed_in)))
     }
 
     pub(super) async fn verify_login(
@@ -65,6 +96,7 @@ impl Accounts {
         let username = Username::parse(&username.to_lowercase()).ok();
         let name = username.as_ref().map(Username::as_str);
         let caller = actor(client, current);
+        let brought = device.clone();
         let found = match &username {
             Some(username) => users::credentials(&self.db, Lookup::Name(username)).await?,
             None => None,
@@ -107,6 +139,8 @@ impl Accounts {
             account,
             admitted,
             outdated,
+            brought,
+            trusted_browser: false,
         })
     }
 
@@ -131,21 +165,33 @@ impl Accounts {
         let in_force = users::in_force_for_share(&mut tx, account.id)
             .await?
             .filter(|s| s.password_hash == expected);
+        let method = if verified.trusted_browser {
+            Method::TrustedBrowser
+        } else {
+            Method::Password
+        };
         // A disable that committed since the password check is seen here:
         // the new series' gate re-reads the account under the lock the
         // disable takes.
-        let started = match in_force {
+        let signed_in = match in_force {
             None => Err(Failure::Superseded),
-            Some(stored) => match self
-                .start_user_series(&mut tx, account.id, client, current)
-                .await
-            {
-                Err(IssueError::AccountDisabled) => Err(Failure::Disabled),
-                started => Ok((stored, started?)),
-            },
+            Some(_) => {
+                let sign_in = SignIn {
+                    user_id: account.id,
+                    username: &account.username,
+                    trusted_device: admitted.trusted,
+                    device: verified.brought.as_ref(),
+                    method,
+                    trust_browser: false,
+                };
+                match self.sign_in_in(&mut tx, sign_in, client, current).await {
+                    Err(IssueError::AccountDisabled) => Err(Failure::Disabled),
+                    signed_in => Ok(signed_in?),
+                }
+            }
         };
-        let (stored, (ctx, issued)) = match started {
-            Ok(done) => done,
+        let signed_in = match signed_in {
+            Ok(signed_in) => signed_in,
             Err(failure) => {
                 tx.rollback().await?;
                 let caller = actor(client, current);
@@ -154,28 +200,9 @@ impl Accounts {
                     .await;
             }
         };
-        if !admitted.trusted {
-            let limit = self.settings.max_failed_logins_per_hour;
-            let counter = Counter::new(Scope::Account, &account.username, limit);
-            throttle::forget(&mut tx, &counter).await?;
-        }
         throttle::succeeded(&mut tx, &admitted.claim).await?;
-        audit::record(
-            &mut tx,
-            audit::Kind::LoginSucceeded,
-            &actor(client, Some(&ctx)),
-            Some(&account.username),
-            serde_json::json!({ "trusted_device": admitted.trusted }),
-        )
-        .await?;
-        let user = user_in(&mut tx, account.id).await?;
         tx.commit().await?;
-        Ok(SignedIn {
-            user,
-            session: ctx,
-            issued,
-            device: self.devices.set(account.id, stored.credential_epoch),
-        })
+        Ok(signed_in)
     }
 
     /// Stores a hash under the configured parameters while the password is at

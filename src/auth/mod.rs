@@ -1,8 +1,9 @@
 //! Accounts and login: users with argon2id passwords, registration, login
 //! that upgrades the browser's session to a new series owned by the user,
-//! logout, password changes, throttling of failed logins and registrations,
-//! and device cookies that keep an attacked account's known browsers
-//! logging in. The flows live in `Accounts` (`accounts.rs` and its
+//! two-factor sign-in (TOTP and recovery codes), signing in again for
+//! sensitive actions, new-device notices, logout, password changes,
+//! throttling of failed logins and registrations, and device cookies that
+//! keep an attacked account's known browsers logging in. The flows live in `Accounts` (`accounts.rs` and its
 //! neighbours); the handlers only carry HTTP to it.
 
 mod accounts;
@@ -12,18 +13,22 @@ pub mod errors;
 mod extract;
 mod hash_pool;
 mod identity;
+mod leftovers;
 mod login;
 mod login_flow;
 #[cfg(test)]
 mod login_race;
 mod passphrase;
+mod notices;
 mod password;
 mod password_change;
 mod reauth;
 mod register;
 mod routes;
 mod session_routes;
+mod sign_in;
 mod throttle;
+mod two_factor;
 mod users;
 
 use sqlx::PgPool;
@@ -36,6 +41,8 @@ pub use device_cookie::{Device, DeviceCookies, forget_devices};
 pub use errors::AccountError;
 pub use extract::CurrentUser;
 pub use hash_pool::HashError;
+pub use leftovers::purge as purge_sign_in_leftovers;
+pub use login_flow::LoginStep;
 pub use password::{Hasher, Password};
 pub use register::{NewAccount, create_user};
 pub use routes::router;

@@ -239,6 +239,9 @@ mod tests {
             hash_threads: None,
             max_hash_queue: None,
             throttle_window_secs: 1,
+            fresh_secs: 1,
+            max_sessions_per_user: None,
+            max_failed_codes_per_hour: 1,
         }
     }
 

@@ -36,6 +36,7 @@ impl Accounts {
         client: &ClientMeta,
         current: &SessionContext,
     ) -> Outcome<(SessionContext, Issued, SetDeviceCookie)> {
+        self.sessions.require_fresh(current).await?;
         let new = Password::parse(new_password).map_err(|e| {
             let mut errors = ValidationErrors::new();
             errors.add("new_password", e);

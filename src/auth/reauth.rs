@@ -1,13 +1,21 @@
-//! Recent sign-in, for what only the person at the keyboard may do (create
-//! an API token): the browser's session started with a password in the last
-//! `RECENT` (a login, a registration, a password change — each starts a new
-//! series), or the password is given again now, checked and throttled as a
-//! password change's is.
+//! Signing in again, for what only the person at the keyboard may do: a
+//! sensitive action needs a sign-in within `auth.fresh_secs`
+//! (`Sessions::require_fresh`), else 403 `reauthentication_required`; the
+//! page then asks for the password, sends it to
+//! `POST /api/auth/reauthenticate`, which checks and throttles it as a
+//! password change's check is and marks the series signed in now, and
+//! retries the action.
 
-use time::Duration;
+use std::sync::Arc;
+
+use axum::{extract::State, http::StatusCode};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
+    CurrentUser,
     accounts::{Accounts, Outcome, actor},
     admission::{Failure, Purpose},
     errors::AccountError,
@@ -15,32 +23,20 @@ use super::{
     throttle,
     users::{self, Lookup},
 };
-use crate::session::{ClientMeta, SessionContext};
+use crate::{
+    error::{ErrorResponse, Result},
+    json_body::JsonObject,
+    session::{ClientMeta, SessionContext, SessionHandle, mark_signed_in},
+};
 
-/// How long a password entered at sign-in counts as recent.
-pub const RECENT: Duration = Duration::minutes(10);
+pub(super) fn router() -> OpenApiRouter<Arc<Accounts>> {
+    OpenApiRouter::new().routes(routes!(reauthenticate))
+}
 
 impl Accounts {
-    /// Whether `ctx` is a browser session whose password was entered within
-    /// `RECENT`.
-    pub async fn signed_in_recently(&self, ctx: &SessionContext) -> Outcome<bool> {
-        if ctx.token.is_some() {
-            return Ok(false);
-        }
-        let recent = sqlx::query_scalar!(
-            r#"SELECT created_at > now() - make_interval(secs => $2) AS "recent!"
-               FROM session_series
-               WHERE id = $1 AND kind = 'browser' AND revoked_at IS NULL"#,
-            ctx.series_id,
-            RECENT.as_seconds_f64(),
-        )
-        .fetch_optional(&self.db)
-        .await?;
-        Ok(recent.unwrap_or(false))
-    }
-
     /// Checks the logged-in user's password again: `InvalidCredentials`
-    /// when wrong, 429 past the throttle's limits.
+    /// when wrong, 429 past the throttle's limits. Right, the series counts
+    /// as signed in now.
     pub async fn confirm_password(
         &self,
         user_id: Uuid,
@@ -63,8 +59,46 @@ impl Accounts {
                 .reject(&admitted.claim, name, &caller, Failure::WrongPassword)
                 .await;
         }
-        let mut conn = self.db.acquire().await?;
-        throttle::succeeded(&mut conn, &admitted.claim).await?;
+        let mut tx = self.db.begin().await?;
+        throttle::succeeded(&mut tx, &admitted.claim).await?;
+        mark_signed_in(&mut tx, current.series_id).await?;
+        tx.commit().await?;
         Ok(())
     }
+}
+
+#[derive(Deserialize, ToSchema)]
+struct ReauthBody {
+    password: String,
+}
+
+/// The password again: the caller's session counts as freshly signed in,
+/// for sensitive actions within `auth.fresh_secs`.
+#[utoipa::path(
+    post,
+    path = "/api/auth/reauthenticate",
+    tag = "auth",
+    request_body = ReauthBody,
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Signed in again just now"),
+        (status = 401, description = "`not_authenticated`, or `invalid_credentials` for a wrong password", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "`busy`: the password-hashing queue is full, with `Retry-After`", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+async fn reauthenticate(
+    State(accounts): State<Arc<Accounts>>,
+    handle: SessionHandle,
+    user: CurrentUser,
+    JsonObject(body): JsonObject<ReauthBody>,
+) -> Result<StatusCode> {
+    accounts
+        .confirm_password(user.id, &body.password, &handle.client(), &user.session)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

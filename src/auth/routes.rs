@@ -15,8 +15,8 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    Accounts, current_user, device_cookie::SetDeviceCookie, extract::CurrentUser, login, register,
-    session_routes, users::User,
+    Accounts, current_user, device_cookie::SetDeviceCookie, extract::CurrentUser, login, notices,
+    reauth, register, session_routes, two_factor, users::User,
 };
 use crate::{
     error::{ErrorResponse, Result},
@@ -29,6 +29,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(accounts: Arc<Accounts>) -> Open
         .merge(session_routes::router())
         .merge(register::router())
         .merge(login::router())
+        .merge(two_factor::routes::router())
+        .merge(reauth::router())
+        .merge(notices::router())
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))
@@ -84,7 +87,8 @@ struct PasswordChange {
     new_password: String,
 }
 
-/// Needs the current password (throttled like a login). Every series of the
+/// Needs a fresh sign-in and the current password (throttled like a
+/// login). Every series of the
 /// user is revoked, this one included, and this browser gets a new pair:
 /// whoever else held a session, or the old cookies, is out.
 #[utoipa::path(
@@ -96,7 +100,7 @@ struct PasswordChange {
     responses(
         (status = 204, description = "Changed; every series of the user is revoked, every device cookie of the account stops counting, and this browser gets new cookies (a new device cookie too)"),
         (status = 401, description = "`not_authenticated`, or `invalid_credentials` for a wrong current password", body = ErrorResponse),
-        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 403, description = "`reauthentication_required` (no sign-in within `auth.fresh_secs`: sign in again first), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 422, description = "`validation_failed`: `new_password` is not 12–128 characters", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),

@@ -29,6 +29,8 @@ pub enum Scope {
     Login,
     /// Failed checks of one passphrase-guarded thing (a share link, by id).
     Passphrase,
+    /// Wrong second-factor codes for one account.
+    SecondFactor,
 }
 
 impl Scope {
@@ -41,6 +43,7 @@ impl Scope {
             Self::Register => "register",
             Self::Login => "login",
             Self::Passphrase => "passphrase",
+            Self::SecondFactor => "second_factor",
         }
     }
 }
@@ -58,7 +61,9 @@ impl Counter {
     pub fn new(scope: Scope, key: &str, limit: u32) -> Self {
         let key = match scope {
             Scope::Ip | Scope::Register => crate::ratelimit::client_key(key),
-            Scope::Account | Scope::DeviceAccount | Scope::Login => key.to_lowercase(),
+            Scope::Account | Scope::DeviceAccount | Scope::Login | Scope::SecondFactor => {
+                key.to_lowercase()
+            }
             Scope::Device | Scope::Passphrase => key.to_owned(),
         };
         Self { scope, key, limit }
@@ -76,7 +81,7 @@ impl Counter {
     pub fn is_per_account(&self) -> bool {
         matches!(
             self.scope,
-            Scope::Account | Scope::DeviceAccount | Scope::Login
+            Scope::Account | Scope::DeviceAccount | Scope::Login | Scope::SecondFactor
         )
     }
 }

@@ -151,6 +151,15 @@ pub struct AuthSettings {
     #[serde(default)]
     pub max_hash_queue: Option<usize>,
     pub throttle_window_secs: u64,
+    /// A sensitive action (password change, two-factor changes, API token
+    /// creation, admin role and disable changes) needs a sign-in this recent.
+    pub fresh_secs: u64,
+    /// Browser sessions one account may hold; a sign-in past it revokes the
+    /// least recently used. Unset: no cap.
+    #[serde(default)]
+    pub max_sessions_per_user: Option<u32>,
+    /// Wrong second-factor codes one account may get in the window.
+    pub max_failed_codes_per_hour: u32,
 }
 
 impl AuthSettings {

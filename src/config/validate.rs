@@ -26,14 +26,19 @@ impl Settings {
             || auth.max_logins_per_account_per_hour == 0
             || auth.max_registrations_per_ip_per_hour == 0
             || auth.throttle_window_secs == 0
+            || auth.max_failed_codes_per_hour == 0
         {
             bail!(
                 "invalid configuration: auth.max_failed_logins_per_hour, \
                  auth.max_failed_logins_per_ip_per_hour, auth.max_failed_logins_per_device_per_hour, \
                  auth.max_failed_device_logins_per_account_per_hour, \
                  auth.max_logins_per_account_per_hour, \
-                 auth.max_registrations_per_ip_per_hour and auth.throttle_window_secs must be positive"
+                 auth.max_registrations_per_ip_per_hour, auth.throttle_window_secs and \
+                 auth.max_failed_codes_per_hour must be positive"
             );
+        }
+        if auth.max_sessions_per_user == Some(0) {
+            bail!("invalid configuration: auth.max_sessions_per_user must be positive (or unset)");
         }
         if auth.hash_threads == Some(0) {
             bail!("invalid configuration: auth.hash_threads must be positive (or unset)");

@@ -25,3 +25,6 @@ pub const INSUFFICIENT_SCOPE: &str = "insufficient_scope";
 /// 403: the token is limited to one task and the request is about another
 /// (or about no task).
 pub const TOKEN_TASK_LIMITED: &str = "token_task_limited";
+/// 403: a sensitive action needs a sign-in within `auth.fresh_secs`; sign
+/// in again (`POST /api/auth/reauthenticate`) and retry.
+pub const REAUTHENTICATION_REQUIRED: &str = "reauthentication_required";

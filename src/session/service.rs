@@ -51,6 +51,8 @@ pub struct Sessions {
     pub(super) websockets_without_origin: bool,
     /// Token uses recorded lately (`bearer`).
     pub(super) token_uses: RecentUses,
+    /// `auth.fresh_secs`: how recent a sign-in a sensitive action needs.
+    pub(super) fresh: Duration,
 }
 
 impl Sessions {
@@ -84,6 +86,7 @@ impl Sessions {
             trusted_proxies: settings.server.trusted_proxies.clone(),
             websockets_without_origin: settings.server.allow_websockets_without_origin,
             token_uses: RecentUses::new(),
+            fresh: secs(settings.auth.fresh_secs),
         })
     }
 

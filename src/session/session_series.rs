@@ -57,8 +57,9 @@ pub async fn insert(conn: &mut PgConnection, s: NewSeries<'_>) -> sqlx::Result<(
     sqlx::query!(
         "INSERT INTO session_series
             (id, user_id, current_token_hash, current_session_id, idle_expires_at,
-             absolute_expires_at, user_agent, ip)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::inet)",
+             absolute_expires_at, user_agent, ip, signed_in_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::inet,
+                 CASE WHEN $2::uuid IS NOT NULL THEN now() END)",
         s.id,
         s.user_id,
         s.token_hash,

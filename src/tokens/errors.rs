@@ -2,9 +2,6 @@
 
 use crate::error::ApiError;
 
-/// 403: creating a token needs a sign-in within the last 10 minutes, or the
-/// password given again as `password`.
-pub(crate) const REAUTHENTICATION_REQUIRED: &str = "reauthentication_required";
 /// 404: no such token of the caller's (or, for an admin, at all).
 pub(crate) const TOKEN_NOT_FOUND: &str = "token_not_found";
 /// 409: the user has `MAX_LIVE` live tokens already.

@@ -47,7 +47,7 @@ pub(crate) struct NewTokenRequest {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<u32>,
-    /// The account's password, when the sign-in is older than 10 minutes.
+    /// The account's password, when the sign-in is older than `auth.fresh_secs`.
     #[serde(default)]
     pub password: Option<String>,
 }

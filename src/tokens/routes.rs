@@ -32,7 +32,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: TokensState) -> OpenApiRo
 }
 
 /// Creates a token; its secret is in this answer only. Needs a sign-in
-/// within the last 10 minutes, or `password`.
+/// within `auth.fresh_secs`, or `password`.
 #[utoipa::path(
     post,
     path = "/api/tokens",

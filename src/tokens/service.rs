@@ -82,13 +82,7 @@ pub(super) async fn create(
                 .confirm_password(user.id, password, client, &user.session)
                 .await?;
         }
-        None if state.accounts.signed_in_recently(&user.session).await? => {}
-        None => {
-            return Err(ApiError::forbidden(
-                errors::REAUTHENTICATION_REQUIRED,
-                "sign in again, or give your password, to create an API token",
-            ));
-        }
+        None => state.sessions.require_fresh(&user.session).await?,
     }
     if let Some(task_id) = body.task_id {
         Viewer::from(&user.session).read(&state.db, task_id).await?;

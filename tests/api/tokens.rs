@@ -218,7 +218,7 @@ async fn the_secret_is_shown_once_and_stored_only_as_its_hash(db: PgPool) {
 async fn creating_a_token_needs_a_recent_sign_in_or_the_password(db: PgPool) {
     let app = spawn_app(db).await;
     let alice = member(&app, "alice").await;
-    sqlx::query("UPDATE session_series SET created_at = now() - interval '11 minutes'")
+    sqlx::query("UPDATE session_series SET signed_in_at = now() - interval '11 minutes'")
         .execute(&app.db)
         .await
         .unwrap();

@@ -56,6 +56,17 @@
 export const ENDPOINTS = Object.freeze([
   {"name": "session", "method": "GET", "path": "/api/session"},
   {"name": "sessions", "method": "GET", "path": "/api/sessions"},
+  {"name": "secondFactor", "method": "POST", "path": "/api/auth/login/second-factor"},
+  {"name": "reauthenticate", "method": "POST", "path": "/api/auth/reauthenticate"},
+  {"name": "twoFactor", "method": "GET", "path": "/api/auth/two-factor"},
+  {"name": "twoFactorSetup", "method": "POST", "path": "/api/auth/two-factor/setup"},
+  {"name": "twoFactorQr", "method": "GET", "path": "/api/auth/two-factor/setup/qr.svg"},
+  {"name": "twoFactorConfirm", "method": "POST", "path": "/api/auth/two-factor/confirm"},
+  {"name": "twoFactorDisable", "method": "POST", "path": "/api/auth/two-factor/disable"},
+  {"name": "trustedBrowsers", "method": "GET", "path": "/api/auth/trusted-browsers"},
+  {"name": "revokeTrustedBrowser", "method": "DELETE", "path": "/api/auth/trusted-browsers/{id}"},
+  {"name": "notices", "method": "GET", "path": "/api/auth/notices"},
+  {"name": "dismissNotice", "method": "DELETE", "path": "/api/auth/notices/{id}"},
   {"name": "revokeSession", "method": "DELETE", "path": "/api/sessions/{id}"},
   {"name": "revokeOthers", "method": "POST", "path": "/api/sessions/revoke-others"},
   {"name": "register", "method": "POST", "path": "/api/auth/register"},
@@ -190,13 +201,38 @@ function endpoint(name) {
 }
 
 /**
- * One request to a table entry.
+ * Asked when a sensitive action answers 403 `reauthentication_required`:
+ * resolves true once the person signed in again (the action is then sent
+ * once more), false if they gave up.
+ * @type {(() => Promise<boolean>)|null}
+ */
+let reauthenticator = null;
+
+/** Sets what asks the person to sign in again (app.js: a password dialog). */
+export function onReauthenticationRequired(fn) {
+  reauthenticator = fn;
+}
+
+/**
+ * One request to a table entry. A sensitive action refused for a stale
+ * sign-in is retried once, after the person signed in again.
  * @param {string} name
  * `anonymous` sends no cookies and no CSRF token (a share link's holder acts as nobody).
  * @param {{params?: Record<string,string>, query?: Record<string, any>, body?: any, headers?: Record<string,string>, raw?: boolean, anonymous?: boolean}} [opts]
  * @returns {Promise<any>} parsed JSON, null for 204, or the Response when `raw`
  */
 export async function call(name, opts = {}) {
+  try {
+    return await send(name, opts);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.code !== "reauthentication_required" || !reauthenticator) throw e;
+    if (!(await reauthenticator())) throw e;
+    return send(name, opts);
+  }
+}
+
+/** @param {string} name @param {Parameters<typeof call>[1]} opts */
+async function send(name, opts = {}) {
   const ep = endpoint(name);
   const headers = { Accept: "application/json", ...(opts.headers || {}) };
   if (UNSAFE.has(ep.method) && csrfToken && !opts.anonymous) headers["X-CSRF-Token"] = csrfToken;
@@ -247,11 +283,40 @@ export async function session() {
 /** @returns {Promise<User>} 401 `not_authenticated` when the session is gone */
 export const me = () => call("me");
 
-/** Logs in; the series is replaced, so the session (and CSRF token) is read again. */
+/**
+ * Logs in; the series is replaced, so the session (and CSRF token) is read
+ * again. An account with two-factor sign-in stops half-way: no session yet.
+ * @returns {Promise<{session: Session}|{secondFactor: {expires_at: string}}>}
+ */
 export async function login(username, password) {
-  await call("login", { body: { username, password } });
+  const res = await call("login", { body: { username, password }, raw: true });
+  if (res.status === 202) return { secondFactor: await res.json() };
+  return { session: await session() };
+}
+
+/** The second step: a code from the app or a recovery code. @returns {Promise<Session>} */
+export async function secondFactor(code, trust_browser) {
+  await call("secondFactor", { body: { code, trust_browser } });
   return session();
 }
+
+/** The password again, for sensitive actions within the server's window. */
+export const reauthenticate = (password) => call("reauthenticate", { body: { password } });
+/** @returns {Promise<{enabled: boolean, pending: boolean, recovery_codes_left: number}>} */
+export const twoFactor = () => call("twoFactor");
+/** @returns {Promise<{secret: string, otpauth_uri: string}>} */
+export const twoFactorSetup = () => call("twoFactorSetup");
+/** The pending setup's QR code (an SVG drawn by the server). */
+export const twoFactorQrUrl = () => url("twoFactorQr");
+/** @returns {Promise<{recovery_codes: string[]}>} shown this once */
+export const twoFactorConfirm = (code) => call("twoFactorConfirm", { body: { code } });
+export const twoFactorDisable = (code) => call("twoFactorDisable", { body: { code } });
+/** @returns {Promise<{id: string, user_agent: string|null, ip: string|null, created_at: string, expires_at: string}[]>} */
+export const trustedBrowsers = async () => (await call("trustedBrowsers")).trusted_browsers;
+export const revokeTrustedBrowser = (id) => call("revokeTrustedBrowser", { params: { id } });
+/** @returns {Promise<{id: string, user_agent: string|null, ip: string|null, created_at: string}[]>} */
+export const notices = async () => (await call("notices")).notices;
+export const dismissNotice = (id) => call("dismissNotice", { params: { id } });
 
 export async function register(username, email, password) {
   const body = { username, password };

@@ -1,7 +1,9 @@
 // The app's entry point, imported by nothing: the page table, the router
-// that shows a page for the hash, and the start-up (language, session,
-// sockets). Session state lives in session.js, navigation in nav.js. A
-// share link's page (`/l#…`) starts none of it: no session, no navigation.
+// that shows a page for the hash (and the account's new-sign-in notices
+// above it), and the start-up (language, session, sockets, the dialog that
+// asks for the password again before a sensitive action). Session state
+// lives in session.js, navigation in nav.js. A share link's page (`/l#…`)
+// starts none of it: no session, no navigation.
 
 import * as api from "./api.js";
 import * as live from "./live.js";
@@ -12,6 +14,8 @@ import { currentPath, hashQuery, setRouter, noticeOnArrival, takeNotice } from "
 import { t, setLang, lang, translateStatic } from "./i18n.js";
 import { h, mount, notify } from "./ui.js";
 import { renderNav } from "./views/topnav.js";
+import { askToSignInAgain } from "./views/reauth-dialog.js";
+import { showSignInNotices } from "./views/sign-in-notices.js";
 import { tasksPage } from "./pages/tasks.js";
 import { taskPage } from "./pages/task.js";
 import { searchPage } from "./pages/search.js";
@@ -53,6 +57,9 @@ async function route() {
   }
   const notice = takeNotice();
   if (notice) notify(...notice);
+  const signIns = document.getElementById("sign-in-notices");
+  if (session.state.user) showSignInNotices(signIns);
+  else mount(signIns);
   const heading = main.querySelector("h1");
   document.title = heading ? `${heading.textContent} · minutes` : "minutes";
   if (document.activeElement === document.body || !main.contains(document.activeElement)) main.focus({ preventScroll: true });
@@ -94,6 +101,7 @@ async function main() {
   colours.addEventListener("change", () => setTheme(colours.value));
   translateStatic();
   setRouter(route);
+  api.onReauthenticationRequired(askToSignInAgain);
   session.subscribe(renderNav);
   live.subscribe((e) => {
     if (e.type === "session_revoked") session.sessionLost();

@@ -1,5 +1,6 @@
-// Register, log in, and the account page (change password, API tokens, webhooks,
-// log out).
+// Register, log in (with its second step when the account has two-factor
+// sign-in), and the account page (change password, two-factor sign-in,
+// API tokens, webhooks, log out).
 // After each the session is read again: the CSRF token has changed.
 
 import * as api from "../api.js";
@@ -10,6 +11,7 @@ import { t, describeError, describeFields } from "../i18n.js";
 import { h, mount, notify, field, showFieldErrors } from "../ui.js";
 import { tokensSection } from "../views/tokens.js";
 import { webhooksSection } from "../views/webhooks.js";
+import { twoFactorSection } from "../views/two-factor.js";
 
 /** A form that shows field errors in place and everything else above the button. */
 function authForm(fields, submitLabel, onSubmit) {
@@ -50,11 +52,33 @@ export function loginPage(main) {
   ], t("nav.login"), async (data) => {
     const before = state.anonymousTasks;
     live.stop();
-    setSession(await api.login(String(data.get("username")).trim(), String(data.get("password"))));
-    navigate("#/", [t("account.loggedIn", { name: state.user.username }), keptMessage(before)].join(" ").trim());
+    const step = await api.login(String(data.get("username")).trim(), String(data.get("password")));
+    if ("secondFactor" in step) {
+      live.start();
+      return mount(main, h("h1", null, t("nav.login")), secondFactorForm(before));
+    }
+    signedIn(step.session, before);
   });
   mount(main, h("h1", null, t("nav.login")), form, h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
   return null;
+}
+
+function signedIn(session, before) {
+  setSession(session);
+  navigate("#/", [t("account.loggedIn", { name: state.user.username }), keptMessage(before)].join(" ").trim());
+}
+
+/** The sign-in's second step: a code from the app or a recovery code. */
+function secondFactorForm(before) {
+  const form = authForm([
+    h("p", { class: "intro" }, t("twoFactor.loginIntro")),
+    field(t("twoFactor.codeOrRecovery"), h("input", { name: "code", autocomplete: "one-time-code", required: true, autocapitalize: "none", spellcheck: false, autofocus: true })),
+    h("div", { class: "check-field" }, h("label", null, h("input", { type: "checkbox", name: "trust_browser", class: "check" }), " ", t("twoFactor.trustBrowser"))),
+  ], t("twoFactor.verify"), async (data) => {
+    live.stop();
+    signedIn(await api.secondFactor(String(data.get("code")).trim(), data.get("trust_browser") === "on"), before);
+  });
+  return [form, h("p", null, h("a", { href: "#/login", onclick: (e) => { e.preventDefault(); loginPage(form.closest("main")); } }, t("twoFactor.startOver")))];
 }
 
 /** @param {HTMLElement} main */
@@ -112,6 +136,7 @@ export function accountPage(main) {
     h("h2", null, t("account.changePassword")),
     h("p", { class: "muted" }, t("account.passwordEffect")),
     form,
+    ...twoFactorSection(),
     ...tokensSection(),
     ...webhooksSection(user),
     h("h2", null, t("account.logout")),

@@ -1,6 +1,7 @@
 // My sessions: every browser signed in to this account (or this browser
 // alone when anonymous), with revoke one and, for an account, revoke all
-// others.
+// others; and the browsers trusted to skip the second factor, each
+// revocable.
 
 import * as api from "../api.js";
 import { state, sessionLost, setSession } from "../session.js";
@@ -21,7 +22,40 @@ export async function sessionsPage(main) {
       notify(describeError(e), "error");
     }
   } }, t("sessions.revokeOthers"));
-  mount(main, h("h1", null, t("sessions.title")), h("p", { class: "intro" }, t(state.user ? "sessions.intro" : "sessions.introAnonymous")), others, list);
+  const trusted = h("ul", { class: "sessions trusted" });
+  mount(main, h("h1", null, t("sessions.title")), h("p", { class: "intro" }, t(state.user ? "sessions.intro" : "sessions.introAnonymous")), others, list,
+    state.user ? [h("h2", null, t("trusted.title")), h("p", { class: "muted" }, t("trusted.intro")), trusted] : null);
+
+  async function loadTrusted() {
+    let browsers = [];
+    try {
+      browsers = await api.trustedBrowsers();
+    } catch (e) {
+      mount(trusted, h("li", null, describeError(e)));
+      return;
+    }
+    if (!browsers.length) return mount(trusted, h("li", { class: "muted" }, t("trusted.none")));
+    mount(trusted, browsers.map((b) => {
+      const { browser, os } = parseUserAgent(b.user_agent);
+      const name = os ? t("sessions.browserOn", { browser, os }) : browser;
+      return h("li", { class: "card session", dataset: { id: b.id } },
+        h("div", null,
+          h("h3", { class: "h3" }, name),
+          h("dl", { class: "facts" },
+            h("dt", null, t("sessions.ip")), h("dd", null, b.ip || "—"),
+            h("dt", null, t("trusted.since")), h("dd", null, formatDate(b.created_at)),
+            h("dt", null, t("trusted.until")), h("dd", null, formatDate(b.expires_at)))),
+        h("button", { type: "button", class: "danger small", "aria-label": t("trusted.revokeNamed", { name }), onclick: async () => {
+          try {
+            await api.revokeTrustedBrowser(b.id);
+            await loadTrusted();
+            notify(t("trusted.revoked", { name }));
+          } catch (e) {
+            notify(describeError(e), "error");
+          }
+        } }, t("trusted.revoke")));
+    }));
+  }
 
   async function load() {
     let sessions;
@@ -64,5 +98,6 @@ export async function sessionsPage(main) {
     }));
   }
   await load();
+  if (state.user) await loadTrusted();
   return null;
 }

@@ -24,7 +24,6 @@ export function tokensSection() {
     field(t("tokens.name"), h("input", { name: "name", required: true, maxlength: 100, autocomplete: "off" }), t("tokens.nameHint")),
     scopes,
     field(t("tokens.expiry"), expiry),
-    field(t("tokens.password"), h("input", { name: "password", type: "password", autocomplete: "current-password" })),
     status,
     h("button", { type: "submit", class: "primary" }, t("tokens.create")));
   form.addEventListener("submit", async (e) => {
@@ -34,7 +33,6 @@ export function tokensSection() {
     const data = new FormData(form);
     const body = { name: String(data.get("name")).trim(), scopes: data.getAll("scopes").map(String) };
     if (data.get("expires_in_days")) body.expires_in_days = Number(data.get("expires_in_days"));
-    if (data.get("password")) body.password = String(data.get("password"));
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
