@@ -60,7 +60,8 @@ pub(crate) struct LinkList {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewLinkRequest {
     /// How long the link lives, in days: 1 to `sharing.link_max_days`
-    /// (default 30); 422 `validation_failed` otherwise.
+    /// (default 30, the document's maximum); 422 `validation_failed`
+    /// otherwise.
     #[schema(minimum = 1)]
     pub expires_in_days: u32,
     /// 8–128 characters the holder must also give; none by default.
@@ -125,4 +126,21 @@ pub(crate) struct LinkedMeeting {
     pub include_recording: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+}
+
+/// Sets `NewLinkRequest.expires_in_days`' maximum in the document to the
+/// configured one, which the derive cannot know.
+pub(super) fn document_max_days(doc: &mut utoipa::openapi::OpenApi, max_days: u32) {
+    use utoipa::openapi::{RefOr, schema::Schema};
+    let field = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("NewLinkRequest"))
+        .and_then(|s| match s {
+            RefOr::T(Schema::Object(object)) => object.properties.get_mut("expires_in_days"),
+            _ => None,
+        });
+    if let Some(RefOr::T(Schema::Object(days))) = field {
+        days.maximum = Some(max_days.into());
+    }
 }
