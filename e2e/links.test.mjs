@@ -57,6 +57,11 @@ test("a link made in the page opens the minutes without an account, records the 
     assert.equal(await visitor.page.locator("#nav").isVisible(), false, "no navigation");
     assert.equal(await visitor.page.getByRole("button", { name: "Edit" }).count(), 0, "no edit controls");
     assert.equal(await visitor.page.locator('meta[name="robots"][content*="noindex"]').count(), 1);
+    const [download] = await Promise.all([
+      visitor.page.waitForEvent("download"),
+      visitor.page.getByRole("button", { name: "Download the uploaded file" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "launch-link.txt");
     assert.equal((await visitor.context.cookies()).length, 0, "a link starts no session");
     await shot(visitor.page, "links-visitor");
 
