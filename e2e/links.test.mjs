@@ -2,7 +2,8 @@
 // share dialog opens the minutes in a fresh browser with no cookies and no
 // account, its view shows up in the owner's list, and after the owner
 // revokes it a reload finds nothing; a passphrase link asks for its
-// passphrase; the link page speaks Japanese to a Japanese browser.
+// passphrase; the link page speaks Japanese to a Japanese browser; an
+// editor makes links only once the owner allows it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, person, shot, uniqueName, register, uploadAndWait, transcriptFile } from "./lib.mjs";
@@ -56,6 +57,11 @@ test("a link made in the page opens the minutes without an account, records the 
     assert.equal(await visitor.page.locator("#nav").isVisible(), false, "no navigation");
     assert.equal(await visitor.page.getByRole("button", { name: "Edit" }).count(), 0, "no edit controls");
     assert.equal(await visitor.page.locator('meta[name="robots"][content*="noindex"]').count(), 1);
+    const [download] = await Promise.all([
+      visitor.page.waitForEvent("download"),
+      visitor.page.getByRole("button", { name: "Download the uploaded file" }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), "launch-link.txt");
     assert.equal((await visitor.context.cookies()).length, 0, "a link starts no session");
     await shot(visitor.page, "links-visitor");
 
@@ -99,5 +105,41 @@ test("a passphrase link asks for it, refuses a wrong one and opens with the righ
   } finally {
     await owner.context.close();
     await visitor.context.close();
+  }
+});
+
+test("an editor makes links only once the owner lets editors do it", async () => {
+  const owner = await ownerWithDialog("editor-link.txt");
+  const editor = await person(browser);
+  const editorName = uniqueName("edl");
+  try {
+    await register(editor.page, editorName);
+    await owner.dialog.getByLabel("Username").fill(editorName);
+    await owner.dialog.getByLabel("Access").selectOption("edit");
+    await owner.dialog.getByRole("button", { name: "Share", exact: true }).click();
+    await owner.dialog.locator(`li[data-username="${editorName}"]`).waitFor();
+    const href = new URL(owner.page.url()).hash;
+
+    await editor.page.goto(`/${href}`);
+    await editor.page.getByRole("heading", { name: "Summary" }).waitFor();
+    await editor.page.locator(".toolbar").getByRole("button", { name: "Share" }).click();
+    const dialog = editor.page.locator("dialog.share-dialog");
+    await dialog.getByText("The owner has not let editors create links to this meeting.").waitFor();
+    assert.equal(await dialog.getByLabel("Username").count(), 0, "an editor does not manage shares");
+    assert.equal(await dialog.getByRole("button", { name: "Create link" }).isVisible(), false);
+    await dialog.getByRole("button", { name: "Close" }).click();
+
+    await owner.dialog.getByLabel("People who can edit may create links too").check();
+    await owner.dialog.getByText("Editors may now create links.").waitFor();
+    await editor.page.locator(".toolbar").getByRole("button", { name: "Share" }).click();
+    const url = await createLink(editor.page.locator("dialog.share-dialog"));
+    assert.match(url, /\/l#mnl_/);
+    await owner.dialog.getByRole("button", { name: "Close" }).click();
+    await owner.page.locator(".toolbar").getByRole("button", { name: "Share" }).click();
+    await owner.page.locator("dialog.share-dialog li.link.live", { hasText: `by ${editorName}` }).waitFor();
+    assert.deepEqual(editor.page.errors, []);
+  } finally {
+    await owner.context.close();
+    await editor.context.close();
   }
 });

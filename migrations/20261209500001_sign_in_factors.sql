@@ -75,4 +75,4 @@ ALTER TABLE login_attempts
     DROP CONSTRAINT login_attempts_scope_check,
     ADD CONSTRAINT login_attempts_scope_check
         CHECK (scope IN ('account', 'ip', 'device', 'register', 'device_account', 'login',
-                         'second_factor'));
+                         'passphrase', 'second_factor'));

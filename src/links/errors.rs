@@ -8,6 +8,8 @@ use crate::error::ApiError;
 /// expired, revoked, its owner disabled or its meeting deleted: one answer
 /// for all); for the owner's, no such link on a task the caller may manage.
 pub(crate) const LINK_NOT_FOUND: &str = "link_not_found";
+/// 400: a holder's request without the `Link-Secret` header.
+pub(crate) const LINK_SECRET_MISSING: &str = "link_secret_missing";
 /// 401: the link has a passphrase and none, or a wrong one, was given.
 pub(crate) const PASSPHRASE_REQUIRED: &str = "passphrase_required";
 /// 404: the link was made without the recording.
@@ -21,6 +23,14 @@ pub(crate) fn link_not_found() -> ApiError {
     ApiError::not_found(
         LINK_NOT_FOUND,
         "no such link, or it has expired or was revoked",
+    )
+}
+
+pub(crate) fn secret_missing() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        LINK_SECRET_MISSING,
+        "send the link's secret in the Link-Secret header",
     )
 }
 

@@ -36,6 +36,12 @@ pub struct LinksState {
     pub public_origin: String,
 }
 
+/// The link endpoints; the document states the configured
+/// `sharing.link_max_days` as `expires_in_days`' maximum, exactly what the
+/// handler checks.
 pub fn router<S: Clone + Send + Sync + 'static>(state: LinksState) -> OpenApiRouter<S> {
-    routes::router().merge(public::router()).with_state(state)
+    let max_days = state.link_max_days;
+    let mut router = routes::router().merge(public::router()).with_state(state);
+    model::document_max_days(router.get_openapi_mut(), max_days);
+    router
 }

@@ -60,8 +60,10 @@ pub(crate) struct LinkList {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewLinkRequest {
     /// How long the link lives, in days: 1 to `sharing.link_max_days`
-    /// (default 30); 422 `validation_failed` otherwise.
+    /// (default 30, the document's maximum); 422 `validation_failed`
+    /// otherwise.
     #[schema(minimum = 1)]
+    #[serde(deserialize_with = "whole_number")]
     pub expires_in_days: u32,
     /// 8–128 characters the holder must also give; none by default.
     #[serde(default)]
@@ -77,6 +79,20 @@ pub(crate) struct NewLinkRequest {
 
 fn yes() -> bool {
     true
+}
+
+/// JSON Schema's `integer` admits `7.0`, serde's `u32` only `7`: a whole
+/// number either way, one past `u32::MAX` saturating (and so out of range).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+            .map(|f| f.min(u64::MAX as f64) as u64)
+    });
+    whole
+        .map(|w| u32::try_from(w).unwrap_or(u32::MAX))
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number of days"))
 }
 
 /// The created link with its secret and address: shown this once.
@@ -125,4 +141,21 @@ pub(crate) struct LinkedMeeting {
     pub include_recording: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+}
+
+/// Sets `NewLinkRequest.expires_in_days`' maximum in the document to the
+/// configured one, which the derive cannot know.
+pub(super) fn document_max_days(doc: &mut utoipa::openapi::OpenApi, max_days: u32) {
+    use utoipa::openapi::{RefOr, schema::Schema};
+    let field = doc
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut("NewLinkRequest"))
+        .and_then(|s| match s {
+            RefOr::T(Schema::Object(object)) => object.properties.get_mut("expires_in_days"),
+            _ => None,
+        });
+    if let Some(RefOr::T(Schema::Object(days))) = field {
+        days.maximum = Some(max_days.into());
+    }
 }

@@ -48,11 +48,15 @@ pub(super) fn router() -> OpenApiRouter<LinksState> {
 
 /// The live link the request names, once its passphrase (if it has one)
 /// is given right. Unknown, malformed, expired and revoked secrets, and
-/// links whose owner is disabled, are one and the same 404.
+/// links whose owner is disabled, are one and the same 404; a request
+/// without the header is malformed (400).
 async fn admit(state: &LinksState, headers: &HeaderMap, body: &OpenLink) -> Result<Live> {
-    let hash = headers
+    let presented = headers
         .get(&SECRET_HEADER)
-        .and_then(|v| v.to_str().ok())
+        .ok_or_else(errors::secret_missing)?;
+    let hash = presented
+        .to_str()
+        .ok()
         .and_then(secret::hash_of)
         .ok_or_else(errors::link_not_found)?;
     let link = queries::live(&state.db, &hash)
@@ -85,7 +89,8 @@ fn noindex(mut res: Response) -> Response {
     res
 }
 
-/// The meeting as the link shows it; each answer is recorded as a view.
+/// The meeting as the link shows it; each answer is recorded as a view
+/// (`queries::record_view` says which are counted once).
 #[utoipa::path(
     post,
     path = "/api/links/view",
@@ -97,6 +102,7 @@ fn noindex(mut res: Response) -> Response {
     responses(
         (status = 200, description = "The meeting, read only", body = LinkedMeeting,
             headers(("X-Robots-Tag" = String, description = "`noindex, nofollow`"))),
+        (status = 400, description = "`link_secret_missing`: no `Link-Secret` header", body = ErrorResponse),
         (status = 401, description = "`passphrase_required`: the link has a passphrase and the body gave none, or a wrong one", body = ErrorResponse),
         (status = 404, description = "`link_not_found`: no live link has this secret (unknown, expired, revoked, its owner disabled or its meeting deleted)", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`: too many wrong passphrases for this link lately", body = ErrorResponse,
@@ -164,6 +170,7 @@ async fn view(
         (status = 200, description = "The uploaded file as stored, as an attachment",
             content_type = "*/*", body = inline(crate::openapi::Binary),
             headers(("X-Robots-Tag" = String, description = "`noindex, nofollow`"))),
+        (status = 400, description = "`link_secret_missing`: no `Link-Secret` header", body = ErrorResponse),
         (status = 401, description = "`passphrase_required`", body = ErrorResponse),
         (status = 404, description = "`link_not_found`, or `recording_not_shared`: the link was made without the recording", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`", body = ErrorResponse,

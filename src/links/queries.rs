@@ -14,6 +14,8 @@ use super::model::{LinkView, LinkViewEntry};
 
 /// Views listed per link.
 const VIEWS_SHOWN: i64 = 50;
+/// Views one link records a minute at most.
+const VIEWS_PER_MINUTE: i64 = 60;
 
 pub(super) struct NewRow<'a> {
     pub id: Uuid,
@@ -257,7 +259,10 @@ pub(super) async fn newest_minutes(
     .await
 }
 
-/// Records an opening of the link.
+/// Records an opening of the link. Openings by the same browser and
+/// address within a minute are one view (a reload is not a new reader), and
+/// a link records at most `VIEWS_PER_MINUTE` views a minute, so a holder who
+/// floods it cannot grow the table without bound.
 #[tracing::instrument(skip(db, user_agent), err)]
 pub(super) async fn record_view(
     db: &PgPool,
@@ -266,10 +271,19 @@ pub(super) async fn record_view(
     ip: Option<&str>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO share_link_views (link_id, user_agent, ip) VALUES ($1, $2, $3::text::inet)",
+        "INSERT INTO share_link_views (link_id, user_agent, ip)
+         SELECT $1, $2, $3::text::inet
+         WHERE NOT EXISTS (
+                   SELECT 1 FROM share_link_views
+                   WHERE link_id = $1 AND viewed_at > now() - interval '1 minute'
+                     AND ip IS NOT DISTINCT FROM $3::text::inet
+                     AND user_agent IS NOT DISTINCT FROM $2)
+           AND (SELECT count(*) FROM share_link_views
+                WHERE link_id = $1 AND viewed_at > now() - interval '1 minute') < $4",
         link_id,
         user_agent,
         ip,
+        VIEWS_PER_MINUTE,
     )
     .execute(db)
     .await?;

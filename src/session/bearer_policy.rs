@@ -157,4 +157,19 @@ mod tests {
         );
         assert_eq!(rule(&Method::GET, "/api/auth/me"), Rule::Open);
     }
+
+    #[test]
+    fn share_links_are_managed_with_shares_write_and_never_opened_with_a_token() {
+        for (m, r) in [
+            (Method::GET, "/api/tasks/{task_id}/links"),
+            (Method::POST, "/api/tasks/{task_id}/links"),
+            (Method::PUT, "/api/tasks/{task_id}/links/policy"),
+            (Method::DELETE, "/api/links/{link_id}"),
+        ] {
+            assert_eq!(rule(&m, r), Rule::Needs(Scope::SharesWrite), "{m} {r}");
+        }
+        for r in ["/api/links/view", "/api/links/recording"] {
+            assert_eq!(rule(&Method::POST, r), Rule::Refused, "{r}");
+        }
+    }
 }

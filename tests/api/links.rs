@@ -80,7 +80,7 @@ async fn set_disabled(admin: &Browser, user: &str, disabled: bool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
-async fn a_link_opens_the_minutes_without_an_account_and_each_view_is_recorded(db: PgPool) {
+async fn a_link_opens_the_minutes_without_an_account_and_each_reader_is_recorded(db: PgPool) {
     let app = spawn_app(db).await;
     let root = admin(&app, "root").await;
     let alice = member(&app, "alice").await;
@@ -100,15 +100,26 @@ async fn a_link_opens_the_minutes_without_an_account_and_each_view_is_recorded(d
     assert!(meeting["minutes"]["title"].is_string());
     assert_eq!(meeting["minutes"]["transcript"][0]["text"], MINUTES_TEXT);
     assert!(meeting.get("owner").is_none() && meeting.get("task_id").is_none());
+    // A reload is the same reader; another browser is another view.
     assert_eq!(open(&app, &secret).await.status(), 200);
+    let other = reqwest::Client::new()
+        .post(app.url("/api/links/view"))
+        .header("Link-Secret", &secret)
+        .header("User-Agent", "curl/8.5.0")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
 
     let list = links(&alice, &task).await;
     let shown = &list["links"][0];
     assert_eq!(shown["id"], id.as_str());
     assert_eq!(shown["prefix"], secret.split('_').nth(1).unwrap());
     assert_eq!(shown["view_count"], 2);
+    assert_eq!(shown["views"][0]["user_agent"], "curl/8.5.0");
     assert_eq!(
-        shown["views"][0]["user_agent"],
+        shown["views"][1]["user_agent"],
         "LinkTest/1.0 (X11; Linux x86_64)"
     );
     assert_eq!(shown["views"][0]["ip"], "127.0.0.1");
@@ -127,7 +138,7 @@ async fn the_expiry_is_required_and_at_most_link_max_days(db: PgPool) {
     let alice = member(&app, "alice").await;
     let task = completed(&app, &alice).await;
     assert_eq!(create_link(&alice, &task, json!({})).await.status(), 422);
-    for days in [0, 8, 30] {
+    for days in [json!(0), json!(8), json!(30), json!(1e12)] {
         let res = create_link(&alice, &task, json!({"expires_in_days": days})).await;
         assert_eq!(res.status(), 422, "{days}");
         let body: Value = res.json().await.unwrap();
@@ -136,7 +147,13 @@ async fn the_expiry_is_required_and_at_most_link_max_days(db: PgPool) {
             "out_of_range"
         );
     }
-    link(&alice, &task, json!({"expires_in_days": 7})).await;
+    link(&alice, &task, json!({"expires_in_days": 7.0})).await;
+    let doc = app.openapi().await;
+    let days = &doc["components"]["schemas"]["NewLinkRequest"]["properties"]["expires_in_days"];
+    assert_eq!(
+        days["maximum"], 7,
+        "the document says what the handler checks"
+    );
     let shown = &links(&alice, &task).await["links"][0];
     let created = time::OffsetDateTime::parse(
         shown["created_at"].as_str().unwrap(),

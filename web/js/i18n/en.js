@@ -646,6 +646,7 @@ export const en = {
   "links.revokeNamed": "Revoke link mnl_{prefix}",
   "links.confirmRevoke": "Revoke this link? Anyone who has it loses access at once.",
   "links.revoked": "Link revoked.",
+  "links.notAllowed": "The owner has not let editors create links to this meeting.",
   "links.editorsMayCreate": "People who can edit may create links too",
   "links.editorsAllowed": "Editors may now create links.",
   "links.editorsNotAllowed": "Only you may create links now.",

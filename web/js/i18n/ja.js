@@ -646,6 +646,7 @@ export const ja = {
   "links.revokeNamed": "リンク mnl_{prefix} を取り消す",
   "links.confirmRevoke": "このリンクを取り消しますか？リンクを持つ人はすぐに見られなくなります。",
   "links.revoked": "リンクを取り消しました。",
+  "links.notAllowed": "所有者は編集者によるこの会議のリンク作成を許可していません。",
   "links.editorsMayCreate": "編集できる人にもリンクの作成を許可する",
   "links.editorsAllowed": "編集者もリンクを作成できるようになりました。",
   "links.editorsNotAllowed": "リンクを作成できるのはあなただけになりました。",

@@ -36,7 +36,9 @@ export function linksSection(task) {
       editors.checked = editors_may_create;
       mount(list, links.length ? links.map((l) => linkItem(l, load, status)) : h("li", { class: "muted" }, t("links.none")));
     } catch (e) {
-      mount(list, h("li", null, describeError(e)));
+      // An editor whom the owner has not let make links.
+      if (e.status === 403) form.hidden = true;
+      mount(list, h("li", { class: "muted" }, e.status === 403 ? t("links.notAllowed") : describeError(e)));
     }
   }
 
