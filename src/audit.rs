@@ -54,6 +54,10 @@ pub enum Kind {
     TokenCreated,
     TokenUsedFromNewAddress,
     TokenRevoked,
+    /// The calendar feed of a user's action items: a new secret address
+    /// (`detail.replaced`: whether it ended another), or the feed ended.
+    CalendarFeedCreated,
+    CalendarFeedStopped,
 }
 
 impl Kind {
@@ -81,6 +85,8 @@ impl Kind {
             Self::TokenCreated => "token_created",
             Self::TokenUsedFromNewAddress => "token_used_from_new_address",
             Self::TokenRevoked => "token_revoked",
+            Self::CalendarFeedCreated => "calendar_feed_created",
+            Self::CalendarFeedStopped => "calendar_feed_stopped",
         }
     }
 }

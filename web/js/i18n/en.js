@@ -572,4 +572,8 @@ export const en = {
   "items.feedShownOnce": "Copy it now: it is shown only this once. If it leaks, replace it.",
   "task.downloadDocx": "Download DOCX",
   "minutes.done": "Done",
+  "audit.calendar_feed_created": "Calendar address made",
+  "audit.calendar_feed_stopped": "Calendar address turned off",
+  "auditline.calendar_feed_created": "{actor} made a calendar address for their action items.",
+  "auditline.calendar_feed_stopped": "{actor} turned off the calendar address of their action items.",
 };

@@ -572,4 +572,8 @@ export const ja = {
   "items.feedShownOnce": "今すぐコピーしてください。表示されるのはこの一度だけです。漏れた場合は作り直してください。",
   "task.downloadDocx": "DOCX をダウンロード",
   "minutes.done": "完了",
+  "audit.calendar_feed_created": "カレンダーのアドレス作成",
+  "audit.calendar_feed_stopped": "カレンダーのアドレス停止",
+  "auditline.calendar_feed_created": "{actor} さんがアクションアイテムのカレンダーのアドレスを作成しました。",
+  "auditline.calendar_feed_stopped": "{actor} さんがアクションアイテムのカレンダーのアドレスを停止しました。",
 };
