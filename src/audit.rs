@@ -70,6 +70,10 @@ pub enum Kind {
     /// subject the username.
     TwoFactorEnabled,
     TwoFactorDisabled,
+    /// The calendar feed of a user's action items: a new secret address
+    /// (`detail.replaced`: whether it ended another), or the feed ended.
+    CalendarFeedCreated,
+    CalendarFeedStopped,
 }
 
 impl Kind {
@@ -106,6 +110,8 @@ impl Kind {
             Self::WebhookDeleted => "webhook_deleted",
             Self::TwoFactorEnabled => "two_factor_enabled",
             Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::CalendarFeedCreated => "calendar_feed_created",
+            Self::CalendarFeedStopped => "calendar_feed_stopped",
         }
     }
 }

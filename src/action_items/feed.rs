@@ -3,7 +3,8 @@
 //! made, replaced or ended by the signed-in user (`…/action-items/feed`).
 //! The secret carries 256 random bits and is shown once; only its SHA-256
 //! is stored, so a new one ends the old address at once, and a disabled
-//! user's feed answers 404 like an unknown one.
+//! user's feed answers 404 like an unknown one. Making and ending one are
+//! audited (`calendar_feed_created`, `calendar_feed_stopped`).
 
 use axum::{
     Json,
@@ -22,8 +23,10 @@ use super::{
     queries,
 };
 use crate::{
+    audit,
     auth::CurrentUser,
     error::{ApiError, ErrorResponse, Result},
+    session::SessionHandle,
 };
 
 pub(super) fn router() -> OpenApiRouter<ItemsState> {
@@ -78,15 +81,32 @@ async fn status(State(state): State<ItemsState>, user: CurrentUser) -> Result<Js
 async fn rotate(
     State(state): State<ItemsState>,
     user: CurrentUser,
+    session: SessionHandle,
 ) -> Result<(StatusCode, Json<NewFeed>)> {
     let mut raw = [0u8; SECRET_BYTES];
     // Without an OS CSPRNG no secret is safe to hand out; there is no fallback.
     getrandom::fill(&mut raw).expect("the OS random number generator failed");
     let secret = URL_SAFE_NO_PAD.encode(raw);
-    let created_at = queries::replace_feed(&state.db, user.id, &hash(&secret)).await?;
-    tracing::info!("calendar feed address replaced");
+    let mut tx = state.db.begin().await?;
+    let made = queries::replace_feed(&mut tx, user.id, &hash(&secret)).await?;
+    let detail = serde_json::json!({ "replaced": made.replaced });
+    audit::record(
+        &mut tx,
+        audit::Kind::CalendarFeedCreated,
+        &actor(&user, &session),
+        None,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
     let url = format!("{}/ics/{secret}{SUFFIX}", state.origin);
-    Ok((StatusCode::CREATED, Json(NewFeed { url, created_at })))
+    Ok((
+        StatusCode::CREATED,
+        Json(NewFeed {
+            url,
+            created_at: made.created_at,
+        }),
+    ))
 }
 
 /// Ends the caller's feed: its address answers 404 from now on.
@@ -103,11 +123,33 @@ async fn rotate(
     ),
 )]
 #[tracing::instrument(skip_all, fields(user_id = %user.id))]
-async fn stop(State(state): State<ItemsState>, user: CurrentUser) -> Result<StatusCode> {
-    if queries::delete_feed(&state.db, user.id).await? {
-        tracing::info!("calendar feed ended");
+async fn stop(
+    State(state): State<ItemsState>,
+    user: CurrentUser,
+    session: SessionHandle,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    if queries::delete_feed(&mut tx, user.id).await? {
+        let kind = audit::Kind::CalendarFeedStopped;
+        audit::record(
+            &mut tx,
+            kind,
+            &actor(&user, &session),
+            None,
+            serde_json::json!({}),
+        )
+        .await?;
     }
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn actor(user: &CurrentUser, session: &SessionHandle) -> audit::Actor {
+    audit::Actor {
+        user_id: Some(user.id),
+        series_id: Some(user.session.series_id),
+        ip: session.client().ip,
+    }
 }
 
 /// The feed: the user's open action items that have a due date, as an

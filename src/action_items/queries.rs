@@ -130,30 +130,38 @@ pub(super) async fn feed_created(
     .await
 }
 
+/// A feed address made: when, and whether it replaced one.
+pub(super) struct NewFeedRow {
+    pub created_at: OffsetDateTime,
+    pub replaced: bool,
+}
+
 /// Gives the user a feed with this secret, replacing any other: the old
 /// address stops with this statement.
 #[tracing::instrument(skip_all, err)]
 pub(super) async fn replace_feed(
-    db: &PgPool,
+    conn: &mut PgConnection,
     user_id: Uuid,
     secret_hash: &[u8],
-) -> sqlx::Result<OffsetDateTime> {
-    sqlx::query_scalar!(
-        "INSERT INTO calendar_feeds (user_id, secret_hash) VALUES ($1, $2)
-         ON CONFLICT (user_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, created_at = now()
-         RETURNING created_at",
+) -> sqlx::Result<NewFeedRow> {
+    // `xmax` is set on a row the upsert updated, zero on one it inserted.
+    sqlx::query_as!(
+        NewFeedRow,
+        r#"INSERT INTO calendar_feeds (user_id, secret_hash) VALUES ($1, $2)
+           ON CONFLICT (user_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, created_at = now()
+           RETURNING created_at, (xmax::text <> '0') AS "replaced!""#,
         user_id,
         secret_hash,
     )
-    .fetch_one(db)
+    .fetch_one(conn)
     .await
 }
 
 /// Ends the user's feed; whether they had one.
-#[tracing::instrument(skip(db), err)]
-pub(super) async fn delete_feed(db: &PgPool, user_id: Uuid) -> sqlx::Result<bool> {
+#[tracing::instrument(skip(conn), err)]
+pub(super) async fn delete_feed(conn: &mut PgConnection, user_id: Uuid) -> sqlx::Result<bool> {
     let done = sqlx::query!("DELETE FROM calendar_feeds WHERE user_id = $1", user_id)
-        .execute(db)
+        .execute(conn)
         .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -336,6 +336,23 @@ mod tests {
     }
 
     #[test]
+    fn an_action_items_due_date_is_a_calendar_date_and_done_is_kept() {
+        let mut edit = body();
+        edit["action_items"][0]["due_date"] = json!("2026-02-30");
+        let fields = fields(parse(&current(), edit));
+        assert_eq!(fields["action_items[0].due_date"], ["invalid"]);
+        let mut edit = body();
+        edit["action_items"][0]["due_date"] = json!("2026-10-09");
+        edit["action_items"][0]["done"] = json!(true);
+        let edited = parse(&current(), edit).unwrap();
+        assert_eq!(
+            edited.action_items[0].due_date.as_deref(),
+            Some("2026-10-09")
+        );
+        assert!(edited.action_items[0].done);
+    }
+
+    #[test]
     fn the_transcript_keeps_its_segments() {
         let mut edit = body();
         edit["transcript"].as_array_mut().unwrap().pop();

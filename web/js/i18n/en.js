@@ -732,4 +732,8 @@ export const en = {
   "auditline.webhook_rotated": "{actor} made a new signing secret for the webhook {url}.",
   "auditline.webhook_disabled": "The webhook for {url} was turned off after failing again and again.",
   "auditline.webhook_deleted": "{actor} deleted the webhook for {url}.",
+  "audit.calendar_feed_created": "Calendar address made",
+  "audit.calendar_feed_stopped": "Calendar address turned off",
+  "auditline.calendar_feed_created": "{actor} made a calendar address for their action items.",
+  "auditline.calendar_feed_stopped": "{actor} turned off the calendar address of their action items.",
 };

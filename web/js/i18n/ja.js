@@ -732,4 +732,8 @@ export const ja = {
   "auditline.webhook_rotated": "{actor} が {url} への Webhook の秘密鍵を作り直しました。",
   "auditline.webhook_disabled": "{url} への Webhook は、失敗が続いたため停止しました。",
   "auditline.webhook_deleted": "{actor} が {url} への Webhook を削除しました。",
+  "audit.calendar_feed_created": "カレンダーのアドレス作成",
+  "audit.calendar_feed_stopped": "カレンダーのアドレス停止",
+  "auditline.calendar_feed_created": "{actor} さんがアクションアイテムのカレンダーのアドレスを作成しました。",
+  "auditline.calendar_feed_stopped": "{actor} さんがアクションアイテムのカレンダーのアドレスを停止しました。",
 };

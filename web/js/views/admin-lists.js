@@ -17,6 +17,7 @@ export const AUDIT_KINDS = [
   "minutes_edited", "minutes_regenerated",
   "token_created", "token_used_from_new_address", "token_revoked",
   "link_created", "link_revoked",
+  "calendar_feed_created", "calendar_feed_stopped",
 ];
 
 /** "More" for a list with another page; nothing on the last page. */
