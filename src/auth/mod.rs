@@ -18,8 +18,8 @@ mod login;
 mod login_flow;
 #[cfg(test)]
 mod login_race;
-mod passphrase;
 mod notices;
+mod passphrase;
 mod password;
 mod password_change;
 mod reauth;
