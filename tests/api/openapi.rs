@@ -48,7 +48,10 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/webhooks/{webhook_id}/rotate", &["post"]),
     ("/api/webhooks/{webhook_id}/test", &["post"]),
     ("/api/webhooks/{webhook_id}/deliveries", &["get"]),
-    ("/api/webhooks/deliveries/{delivery_id}/redeliver", &["post"]),
+    (
+        "/api/webhooks/deliveries/{delivery_id}/redeliver",
+        &["post"],
+    ),
     ("/ws", &["get"]),
     ("/healthz", &["get"]),
     ("/readyz", &["get"]),
