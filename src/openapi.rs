@@ -64,6 +64,7 @@ const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
         (name = "templates", description = "Templates of minutes: the built-in ones and the caller's own"),
         (name = "sharing", description = "Sharing a task with other users, to view or to edit"),
         (name = "tokens", description = "Personal API tokens for scripts: scoped, expiring, revocable"),
+        (name = "webhooks", description = "Signed webhooks: endpoints for task events, their secrets and delivery logs"),
         (name = "admin", description = "Users, roles, every task, the audit log: role `admin` only"),
         (name = "operations", description = "Health, readiness, metrics"),
     )

@@ -425,7 +425,7 @@ async fn failures_shares_and_edits_reach_the_owners_endpoint(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
-async fn a_token_needs_webhooks_write(db: PgPool) {
+async fn a_token_needs_webhooks_write_and_no_task_limit(db: PgPool) {
     let app = spawn_app(db).await;
     let alice = member(&app, "alice").await;
     let reader = Script::new(&app, &token(&alice, &["tasks:read"]).await);
@@ -450,6 +450,20 @@ async fn a_token_needs_webhooks_write(db: PgPool) {
     assert_eq!(res.status(), 201);
     let listed: Value = writer.get("/api/webhooks").await.json().await.unwrap();
     assert_eq!(listed["webhooks"].as_array().unwrap().len(), 1);
+    // A token limited to one meeting manages no endpoint, whatever its scopes.
+    let task = alice
+        .upload_ok("standup.txt", "We decided to ship on Friday.")
+        .await;
+    let res = crate::tokens::create_token(
+        &alice,
+        json!({"name": "one", "scopes": ["webhooks:write"], "task_id": task["task_id"]}),
+    )
+    .await;
+    let limited: Value = res.json().await.unwrap();
+    let limited = Script::new(&app, limited["secret"].as_str().unwrap());
+    let res = limited.get("/api/webhooks").await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(error_code(res).await, "token_task_limited");
     // The same endpoint in the owner's browser.
     let list: Value = alice.get("/api/webhooks").await.json().await.unwrap();
     assert_eq!(list["webhooks"][0]["url"], "https://hooks.example.com/in");
