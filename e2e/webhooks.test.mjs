@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
-import { launch, person, shot, uniqueName, register } from "./lib.mjs";
+import { launch, person, shot, uniqueName, register, hasHorizontalScroll } from "./lib.mjs";
 
 /** @type {import("playwright-core").Browser} */
 let browser;
@@ -62,7 +62,7 @@ test("a webhook added in the page is signed, logged, redelivered, disabled, enab
     await page.getByLabel("Address (URL)").fill(hook.url);
     await page.getByLabel("Processing failed").check();
     await page.getByRole("button", { name: "Add webhook" }).click();
-    const secretBox = page.getByLabel("Signing secret");
+    const secretBox = page.getByLabel("Signing secret", { exact: true });
     await secretBox.waitFor();
     const secret = await secretBox.inputValue();
     assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -122,7 +122,8 @@ test("a webhook added in the page is signed, logged, redelivered, disabled, enab
   }
 });
 
-test("the webhooks section speaks Japanese", async () => {
+test("the webhooks section speaks Japanese and fits 360 px", async () => {
+  const hook = await receiver(() => 204);
   const { context, page } = await person(browser, { locale: "ja-JP", width: 360 });
   try {
     await page.goto("/#/register");
@@ -137,9 +138,21 @@ test("the webhooks section speaks Japanese", async () => {
     await page.getByLabel("送信先アドレス（URL）").fill("ftp://example.com/");
     await page.getByRole("button", { name: "Webhook を追加" }).click();
     await page.getByText("送信先アドレスが正しくありません").first().waitFor();
+    await page.getByLabel("送信先アドレス（URL）").fill(hook.url);
+    await page.getByRole("button", { name: "Webhook を追加" }).click();
+    await page.getByLabel("署名用の秘密鍵").waitFor();
+    const item = page.locator("ul.webhooks li.session");
+    await item.getByRole("button", { name: "テスト送信" }).click();
+    await until("the test event arrives", () => hook.got.length === 1);
+    await until("the log shows it delivered", async () => {
+      await item.getByRole("button", { name: "更新" }).click();
+      return (await item.locator("table.webhook-deliveries tbody tr", { hasText: "送信済み" }).count()) === 1;
+    });
+    assert.equal(await hasHorizontalScroll(page), false, "the page scrolls sideways at 360 px");
     await shot(page, "webhooks-ja");
     assert.deepEqual(page.errors, []);
   } finally {
+    hook.close();
     await context.close();
   }
 });

@@ -22,6 +22,9 @@ CREATE TABLE webhooks (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX webhooks_user_id_idx ON webhooks (user_id, created_at DESC);
+-- The outbox looks up an event's endpoints by the task's owner and among
+-- the all-tasks ones.
+CREATE INDEX webhooks_all_tasks_idx ON webhooks (user_id) WHERE all_tasks;
 
 -- One event for one endpoint: the delivery queue and the delivery log at
 -- once. A pending row is claimed like a job (`FOR UPDATE SKIP LOCKED` under

@@ -66,6 +66,7 @@ const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
         (name = "action items", description = "The caller's action items across meetings, done or not, and their calendar feed"),
         (name = "links", description = "Share links: a meeting, read only, for anyone holding the link, until it expires or is revoked"),
         (name = "tokens", description = "Personal API tokens for scripts: scoped, expiring, revocable"),
+        (name = "webhooks", description = "Signed webhooks: endpoints for task events, their secrets and delivery logs"),
         (name = "admin", description = "Users, roles, every task, the audit log: role `admin` only"),
         (name = "operations", description = "Health, readiness, metrics"),
     )

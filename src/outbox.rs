@@ -63,11 +63,13 @@ pub async fn emit(
     let queued = sqlx::query!(
         "INSERT INTO webhook_deliveries (webhook_id, event, task_id, body)
          SELECT w.id, $2, t.id, $3
-         FROM webhooks w
+         FROM tasks t
+         JOIN webhooks w ON w.id IN (
+             SELECT id FROM webhooks WHERE user_id = t.user_id
+             UNION
+             SELECT id FROM webhooks WHERE all_tasks AND user_is_admin(user_id))
          JOIN users u ON u.id = w.user_id AND u.disabled_at IS NULL
-         JOIN tasks t ON t.id = $1
-         WHERE w.disabled_at IS NULL AND $2 = ANY (w.events)
-           AND (t.user_id = w.user_id OR (w.all_tasks AND user_is_admin(w.user_id)))",
+         WHERE t.id = $1 AND w.disabled_at IS NULL AND $2 = ANY (w.events)",
         task_id,
         event.as_str(),
         body(event.as_str(), data),

@@ -209,3 +209,26 @@ fn the_llm_context_defaults_to_8192_tokens_and_cannot_be_tiny() {
         Ok(())
     });
 }
+
+#[test]
+fn webhooks_keep_the_guard_on_by_default_and_refuse_zero_limits() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        // The jail's test.toml sets nothing for webhooks: the defaults apply.
+        let settings = Settings::from_figment(Settings::figment("config", "test")).unwrap();
+        assert!(!settings.webhooks.allow_private);
+        assert_eq!(settings.webhooks.retry_horizon_secs, 86400);
+        for (var, value) in [
+            ("MINUTES__WEBHOOKS__TIMEOUT_SECS", "0"),
+            ("MINUTES__WEBHOOKS__MAX_FAILURES", "0"),
+            ("MINUTES__WEBHOOKS__RETRY_INITIAL_MS", "0"),
+        ] {
+            jail.set_env(var, value);
+            let err = Settings::from_figment(Settings::figment("config", "test")).unwrap_err();
+            assert!(err.to_string().contains("webhooks."), "{err}");
+            jail.set_env(var, "100");
+        }
+        assert!(Settings::from_figment(Settings::figment("config", "test")).is_ok());
+        Ok(())
+    });
+}

@@ -72,6 +72,13 @@ impl Settings {
                 "invalid configuration: processing.summarization.context_tokens must be at least {MIN_CONTEXT_TOKENS}"
             );
         }
+        let hooks = &self.webhooks;
+        if hooks.timeout_secs == 0 || hooks.max_failures == 0 || hooks.retry_initial_ms < 10 {
+            bail!(
+                "invalid configuration: webhooks.timeout_secs and webhooks.max_failures must be \
+                 positive, webhooks.retry_initial_ms at least 10"
+            );
+        }
         if self.storage.backend == StorageBackend::S3 && self.storage.s3.bucket.is_none() {
             bail!(
                 "invalid configuration: storage.s3.bucket must be set when storage.backend = \"s3\""

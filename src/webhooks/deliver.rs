@@ -60,8 +60,14 @@ async fn attempt(
     let url: Url = url
         .parse()
         .map_err(|e| (format!("invalid URL: {e}"), Verdict::GiveUp))?;
-    let addrs = guard::resolve(&url, settings.allow_private)
+    if url.scheme() != "https" && !settings.allow_private {
+        // Registered while `webhooks.allow_private` was on.
+        return Err(("https required".into(), Verdict::GiveUp));
+    }
+    let timeout = Duration::from_secs(settings.timeout_secs);
+    let addrs = tokio::time::timeout(timeout, guard::resolve(&url, settings.allow_private))
         .await
+        .map_err(|_| ("resolving the host timed out".to_owned(), Verdict::Retry))?
         .map_err(|refusal| {
             let verdict = if refusal.is_permanent() {
                 Verdict::GiveUp
@@ -70,7 +76,6 @@ async fn attempt(
             };
             (refusal.to_string(), verdict)
         })?;
-    let timeout = Duration::from_secs(settings.timeout_secs);
     let mut client = reqwest::Client::builder()
         .redirect(redirect::Policy::none())
         .no_proxy()

@@ -1,7 +1,9 @@
 //! The delivery queue's statements: `webhook_deliveries` rows claimed like
 //! jobs (`FOR UPDATE SKIP LOCKED`, under a lease that outlasts one attempt,
 //! the attempt counted at the claim), each outcome written in one
-//! transaction conditioned on still holding the lease.
+//! transaction conditioned on still holding the lease. Claims are fair
+//! across endpoints: one with a delivery under way goes behind those with
+//! none, so a slow or flooded endpoint cannot hold every deliverer.
 
 use std::time::Duration;
 
@@ -41,13 +43,18 @@ pub(super) async fn claim(
 ) -> sqlx::Result<Option<Claimed>> {
     sqlx::query_as!(
         Claimed,
-        r#"WITH picked AS (
-               SELECT id FROM webhook_deliveries
-               WHERE state = 'pending' AND run_at <= now()
-                 AND (locked_by IS NULL OR lease_expires_at <= now())
-               ORDER BY run_at, id
+        r#"WITH busy AS (
+               SELECT webhook_id, count(*) AS sending FROM webhook_deliveries
+               WHERE state = 'pending' AND locked_by IS NOT NULL AND lease_expires_at > now()
+               GROUP BY webhook_id
+           ), picked AS (
+               SELECT d.id FROM webhook_deliveries d
+               LEFT JOIN busy b ON b.webhook_id = d.webhook_id
+               WHERE d.state = 'pending' AND d.run_at <= now()
+                 AND (d.locked_by IS NULL OR d.lease_expires_at <= now())
+               ORDER BY coalesce(b.sending, 0), d.run_at, d.id
                LIMIT 1
-               FOR UPDATE SKIP LOCKED
+               FOR UPDATE OF d SKIP LOCKED
            ), claimed AS (
                UPDATE webhook_deliveries d
                SET locked_by = $1, lease_expires_at = now() + $2::interval,

@@ -12,7 +12,7 @@ use sqlx::PgPool;
 
 use crate::{
     helpers::{error_code, spawn_app, spawn_app_with},
-    people::{self, admin, member, send_json},
+    people::{self, admin, member, patch_user, send_json, user_id},
     webhooks::{Receiver, deliveries, id_of, register, send_test, settled},
 };
 
@@ -197,5 +197,53 @@ async fn events_of_tasks_the_owner_cannot_open_are_never_delivered(db: PgPool) {
         app.count("SELECT count(*) FROM webhook_deliveries").await,
         1,
         "only the admin's endpoint queued one"
+    );
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_demoted_admins_all_tasks_endpoint_stops_hearing_other_peoples_tasks(db: PgPool) {
+    let app = spawn_app(db).await;
+    let boss = admin(&app, "boss").await;
+    let chief = admin(&app, "chief").await;
+    let bob = member(&app, "bob").await;
+    let receiver = Receiver::start(&[]).await;
+    let res = boss
+        .post_json(
+            "/api/webhooks",
+            &json!({ "url": receiver.url, "events": ["task.completed"], "all_tasks": true }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let id = id_of(&res.json().await.unwrap());
+    // One set of workers for both uploads: each set holds a `LISTEN`
+    // connection of the test's small pool for a while.
+    let _workers = app.start_workers(1);
+    let upload = async || {
+        let task = bob
+            .upload_ok("standup.txt", "We decided to ship on Friday.")
+            .await;
+        bob.finished_task(task["task_id"].as_str().unwrap()).await;
+    };
+    // Queued while boss is an admin, before any deliverer runs …
+    upload().await;
+    assert_eq!(deliveries(&boss, &id).await.len(), 1);
+    // … then boss loses the role: the attempt checks again and sends nothing.
+    let boss_id = user_id(&boss).await;
+    let res = patch_user(&chief, &boss_id, json!({ "roles": [] })).await;
+    assert_eq!(res.status(), 200);
+    let _deliverers = app.start_deliverers();
+
+    let d = settled(&boss, &id, "dropped").await;
+    assert!(d["attempts"][0]["status_code"].is_null());
+    upload().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        receiver.received().is_empty(),
+        "nothing of bob's reached boss's endpoint"
+    );
+    assert_eq!(
+        deliveries(&boss, &id).await.len(),
+        1,
+        "and nothing more is queued"
     );
 }

@@ -52,6 +52,15 @@ impl Receiver {
 
     /// Answers with `(status, Location)` pairs.
     pub async fn answering(answers: Vec<Answer>) -> Self {
+        Self::serve(answers, Duration::ZERO).await
+    }
+
+    /// Answers 204, each only after `delay`.
+    pub async fn slow(delay: Duration) -> Self {
+        Self::serve(Vec::new(), delay).await
+    }
+
+    async fn serve(answers: Vec<Answer>, delay: Duration) -> Self {
         let received = Arc::new(Mutex::new(Vec::new()));
         let answers = Arc::new(Mutex::new(VecDeque::from(answers)));
         let (got, queue) = (received.clone(), answers.clone());
@@ -65,6 +74,7 @@ impl Receiver {
                         .collect(),
                     body: String::from_utf8_lossy(&body).into_owned(),
                 });
+                tokio::time::sleep(delay).await;
                 let (status, location) = queue.lock().unwrap().pop_front().unwrap_or((204, None));
                 let status = StatusCode::from_u16(status).unwrap();
                 match location {
@@ -425,7 +435,7 @@ async fn failures_shares_and_edits_reach_the_owners_endpoint(db: PgPool) {
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
-async fn a_token_needs_webhooks_write(db: PgPool) {
+async fn a_token_needs_webhooks_write_and_no_task_limit(db: PgPool) {
     let app = spawn_app(db).await;
     let alice = member(&app, "alice").await;
     let reader = Script::new(&app, &token(&alice, &["tasks:read"]).await);
@@ -450,6 +460,20 @@ async fn a_token_needs_webhooks_write(db: PgPool) {
     assert_eq!(res.status(), 201);
     let listed: Value = writer.get("/api/webhooks").await.json().await.unwrap();
     assert_eq!(listed["webhooks"].as_array().unwrap().len(), 1);
+    // A token limited to one meeting manages no endpoint, whatever its scopes.
+    let task = alice
+        .upload_ok("standup.txt", "We decided to ship on Friday.")
+        .await;
+    let res = crate::tokens::create_token(
+        &alice,
+        json!({"name": "one", "scopes": ["webhooks:write"], "task_id": task["task_id"]}),
+    )
+    .await;
+    let limited: Value = res.json().await.unwrap();
+    let limited = Script::new(&app, limited["secret"].as_str().unwrap());
+    let res = limited.get("/api/webhooks").await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(error_code(res).await, "token_task_limited");
     // The same endpoint in the owner's browser.
     let list: Value = alice.get("/api/webhooks").await.json().await.unwrap();
     assert_eq!(list["webhooks"][0]["url"], "https://hooks.example.com/in");
@@ -476,4 +500,30 @@ async fn only_signed_in_users_register_and_only_admins_for_all_tasks(db: PgPool)
     alice.set_csrf(None);
     assert_eq!(alice.post_json("/api/webhooks", &body).await.status(), 403);
     assert_eq!(app.count("SELECT count(*) FROM webhooks").await, 1);
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_slow_endpoint_with_a_backlog_does_not_hold_up_another(db: PgPool) {
+    let app = spawn_app(db).await;
+    let alice = member(&app, "alice").await;
+    let slow = Receiver::slow(Duration::from_millis(1500)).await;
+    let quick = Receiver::start(&[]).await;
+    let backlog = id_of(&register(&alice, &slow.url, &["task.completed"]).await);
+    let other = id_of(&register(&alice, &quick.url, &["task.completed"]).await);
+    for _ in 0..8 {
+        send_test(&alice, &backlog).await;
+    }
+    send_test(&alice, &other).await;
+
+    let _deliverers = app.start_deliverers();
+
+    // Queued last, yet sent while the slow endpoint's first round is still
+    // under way: an endpoint being sent to goes behind one that is not.
+    quick.wait_for(1).await;
+    assert!(
+        slow.received().len() <= 4,
+        "the quick endpoint waited for {} slow requests",
+        slow.received().len()
+    );
+    slow.wait_for(8).await;
 }
