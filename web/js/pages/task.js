@@ -15,6 +15,7 @@ import { statusView, mayManage, ownerLine, taskName } from "../views/task-status
 import { openShareDialog } from "../views/share-dialog.js";
 import { editor } from "../views/editor.js";
 import { historySection } from "../views/history.js";
+import { recordingPlayer } from "../views/player.js";
 
 /**
  * @param {HTMLElement} main @param {string} taskId
@@ -57,17 +58,24 @@ export async function taskPage(main, taskId, segment = null) {
   const banner = h("div", { class: "banner", hidden: true, role: "status" });
   const toolbar = h("div", { class: "toolbar" });
   const history = historySection({ taskId, canEdit, onView: viewVersion, onRestore: restore });
+  const player = recordingPlayer(task);
+  // A line, a decision or an action item with a moment plays from there.
+  body.addEventListener("click", (e) => {
+    const from = e.target instanceof Element ? e.target.closest("[data-seek]") : null;
+    if (from && player) player.seek(Number(from.getAttribute("data-seek")));
+  });
   mount(
     main,
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, `← ${t("nav.backToTasks")}`)),
     heading,
     dated,
     task.owner || task.access === "admin" ? h("p", { class: "muted small" }, ownerLine(task)) : null,
+    player ? player.el : null,
     statusBox,
     banner,
     toolbar,
     body,
-    mediaSection(task),
+    mediaSection(task, Boolean(player)),
   );
 
   function showStatus() {
@@ -97,7 +105,8 @@ export async function taskPage(main, taskId, segment = null) {
     heading.textContent = minutes.title || task.filename;
     showDated(minutes.meeting_date || page.task.meeting_date);
     document.title = `${heading.textContent} · minutes`;
-    mount(body, minutesView(minutes));
+    mount(body, minutesView(minutes, Boolean(player)));
+    if (player) player.follow(body);
     const link = (format, key) => h("a", { class: "button secondary small", href: api.minutesUrl(taskId, format), download: "" }, t(key));
     mount(
       toolbar,
@@ -248,6 +257,7 @@ export async function taskPage(main, taskId, segment = null) {
   function gone(type) {
     unsubscribe();
     stopWatching();
+    if (player) player.stop();
     // Whatever the page said about the meeting no longer applies.
     notify(null);
     mount(main, h("h1", null, t("task.goneTitle")), h("p", null, t(type === "task_deleted" ? "task.deleted" : "task.accessLost")), h("p", null, h("a", { href: "#/" }, t("nav.backToTasks"))));
@@ -281,6 +291,7 @@ export async function taskPage(main, taskId, segment = null) {
   return () => {
     unsubscribe();
     stopWatching();
+    if (player) player.stop();
   };
 }
 
@@ -315,25 +326,37 @@ const DEFAULT_SECTIONS = [
 /**
  * The rendered minutes, headed in the meeting's own language (`minutes.language`), as the downloads are:
  * the sections and headings of the template they were made with (`minutes.layout`), else every section.
+ * With `seekable` (a recording plays above), each line, decision and action item with a moment carries
+ * it (`data-seek`), and a button plays from there.
  */
-export function minutesView(minutes) {
+export function minutesView(minutes, seekable = false) {
   const ml = minutes.language === "ja" ? "ja" : "en";
   const tm = (key) => t(key, {}, ml);
   const sections = minutes.layout ? minutes.layout.sections.map((s) => [s.kind, s.heading]) : DEFAULT_SECTIONS.map(([kind, key]) => [kind, tm(key)]);
+  const startOf = (segment) => {
+    const line = typeof segment === "number" ? minutes.transcript[segment] : null;
+    return line && typeof line.start === "number" ? line.start : null;
+  };
+  /** The "play from 1:23" button of a moment, when there is one to play. */
+  const playFrom = (start) => (seekable && start !== null ? h("button", { type: "button", class: "link-text seek small", "data-seek": String(start), "aria-label": t("player.playFrom", { time: formatTime(start) }) }, `▶ ${formatTime(start)}`) : null);
   const section = (heading, content, empty) => h("section", { class: "card minutes-section", lang: ml }, h("h2", null, heading), empty ? h("p", { class: "muted" }, tm("minutes.none")) : content);
   const parts = {
     summary: () => [h("ul", null, minutes.summary.map((s) => h("li", null, s))), !minutes.summary.length],
-    decisions: () => [h("ul", null, minutes.decisions.map((d) => h("li", null, d.text))), !minutes.decisions.length],
+    decisions: () => [h("ul", null, minutes.decisions.map((d) => h("li", null, h("span", null, d.text), " ", playFrom(startOf(d.segment))))), !minutes.decisions.length],
     action_items: () => [h("ul", { class: "actions-list" }, minutes.action_items.map((a) => h(
       "li",
       null,
       h("span", null, a.text),
       a.owner || a.due ? h("span", { class: "small muted meta" }, [a.owner ? `${tm("minutes.owner")}: ${a.owner}` : null, a.due ? `${tm("minutes.due")}: ${a.due}` : null].filter(Boolean).join(" · ")) : null,
+      " ",
+      playFrom(startOf(a.segment)),
     ))), !minutes.action_items.length],
     transcript: () => [h("ol", { class: "transcript" }, minutes.transcript.map((s, i) => h(
       "li",
-      { id: `segment-${i}` },
-      s.start !== null && s.start !== undefined ? h("time", { class: "ts small muted" }, formatTime(s.start)) : null,
+      typeof s.start === "number" && seekable ? { id: `segment-${i}`, "data-start": String(s.start), "data-seek": String(s.start), class: "seekable" } : { id: `segment-${i}` },
+      typeof s.start !== "number" ? null :
+        seekable ? h("button", { type: "button", class: "ts link-text small", "aria-label": t("player.playFrom", { time: formatTime(s.start) }) }, formatTime(s.start)) :
+        h("time", { class: "ts small muted" }, formatTime(s.start)),
       s.speaker ? h("strong", { class: "speaker" }, s.speaker) : null,
       h("span", null, s.text),
     ))), !minutes.transcript.length],
@@ -345,18 +368,9 @@ export function minutesView(minutes) {
   );
 }
 
-/** The original file: a player where this browser can play it, else a download. */
-function mediaSection(task) {
-  const kind = task.content_type.startsWith("audio/") ? "audio" : task.content_type.startsWith("video/") ? "video" : null;
+/** The original file: a download, and a note when this browser cannot play the recording (`played`: it plays at the top). */
+function mediaSection(task, played) {
+  const recording = task.content_type.startsWith("audio/") || task.content_type.startsWith("video/");
   const download = h("a", { href: api.mediaUrl(task.task_id), download: "" }, t("task.downloadOriginal"));
-  let player = null;
-  if (kind) {
-    const probe = document.createElement(kind);
-    if (probe.canPlayType(task.content_type)) {
-      player = h(kind, { controls: true, preload: "metadata", src: api.mediaUrl(task.task_id), class: "player", "aria-label": t("task.player", { name: taskName(task) }) });
-    } else {
-      player = h("p", { class: "muted" }, t("task.cannotPlay"));
-    }
-  }
-  return h("section", { class: "card media" }, h("h2", null, t("task.original")), player, h("p", { class: "small" }, download, " · ", task.content_type));
+  return h("section", { class: "card media" }, h("h2", null, t("task.original")), recording && !played ? h("p", { class: "muted" }, t("task.cannotPlay")) : null, h("p", { class: "small" }, download, " · ", task.content_type));
 }
