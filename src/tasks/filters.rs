@@ -56,6 +56,15 @@ pub(super) enum Scope {
     Shared,
 }
 
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mine => "mine",
+            Self::Shared => "shared",
+        }
+    }
+}
+
 /// The list's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -226,7 +226,7 @@ function transcriptFields(lines, actionRows, changed) {
   const names = [...new Set(lines.map((s) => s.speaker).filter(Boolean))];
   const list = h("datalist", { id: "speaker-names" }, names.map((n) => h("option", { value: n })));
   const rows = lines.map((s, i) => {
-    const speaker = h("input", { class: "seg-speaker", value: s.speaker || "", list: "speaker-names", maxlength: 200, "aria-label": t("edit.segmentSpeaker", { n: i + 1 }), dataset: { was: s.speaker || "" } });
+    const speaker = h("input", { class: "seg-speaker", value: s.speaker || "", list: "speaker-names", maxlength: 100, "aria-label": t("edit.segmentSpeaker", { n: i + 1 }), dataset: { was: s.speaker || "" } });
     const text = growing({ class: "seg-text", "aria-label": t("edit.segmentText", { n: i + 1 }) }, s.text);
     speaker.addEventListener("change", () => renamed(speaker));
     return { speaker, text, el: h("li", { class: "edit-segment" }, h("span", { class: "ts small muted" }, typeof s.start === "number" ? formatTime(s.start) : ""), speaker, text) };
