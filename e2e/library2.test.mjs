@@ -1,5 +1,6 @@
 // Browser tests of the meeting library, part 2 (issue 20): the list's
-// filters kept in the URL (the back button returns to the previous ones);
+// filters kept in the URL (the back button returns to the previous ones),
+// a shared meeting's badge filtering by its owner, mine and shared;
 // a recording that plays from a transcript line, a decision and an action
 // item, marks the line being spoken, and whose keys stay out of text
 // fields; the transcript corrected in the page, a speaker renamed
@@ -139,6 +140,47 @@ test("the list's filters live in the URL, and the back button returns to the pre
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test("a shared meeting's badge lists that person's shares, and mine and shared split the list", async () => {
+  const owner = await person(browser);
+  const { context, page } = await person(browser);
+  try {
+    const ownerName = uniqueName("own");
+    const me = uniqueName("me");
+    await register(page, me);
+    await uploadAndWait(page, datedTranscript("mine_2024-03-01.txt"));
+    await register(owner.page, ownerName);
+    const row = await uploadAndWait(owner.page, datedTranscript("theirs_2024-04-01.txt"));
+    const taskId = await row.getAttribute("data-task-id");
+    const status = await owner.page.evaluate(async ([id, grantee]) => {
+      const { csrf_token } = await (await fetch("/api/session")).json();
+      const res = await fetch(`/api/tasks/${id}/shares/${grantee}`, { method: "PUT", headers: { "X-CSRF-Token": csrf_token, "Content-Type": "application/json" }, body: JSON.stringify({ permission: "view" }) });
+      return res.status;
+    }, [taskId, me]);
+    assert.equal(status, 200);
+
+    await page.goto("/#/");
+    await page.waitForFunction(() => document.querySelectorAll("li.task").length === 2);
+    await page.locator("li.task a.badge.shared").click();
+    await page.waitForURL(new RegExp(`owner=${ownerName}`));
+    await page.waitForFunction(() => document.querySelectorAll("li.task").length === 1);
+    assert.equal(await page.locator("li.task .file-name").textContent(), "theirs_2024-04-01.txt");
+    await page.getByRole("search").getByText(`Shared by ${ownerName}`).waitFor();
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("li.task").length === 2);
+    await page.getByRole("search").getByLabel("Whose").selectOption("mine");
+    await page.waitForFunction(() => document.querySelectorAll("li.task").length === 1);
+    assert.equal(await page.locator("li.task .file-name").textContent(), "mine_2024-03-01.txt");
+    await page.getByRole("search").getByLabel("Whose").selectOption("shared");
+    await page.waitForFunction(() => document.querySelector("li.task .file-name")?.textContent === "theirs_2024-04-01.txt");
+    assert.equal(await page.locator("li.task").count(), 1);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+    await owner.context.close();
   }
 });
 

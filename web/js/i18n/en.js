@@ -123,6 +123,7 @@ export const en = {
   "filters.sortUploaded": "Upload time",
   "filters.sortMeeting": "Meeting date",
   "filters.owner": "Shared by {name}",
+  "filters.byOwner": "Only the meetings {name} shared with you",
   "filters.clear": "Clear filters",
   "filters.noMatch": "No meetings match these filters.",
   "edit.onePerLine": "One point per line.",

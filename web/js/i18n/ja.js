@@ -123,6 +123,7 @@ export const ja = {
   "filters.sortUploaded": "アップロード日時",
   "filters.sortMeeting": "開催日",
   "filters.owner": "{name} さんが共有",
+  "filters.byOwner": "{name} さんが共有した会議だけを表示",
   "filters.clear": "絞り込みを解除",
   "filters.noMatch": "条件に合う会議はありません。",
   "edit.onePerLine": "1行に1項目。",

@@ -140,7 +140,8 @@ export async function tasksPage(main, query) {
 function taskItem(task, { onDelete, onChanged }) {
   const name = taskName(task);
   const meta = [formatDate(task.upload_timestamp), formatBytes(task.size_bytes)];
-  const shared = task.owner ? h("span", { class: "badge shared" }, ownerLine(task)) : null;
+  // "Shared by …" lists that person's shares with you.
+  const shared = task.owner ? h("a", { class: "badge shared", href: `#/?owner=${encodeURIComponent(task.owner.username)}`, title: t("filters.byOwner", { name: task.owner.username }) }, ownerLine(task)) : null;
   const actions = h("div", { class: "task-actions" });
   if (mayRetry(task)) {
     actions.append(h("button", { type: "button", class: "secondary small", onclick: async () => {
