@@ -26,7 +26,7 @@ pub(super) struct ListQuery {
     status: Option<String>,
     /// `mine`: only the caller's own tasks; `shared`: only those shared
     /// with them. Both when absent.
-    #[param(value_type = Option<Scope>)]
+    #[param(value_type = Option<Scope>, inline)]
     scope: Option<String>,
     /// Only tasks shared with the caller by this user (their username);
     /// the caller's own are left out. An unknown name lists nothing.
@@ -39,7 +39,7 @@ pub(super) struct ListQuery {
     to: Option<String>,
     /// `uploaded` (newest upload first, the default) or `meeting_date`
     /// (latest meeting first). A cursor belongs to the sort it came from.
-    #[param(value_type = Option<Sort>)]
+    #[param(value_type = Option<Sort>, inline)]
     sort: Option<String>,
     /// Page size, 1–100; 50 by default.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
@@ -54,6 +54,15 @@ pub(super) struct ListQuery {
 pub(super) enum Scope {
     Mine,
     Shared,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mine => "mine",
+            Self::Shared => "shared",
+        }
+    }
 }
 
 /// The list's order.

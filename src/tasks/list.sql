@@ -8,10 +8,12 @@
 -- statement (L) in pgbench.
 --
 -- The sort is one of two keysets, (meeting_date, id) or (upload_timestamp,
--- id), chosen by $7 in `CASE`s: PostgreSQL plans each execution with its
--- parameters (a custom plan), folds the `CASE`s to the one keyset and walks
--- the owner's index for it (`tasks_user_id_idx` or
--- `tasks_user_id_meeting_idx`, and the series' twins).
+-- id), chosen by $7 in `CASE`s. Planned with its parameters (a custom plan,
+-- which PostgreSQL keeps choosing over a generic one that would have to
+-- sort), the `CASE`s fold to the one keyset and each branch walks the
+-- owner's index for it (`tasks_user_id_idx` or `tasks_user_id_meeting_idx`,
+-- and the series' twins) and stops at the page; the other branches'
+-- conditions fold to false and cost nothing.
 SELECT c.id AS "id!", c.filename AS "filename!", c.content_type AS "content_type!",
        c.size_bytes AS "size_bytes!", c.storage_key AS "storage_key!",
        c.status AS "status!: Status", c.stage AS "stage: Stage", c.progress AS "progress!",

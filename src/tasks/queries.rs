@@ -127,10 +127,7 @@ pub(super) async fn list(
         filters.sort == Sort::MeetingDate,
         meeting.as_ref().map(|c| c.meeting_date.as_str()),
         filters.statuses.as_deref(),
-        filters.scope.map(|s| match s {
-            Scope::Mine => "mine",
-            Scope::Shared => "shared",
-        }),
+        filters.scope.map(Scope::as_str),
         filters.owner.as_deref(),
         filters.from,
         filters.to,

@@ -371,12 +371,15 @@ export const redeliverWebhook = (delivery_id) => call("redeliverWebhook", { para
 
 // ---- tasks ------------------------------------------------------------------
 
-/** Every page of the caller's tasks, newest first. @returns {Promise<Task[]>} */
-export async function tasks() {
+/**
+ * Every page of the caller's tasks that pass `filters` (`GET /api/tasks`' own), in their sort (newest upload first by default).
+ * @param {Record<string, string>} [filters] @returns {Promise<Task[]>}
+ */
+export async function tasks(filters = {}) {
   const all = [];
   let cursor = null;
   do {
-    const page = await call("tasks", { query: { limit: 100, cursor } });
+    const page = await call("tasks", { query: { ...filters, limit: 100, cursor } });
     all.push(...page.tasks);
     cursor = page.next_cursor;
   } while (cursor);

@@ -38,7 +38,7 @@ async function route() {
   renderNav();
   const m = path.match(/^\/tasks\/([0-9a-fA-F-]{36})$/);
   const page =
-    path === "/" ? tasksPage :
+    path === "/" ? (el) => tasksPage(el, hashQuery()) :
     m ? (el) => taskPage(el, m[1], hashQuery().get("segment")) :
     path === "/search" ? (el) => searchPage(el, hashQuery()) :
     path === "/items" ? itemsPage :

@@ -16,6 +16,7 @@ import { openShareDialog } from "../views/share-dialog.js";
 import { editor } from "../views/editor.js";
 import { historySection } from "../views/history.js";
 import { minutesView } from "../views/minutes-view.js";
+import { recordingPlayer } from "../views/player.js";
 
 /**
  * @param {HTMLElement} main @param {string} taskId
@@ -58,17 +59,24 @@ export async function taskPage(main, taskId, segment = null) {
   const banner = h("div", { class: "banner", hidden: true, role: "status" });
   const toolbar = h("div", { class: "toolbar" });
   const history = historySection({ taskId, canEdit, onView: viewVersion, onRestore: restore });
+  const player = recordingPlayer(task);
+  // A line, a decision or an action item with a moment plays from there.
+  body.addEventListener("click", (e) => {
+    const from = e.target instanceof Element ? e.target.closest("[data-seek]") : null;
+    if (from && player) player.seek(Number(from.getAttribute("data-seek")));
+  });
   mount(
     main,
     h("p", { class: "crumbs" }, h("a", { href: "#/" }, `← ${t("nav.backToTasks")}`)),
     heading,
     dated,
     task.owner || task.access === "admin" ? h("p", { class: "muted small" }, ownerLine(task)) : null,
+    player ? player.el : null,
     statusBox,
     banner,
     toolbar,
     body,
-    mediaSection(task),
+    mediaSection(task, Boolean(player)),
   );
 
   function showStatus() {
@@ -98,7 +106,8 @@ export async function taskPage(main, taskId, segment = null) {
     heading.textContent = minutes.title || task.filename;
     showDated(minutes.meeting_date || page.task.meeting_date);
     document.title = `${heading.textContent} · minutes`;
-    mount(body, minutesView(minutes));
+    mount(body, minutesView(minutes, { seekable: Boolean(player) }));
+    if (player) player.follow(body);
     const link = (format, key) => h("a", { class: "button secondary small", href: api.minutesUrl(taskId, format), download: "" }, t(key));
     mount(
       toolbar,
@@ -250,6 +259,7 @@ export async function taskPage(main, taskId, segment = null) {
   function gone(type) {
     unsubscribe();
     stopWatching();
+    if (player) player.stop();
     // Whatever the page said about the meeting no longer applies.
     notify(null);
     mount(main, h("h1", null, t("task.goneTitle")), h("p", null, t(type === "task_deleted" ? "task.deleted" : "task.accessLost")), h("p", null, h("a", { href: "#/" }, t("nav.backToTasks"))));
@@ -283,6 +293,7 @@ export async function taskPage(main, taskId, segment = null) {
   return () => {
     unsubscribe();
     stopWatching();
+    if (player) player.stop();
   };
 }
 
@@ -306,18 +317,9 @@ function showSegment(body, segment) {
   line.focus({ preventScroll: true });
 }
 
-/** The original file: a player where this browser can play it, else a download. */
-function mediaSection(task) {
-  const kind = task.content_type.startsWith("audio/") ? "audio" : task.content_type.startsWith("video/") ? "video" : null;
+/** The original file: a download, and a note when this browser cannot play the recording (`played`: it plays at the top). */
+function mediaSection(task, played) {
+  const recording = task.content_type.startsWith("audio/") || task.content_type.startsWith("video/");
   const download = h("a", { href: api.mediaUrl(task.task_id), download: "" }, t("task.downloadOriginal"));
-  let player = null;
-  if (kind) {
-    const probe = document.createElement(kind);
-    if (probe.canPlayType(task.content_type)) {
-      player = h(kind, { controls: true, preload: "metadata", src: api.mediaUrl(task.task_id), class: "player", "aria-label": t("task.player", { name: taskName(task) }) });
-    } else {
-      player = h("p", { class: "muted" }, t("task.cannotPlay"));
-    }
-  }
-  return h("section", { class: "card media" }, h("h2", null, t("task.original")), player, h("p", { class: "small" }, download, " · ", task.content_type));
+  return h("section", { class: "card media" }, h("h2", null, t("task.original")), recording && !played ? h("p", { class: "muted" }, t("task.cannotPlay")) : null, h("p", { class: "small" }, download, " · ", task.content_type));
 }

@@ -1,5 +1,6 @@
-// The task list: the upload box (views/upload-card.js), then every task
-// with its live progress, delete, retry, share.
+// The task list: the upload box (views/upload-card.js), the filter bar
+// (views/task-filters.js, its state in the URL), then every task that
+// passes the filters with its live progress, delete, retry, share.
 //
 // The list is read with `GET /api/tasks` and kept current by the event
 // socket; it is read again when events may have been missed (the socket
@@ -19,16 +20,17 @@ import { h, mount, notify, formatBytes, formatDate, confirmDialog } from "../ui.
 import { statusView, mayManage, mayRetry, ownerLine, taskName, taskHeading } from "../views/task-status.js";
 import { openShareDialog } from "../views/share-dialog.js";
 import { uploadCard } from "../views/upload-card.js";
+import { readFilters, filterQuery, filterBar, refocus, matches, order, narrowed } from "../views/task-filters.js";
 
-/** Newest upload first, as the server lists them. */
-const newerFirst = (a, b) => (a.upload_timestamp === b.upload_timestamp ? (a.task_id < b.task_id ? 1 : -1) : a.upload_timestamp < b.upload_timestamp ? 1 : -1);
-
-/** @param {HTMLElement} main */
-export async function tasksPage(main) {
+/** @param {HTMLElement} main @param {URLSearchParams} query the hash's `?…`: the filters */
+export async function tasksPage(main, query) {
+  const filters = readFilters(query);
+  /** The server's order for these filters. */
+  const newerFirst = order(filters);
   /** @type {Map<string, {task: import("../api.js").Task, el: HTMLElement}>} */
   const items = new Map();
   const list = h("ul", { class: "tasks", "aria-label": t("tasks.listLabel"), "aria-busy": "true" });
-  const empty = h("p", { class: "empty muted", hidden: true }, t("tasks.empty"));
+  const empty = h("p", { class: "empty muted", hidden: true }, t(narrowed(filters) ? "filters.noMatch" : "tasks.empty"));
   const loading = h("p", { class: "loading muted", role: "status" }, t("common.loading"));
   /** Counts changes of membership; each read remembers where it started. */
   let clock = 0;
@@ -37,11 +39,15 @@ export async function tasksPage(main) {
 
   const intro = state.user ? null : h("p", { class: "intro" }, t("tasks.anonymousIntro"), " ", h("a", { href: "#/register" }, t("nav.register")), " · ", h("a", { href: "#/login" }, t("nav.login")));
   const card = uploadCard();
-  mount(main, h("h1", null, t("tasks.title")), intro, card.el, h("h2", null, t("tasks.yours")), loading, empty, list);
+  const bar = filterBar(filters, Boolean(state.user));
+  mount(main, h("h1", null, t("tasks.title")), intro, card.el, h("h2", null, t("tasks.yours")), bar, loading, empty, list);
+  refocus(bar);
 
   /** Shows a task (new, or with new facts), in its place by upload time. */
   function render(task) {
     const shown = states.apply(task);
+    // A task that no longer passes the filters (it finished, say) leaves.
+    if (!matches(shown, filters)) return remove(shown.task_id);
     const old = items.get(shown.task_id);
     const el = taskItem(shown, { onDelete: (id) => remove(id), onChanged: render });
     items.set(shown.task_id, { task: shown, el });
@@ -76,7 +82,7 @@ export async function tasksPage(main) {
       if (!items.has(task.task_id) && (touched.get(task.task_id) || 0) > since) continue;
       render(task);
     }
-    if (!state.user) state.anonymousTasks = tasks.length;
+    if (!state.user && !narrowed(filters)) state.anonymousTasks = tasks.length;
   }
 
   /** @type {Promise<void>|null} */
@@ -92,7 +98,7 @@ export async function tasksPage(main) {
         readAgain = false;
         const since = clock;
         try {
-          merge(await api.tasks(), since);
+          merge(await api.tasks(filterQuery(filters)), since);
         } catch (e) {
           notify(describeError(e), "error");
           break;
@@ -134,7 +140,8 @@ export async function tasksPage(main) {
 function taskItem(task, { onDelete, onChanged }) {
   const name = taskName(task);
   const meta = [formatDate(task.upload_timestamp), formatBytes(task.size_bytes)];
-  const shared = task.owner ? h("span", { class: "badge shared" }, ownerLine(task)) : null;
+  // "Shared by …" lists that person's shares with you.
+  const shared = task.owner ? h("a", { class: "badge shared", href: `#/?owner=${encodeURIComponent(task.owner.username)}`, title: t("filters.byOwner", { name: task.owner.username }) }, ownerLine(task)) : null;
   const actions = h("div", { class: "task-actions" });
   if (mayRetry(task)) {
     actions.append(h("button", { type: "button", class: "secondary small", onclick: async () => {

@@ -1,5 +1,7 @@
-// The minutes editor: title, summary, decisions, action items, speaker
-// names, the meeting's language. Saves with If-Match. When someone saved
+// The minutes editor: title, summary, decisions, action items, the
+// transcript's lines (text and speaker), the meeting's language. Renaming a
+// line's speaker offers to rename that speaker everywhere, action items'
+// owners who name them included, all in the one save. Saves with If-Match. When someone saved
 // first (412), the draft is merged with the version now saved, field by
 // field, against the version the editor started from (merge.js): changes
 // that do not overlap are saved without asking; only fields both changed
@@ -10,7 +12,7 @@
 import * as api from "../api.js";
 import { merge3, setAt, canonical } from "../merge.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, field } from "../ui.js";
+import { h, mount, field, formatTime, confirmDialog } from "../ui.js";
 
 const lines = (text) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 const oneLine = (text) => text.replace(/\s*\n\s*/g, " ").trim();
@@ -65,8 +67,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
   };
   base.action_items.forEach(addAction);
 
-  const speakers = [...new Set(base.transcript.map((s) => s.speaker).filter(Boolean))];
-  const speakerInputs = speakers.map((name) => h("input", { class: "speaker-name", value: name, dataset: { original: name } }));
+  const transcript = transcriptFields(base.transcript, actionRows, () => markChanged());
 
   const conflict = h("div", { class: "conflict", hidden: true, role: "alert" });
   const status = h("p", { class: "error-text", role: "alert", tabindex: "-1", hidden: true });
@@ -74,7 +75,6 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
 
   /** The edited minutes: the version the editor started from, with the form's values. */
   function collect() {
-    const rename = new Map(speakerInputs.map((i) => [i.dataset.original, i.value.trim() || i.dataset.original]));
     const segmentFor = (i) => (base.decisions[i] ? base.decisions[i].segment : 0);
     return {
       ...base,
@@ -99,7 +99,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
           };
         })
         .filter((a) => a.text),
-      transcript: base.transcript.map((s) => ({ ...s, speaker: s.speaker ? rename.get(s.speaker) || s.speaker : s.speaker })),
+      transcript: transcript.collect(),
     };
   }
 
@@ -206,7 +206,7 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
       addAction().querySelector(".a-text").focus();
       markChanged();
     } }, t("edit.addAction"))),
-    speakers.length ? h("fieldset", null, h("legend", null, t("edit.fieldSpeakers")), speakerInputs.map((input, i) => field(t("edit.speaker", { name: speakers[i] }), input))) : null,
+    transcript.el,
     status,
     bar,
   );
@@ -214,6 +214,54 @@ export function editor({ save: saveMinutes, base, etag, onSaved, onCancel, onRel
   form.addEventListener("change", markChanged);
   markChanged();
   return form;
+}
+
+/**
+ * The transcript's lines, each with its speaker and text to correct. A
+ * speaker renamed on one line offers to rename them on every line and in
+ * every action item's owner that names them.
+ * @param {import("../api.js").Minutes["transcript"]} lines
+ * @param {HTMLElement} actionRows the action items' rows (their `.a-owner` fields)
+ * @param {() => void} changed
+ */
+function transcriptFields(lines, actionRows, changed) {
+  const names = [...new Set(lines.map((s) => s.speaker).filter(Boolean))];
+  const list = h("datalist", { id: "speaker-names" }, names.map((n) => h("option", { value: n })));
+  const rows = lines.map((s, i) => {
+    const speaker = h("input", { class: "seg-speaker", value: s.speaker || "", list: "speaker-names", maxlength: 100, "aria-label": t("edit.segmentSpeaker", { n: i + 1 }), dataset: { was: s.speaker || "" } });
+    const text = growing({ class: "seg-text", "aria-label": t("edit.segmentText", { n: i + 1 }) }, s.text);
+    speaker.addEventListener("change", () => renamed(speaker));
+    return { speaker, text, el: h("li", { class: "edit-segment" }, h("span", { class: "ts small muted" }, typeof s.start === "number" ? formatTime(s.start) : ""), speaker, text) };
+  });
+  const same = (a, b) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+  /** A line's speaker changed: everywhere else too, if the person says so. */
+  async function renamed(input) {
+    const from = input.dataset.was || "";
+    const to = input.value.trim();
+    input.dataset.was = to;
+    if (!from || !to || same(from, to)) return;
+    const others = rows.filter((r) => r.speaker !== input && same(r.speaker.value, from));
+    const owners = [...actionRows.querySelectorAll(".a-owner")].filter((o) => same(o.value, from));
+    if (!others.length && !owners.length) return;
+    const message = t("edit.renameEverywhere", { from, to, lines: others.length, items: owners.length });
+    if (!(await confirmDialog(message, t("edit.renameEverywhereButton")))) return;
+    for (const r of others) {
+      r.speaker.value = to;
+      r.speaker.dataset.was = to;
+    }
+    for (const o of owners) o.value = to;
+    changed();
+  }
+
+  return {
+    el: lines.length ? h("fieldset", { class: "edit-transcript" }, h("legend", null, t("edit.fieldTranscript")), h("p", { class: "small muted" }, t("edit.transcriptHint")), list, h("ol", { class: "edit-segments" }, rows.map((r) => r.el))) : null,
+    /** The lines as edited: an unchanged text stays exactly as it was. */
+    collect: () => lines.map((s, i) => {
+      const text = rows[i].text.value;
+      return { ...s, speaker: rows[i].speaker.value.trim() || null, text: text === s.text ? s.text : text.trim() };
+    }),
+  };
 }
 
 /** A conflict's place in words: "Title", "Decision 3", "Action item 2: owner". */
