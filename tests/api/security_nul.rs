@@ -27,7 +27,10 @@ async fn refusal(res: Response) -> Refusal {
 }
 
 /// Real values for the path parameters the document names, so a request
-/// reaches its handler; only the parameter under test holds NUL.
+/// reaches its handler; only the parameter under test holds NUL. What the
+/// setup makes none of (a link, a webhook, an item's index, a calendar
+/// feed's file) gets a well-formed value naming nothing: its extractor
+/// still runs, and a NUL elsewhere is refused before any lookup.
 struct Ids {
     task: String,
     grantee: String,
@@ -44,6 +47,9 @@ impl Ids {
             "user_id" => &self.user,
             "id" => &self.series,
             "template_id" => &self.template,
+            "index" => "0",
+            "file" => "none.ics",
+            other if other.ends_with("_id") => "00000000-0000-0000-0000-000000000000",
             other => panic!("no value for the path parameter {other}"),
         }
     }
