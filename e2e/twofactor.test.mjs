@@ -3,7 +3,8 @@
 // from the page's text, codes made by the `otpauth` package, not by the
 // server's code), keeps the recovery codes, signs out, and signs in with
 // password and code; a sign-in gone stale is asked for the password in a
-// dialog, and the action it interrupted goes through.
+// dialog, and the action it interrupted goes through; a sign-in from a new
+// browser is shown to the account's other browser until dismissed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
