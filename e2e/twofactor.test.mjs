@@ -123,3 +123,36 @@ test("the two-factor section and the second step speak Japanese", async () => {
     await context.close();
   }
 });
+
+test("a sign-in from a new browser is shown on the next page view, with a way to My sessions", async () => {
+  const desk = await person(browser);
+  const laptop = await person(browser);
+  try {
+    const name = uniqueName("seen");
+    await register(desk.page, name);
+    await laptop.page.goto("/#/login");
+    await laptop.page.getByLabel("Username").fill(name);
+    await laptop.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await laptop.page.locator("form").getByRole("button", { name: "Log in" }).click();
+    await laptop.page.getByText(`Logged in as ${name}`).waitFor();
+    assert.equal(await laptop.page.locator(".sign-in-notice").count(), 0, "not told about itself");
+
+    await desk.page.goto("/#/templates");
+    const notice = desk.page.locator(".sign-in-notice");
+    await notice.getByText("New sign-in:").waitFor();
+    await notice.getByText(/127\.0\.0\.1/).waitFor();
+    await shot(desk.page, "twofactor-new-sign-in");
+    await notice.getByRole("link", { name: /Review My sessions/ }).click();
+    await desk.page.getByRole("heading", { name: "My sessions" }).waitFor();
+    await desk.page.locator(".sign-in-notice").getByRole("button", { name: "Dismiss" }).click();
+    await desk.page.locator(".sign-in-notice").waitFor({ state: "detached" });
+    await desk.page.goto("/#/");
+    await desk.page.locator("#main h1").waitFor();
+    await desk.page.waitForTimeout(300);
+    assert.equal(await desk.page.locator(".sign-in-notice").count(), 0, "dismissed for good");
+    assert.deepEqual(desk.page.errors, []);
+  } finally {
+    await desk.context.close();
+    await laptop.context.close();
+  }
+});
