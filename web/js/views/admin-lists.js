@@ -16,6 +16,7 @@ export const AUDIT_KINDS = [
   "role_granted", "role_removed", "user_disabled", "user_enabled", "sessions_revoked_by_admin",
   "minutes_edited", "minutes_regenerated",
   "token_created", "token_used_from_new_address", "token_revoked",
+  "two_factor_enabled", "two_factor_disabled",
 ];
 
 /** "More" for a list with another page; nothing on the last page. */
