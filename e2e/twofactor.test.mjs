@@ -3,7 +3,8 @@
 // from the page's text, codes made by the `otpauth` package, not by the
 // server's code), keeps the recovery codes, signs out, and signs in with
 // password and code; a sign-in gone stale is asked for the password in a
-// dialog, and the action it interrupted goes through.
+// dialog, and the action it interrupted goes through; a sign-in from a new
+// browser is shown to the account's other browser until dismissed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -120,5 +121,38 @@ test("the two-factor section and the second step speak Japanese", async () => {
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test("a sign-in from a new browser is shown on the next page view, with a way to My sessions", async () => {
+  const desk = await person(browser);
+  const laptop = await person(browser);
+  try {
+    const name = uniqueName("seen");
+    await register(desk.page, name);
+    await laptop.page.goto("/#/login");
+    await laptop.page.getByLabel("Username").fill(name);
+    await laptop.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await laptop.page.locator("form").getByRole("button", { name: "Log in" }).click();
+    await laptop.page.getByText(`Logged in as ${name}`).waitFor();
+    assert.equal(await laptop.page.locator(".sign-in-notice").count(), 0, "not told about itself");
+
+    await desk.page.goto("/#/templates");
+    const notice = desk.page.locator(".sign-in-notice");
+    await notice.getByText("New sign-in:").waitFor();
+    await notice.getByText(/127\.0\.0\.1/).waitFor();
+    await shot(desk.page, "twofactor-new-sign-in");
+    await notice.getByRole("link", { name: /Review My sessions/ }).click();
+    await desk.page.getByRole("heading", { name: "My sessions" }).waitFor();
+    await desk.page.locator(".sign-in-notice").getByRole("button", { name: "Dismiss" }).click();
+    await desk.page.locator(".sign-in-notice").waitFor({ state: "detached" });
+    await desk.page.goto("/#/");
+    await desk.page.locator("#main h1").waitFor();
+    await desk.page.waitForTimeout(300);
+    assert.equal(await desk.page.locator(".sign-in-notice").count(), 0, "dismissed for good");
+    assert.deepEqual(desk.page.errors, []);
+  } finally {
+    await desk.context.close();
+    await laptop.context.close();
   }
 });

@@ -20,7 +20,7 @@ use super::{
     password::{Password, Verdict},
     sign_in::{Method, SignIn},
     throttle,
-    two_factor::{self, PasswordChecked, Pending},
+    two_factor::{PasswordChecked, Pending, SecondFactor},
     users::{self, Credentials, Lookup},
 };
 use crate::session::{ClientMeta, IssueError, SessionContext};
@@ -73,10 +73,11 @@ impl Accounts {
             device: unlocking,
             claim: &verified.admitted.claim,
         };
-        if let Some(pending) = self.second_factor_due(checked).await? {
-            return Ok(LoginStep::SecondFactor(pending));
-        }
-        verified.trusted_browser = two_factor::enabled(&self.db, verified.account.id).await?;
+        verified.trusted_browser = match self.second_factor_due(checked).await? {
+            SecondFactor::Due(pending) => return Ok(LoginStep::SecondFactor(pending)),
+            SecondFactor::Skipped => true,
+            SecondFactor::None => false,
+        };
         let signed_in = self
             .finish_login(verified, password, client, current)
             .await?;

@@ -8,7 +8,10 @@
 
 use std::sync::Arc;
 
-use axum::{extract::State, http::StatusCode};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -18,6 +21,7 @@ use super::{
     CurrentUser,
     accounts::{Accounts, Outcome, actor},
     admission::{Failure, Purpose},
+    device_cookie::Device,
     errors::AccountError,
     password::Verdict,
     throttle,
@@ -34,13 +38,15 @@ pub(super) fn router() -> OpenApiRouter<Arc<Accounts>> {
 }
 
 impl Accounts {
-    /// Checks the logged-in user's password again: `InvalidCredentials`
-    /// when wrong, 429 past the throttle's limits. Right, the series counts
-    /// as signed in now.
+    /// Checks the logged-in user's password again, throttled as a password
+    /// change's check is (a device cookie of the account counts against the
+    /// device): `InvalidCredentials` when wrong, 429 past the throttle's
+    /// limits. Right, the series counts as signed in now.
     pub async fn confirm_password(
         &self,
         user_id: Uuid,
         password: &str,
+        device: Option<Device>,
         client: &ClientMeta,
         current: &SessionContext,
     ) -> Outcome<()> {
@@ -50,8 +56,15 @@ impl Accounts {
             .ok_or(AccountError::NotAuthenticated)?;
         let name = Some(account.username.as_str());
         let caller = actor(client, Some(current));
+        let device = device.filter(|d| d.unlocks(user_id, account.credential_epoch));
         let admitted = self
-            .admit(Purpose::PasswordChange, name, client, None, &caller)
+            .admit(
+                Purpose::PasswordChange,
+                name,
+                client,
+                device.as_ref(),
+                &caller,
+            )
             .await?;
         let check = self.hasher.verify(password, &account.password_hash);
         if self.spend(&admitted.claim, check).await? == Verdict::Wrong {
@@ -95,10 +108,17 @@ async fn reauthenticate(
     State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
     user: CurrentUser,
+    headers: HeaderMap,
     JsonObject(body): JsonObject<ReauthBody>,
 ) -> Result<StatusCode> {
     accounts
-        .confirm_password(user.id, &body.password, &handle.client(), &user.session)
+        .confirm_password(
+            user.id,
+            &body.password,
+            accounts.devices().read(&headers),
+            &handle.client(),
+            &user.session,
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

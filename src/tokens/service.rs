@@ -79,7 +79,7 @@ pub(super) async fn create(
         Some(password) => {
             state
                 .accounts
-                .confirm_password(user.id, password, client, &user.session)
+                .confirm_password(user.id, password, None, client, &user.session)
                 .await?;
         }
         None => state.sessions.require_fresh(&user.session).await?,

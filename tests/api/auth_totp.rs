@@ -211,3 +211,35 @@ async fn turning_it_off_needs_a_code(db: PgPool) {
     let other = app.browser();
     assert_eq!(other.login("ada", PASSWORD).await.status(), 200);
 }
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_password_change_ends_every_browsers_trust(db: PgPool) {
+    let app = spawn_app(db).await;
+    let (phone, secret, _) = member_with_totp(&app, "ada").await;
+    password_step(&phone, "ada").await;
+    assert_eq!(
+        code_step(&phone, &pyotp_code(&secret, 0), true)
+            .await
+            .status(),
+        200
+    );
+    phone.logout().await;
+    // Another browser changes the password.
+    let desk = app.browser();
+    password_step(&desk, "ada").await;
+    assert_eq!(
+        code_step(&desk, &pyotp_code(&secret, 1), false)
+            .await
+            .status(),
+        200
+    );
+    let new = "a brand new passphrase";
+    assert_eq!(desk.change_password(PASSWORD, new).await.status(), 204);
+
+    let res = phone.login("ada", new).await;
+    assert_eq!(
+        res.status(),
+        202,
+        "the trust was given under the old password"
+    );
+}

@@ -2,9 +2,11 @@
 //! else a recovery code. Each check first claims the account's own counter
 //! of wrong codes (`auth.max_failed_codes_per_hour`, in `login_attempts`
 //! under the same per-counter lock as the password throttle, so N
-//! concurrent wrong codes count N and none gets past the limit). A right
-//! code is a `Proof`, spent in the caller's transaction; a wrong one stays
-//! counted and is audited as a failed sign-in.
+//! concurrent wrong codes count N and none gets past the limit). A TOTP
+//! code is checked against the secret here, a recovery code when it is
+//! spent; either way the `Proof` is spent in the caller's transaction, and
+//! one that is wrong (or spent already) stays counted and is audited as a
+//! failed sign-in.
 
 use sqlx::PgConnection;
 use time::OffsetDateTime;
@@ -21,7 +23,8 @@ use crate::{
     },
 };
 
-/// A code that checked out, not yet spent.
+/// A code to spend: a TOTP time step that matched, or the hash of what
+/// was typed as a recovery code.
 #[derive(Debug)]
 pub(super) enum Proof {
     Step(i64),
@@ -46,7 +49,7 @@ impl Proof {
     }
 }
 
-/// A right code and the throttle claim its check made.
+/// A code to spend and the throttle claim its check made.
 #[derive(Debug)]
 pub(super) struct Checked {
     pub proof: Proof,
@@ -54,8 +57,9 @@ pub(super) struct Checked {
 }
 
 impl Accounts {
-    /// Checks a code of `user_id`'s confirmed secret or recovery codes;
-    /// 429 past the account's limit of wrong codes, `InvalidCode` when wrong.
+    /// Checks a code of `user_id`'s confirmed secret, or reads it as a
+    /// recovery code; 429 past the account's limit of wrong codes,
+    /// `InvalidCode` for six digits that match no step.
     pub(super) async fn check_code(
         &self,
         user_id: Uuid,

@@ -31,6 +31,16 @@ pub struct Pending {
     pub cookie: SetChallengeCookie,
 }
 
+/// What a right password leads to.
+pub(in crate::auth) enum SecondFactor {
+    /// The account has none: the sign-in goes on.
+    None,
+    /// The account has one and the browser is trusted to skip it.
+    Skipped,
+    /// The browser must give a code: no session yet.
+    Due(Pending),
+}
+
 /// What the password step leaves for the second step to decide.
 pub(in crate::auth) struct PasswordChecked<'a> {
     pub user_id: uuid::Uuid,
@@ -43,19 +53,19 @@ pub(in crate::auth) struct PasswordChecked<'a> {
 }
 
 impl Accounts {
-    /// `None` when the sign-in may go on without a second factor: the
-    /// account has none, or the browser is trusted. Else the challenge,
-    /// stored; the password's check counts as a success.
+    /// Whether the sign-in may go on without a second factor (the account
+    /// has none, or the browser is trusted); else the challenge, stored,
+    /// and the password's check counted as a success.
     pub(in crate::auth) async fn second_factor_due(
         &self,
         checked: PasswordChecked<'_>,
-    ) -> Outcome<Option<Pending>> {
+    ) -> Outcome<SecondFactor> {
         if !store::enabled(&self.db, checked.user_id).await? {
-            return Ok(None);
+            return Ok(SecondFactor::None);
         }
         if let Some(device) = checked.device {
             if trusted::trusts(&self.db, checked.user_id, &device.id).await? {
-                return Ok(None);
+                return Ok(SecondFactor::Skipped);
             }
         }
         let (hash, cookie) = self.two_factor.cookie.issue();
@@ -70,7 +80,7 @@ impl Accounts {
         .await?;
         throttle::succeeded(&mut tx, checked.claim).await?;
         tx.commit().await?;
-        Ok(Some(Pending { expires_at, cookie }))
+        Ok(SecondFactor::Due(Pending { expires_at, cookie }))
     }
 
     /// The header that removes the challenge cookie.

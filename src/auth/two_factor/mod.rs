@@ -28,9 +28,8 @@ use uuid::Uuid;
 
 use challenge::ChallengeCookie;
 pub use challenge::SetChallengeCookie;
-pub(super) use login_step::PasswordChecked;
 pub use login_step::Pending;
-pub(super) use store::enabled;
+pub(super) use login_step::{PasswordChecked, SecondFactor};
 use totp::Secret;
 
 /// The second factor's keys and cookie.

@@ -71,14 +71,13 @@ function signedIn(session, before) {
 /** The sign-in's second step: a code from the app or a recovery code. */
 function secondFactorForm(before) {
   const form = authForm([
-    h("p", { class: "intro" }, t("twoFactor.loginIntro")),
     field(t("twoFactor.codeOrRecovery"), h("input", { name: "code", autocomplete: "one-time-code", required: true, autocapitalize: "none", spellcheck: false, autofocus: true })),
     h("div", { class: "check-field" }, h("label", null, h("input", { type: "checkbox", name: "trust_browser", class: "check" }), " ", t("twoFactor.trustBrowser"))),
   ], t("twoFactor.verify"), async (data) => {
     live.stop();
     signedIn(await api.secondFactor(String(data.get("code")).trim(), data.get("trust_browser") === "on"), before);
   });
-  return [form, h("p", null, h("a", { href: "#/login", onclick: (e) => { e.preventDefault(); loginPage(form.closest("main")); } }, t("twoFactor.startOver")))];
+  return [h("p", { class: "intro" }, t("twoFactor.loginIntro")), form, h("p", null, h("a", { href: "#/login", onclick: (e) => { e.preventDefault(); loginPage(form.closest("main")); } }, t("twoFactor.startOver")))];
 }
 
 /** @param {HTMLElement} main */

@@ -18,6 +18,8 @@ export const AUDIT_KINDS = [
   "token_created", "token_used_from_new_address", "token_revoked",
   "link_created", "link_revoked",
   "calendar_feed_created", "calendar_feed_stopped",
+  "webhook_created", "webhook_changed", "webhook_rotated", "webhook_disabled", "webhook_deleted",
+  "two_factor_enabled", "two_factor_disabled",
 ];
 
 /** "More" for a list with another page; nothing on the last page. */
