@@ -1,7 +1,7 @@
 // Small DOM helpers. Text always goes in as text (never HTML), so nothing
 // from an upload or another user can inject markup.
 
-import { t, lang } from "./i18n.js";
+import { t, lang, describeError, describeFields } from "./i18n.js";
 
 /**
  * Builds an element: h("button", {class: "primary", onclick: fn}, "Save").
@@ -107,6 +107,78 @@ export function confirmDialog(message, confirmLabel) {
     document.body.append(dialog);
     dialog.showModal();
   });
+}
+
+/**
+ * A value shown this once (a new secret, a secret address) in `box`:
+ * `message` above it, the value selected in a read-only field named
+ * `label`, and a button that copies it and says `copied`.
+ * @param {HTMLElement} box
+ * @param {{message: string, value: string, label: string, copyLabel: string, copied: string}} what
+ */
+export function showOnce(box, { message, value, label, copyLabel, copied }) {
+  const input = h("input", { readonly: true, value, "aria-label": label, spellcheck: false });
+  const copy = h("button", { type: "button", class: "secondary small", onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      notify(copied);
+    } catch {
+      input.select();
+    }
+  } }, copyLabel);
+  mount(box, h("p", null, message), h("div", { class: "row" }, input, copy));
+  box.hidden = false;
+  input.focus();
+  input.select();
+}
+
+/**
+ * A form that makes something, and the list of those things (the account
+ * page's tokens and webhooks): a submit sends `create(data)` with the
+ * button disabled, shows field errors in place and anything else in
+ * `status`, then empties the form and reloads the list; the list shows
+ * what `fetch()` answers, each drawn by `item(x, reload)`, or `none`.
+ * Returns the list, loading.
+ * @template T
+ * @param {HTMLFormElement} form @param {HTMLElement} status
+ * @param {{listClass: string, create: (data: FormData) => Promise<void>, fetch: () => Promise<T[]>,
+ *   item: (x: T, reload: () => Promise<void>) => Node, none: string}} how
+ */
+export function formWithList(form, status, { listClass, create, fetch, item, none }) {
+  const list = h("ul", { class: `sessions ${listClass}`, "aria-busy": "true" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
+  async function load() {
+    let items;
+    try {
+      items = await fetch();
+    } catch (e) {
+      mount(list, h("li", null, describeError(e)));
+      return;
+    } finally {
+      list.removeAttribute("aria-busy");
+    }
+    if (!items.length) return mount(list, h("li", { class: "muted" }, none));
+    mount(list, items.map((x) => item(x, load)));
+  }
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    status.hidden = true;
+    showFieldErrors(form, {});
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await create(new FormData(form));
+      form.reset();
+      await load();
+    } catch (err) {
+      if (err?.fields) showFieldErrors(form, describeFields(err.fields));
+      status.textContent = describeError(err);
+      status.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  load();
+  return list;
 }
 
 /**

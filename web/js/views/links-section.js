@@ -6,7 +6,7 @@
 
 import * as api from "../api.js";
 import { t, describeError } from "../i18n.js";
-import { h, mount, notify, field, formatDate, parseUserAgent, confirmDialog } from "../ui.js";
+import { h, mount, field, formatDate, parseUserAgent, confirmDialog, showOnce } from "../ui.js";
 
 const PRESET_DAYS = [1, 7, 30];
 
@@ -55,7 +55,7 @@ export function linksSection(task) {
       try {
         const made = await api.createLink(task.task_id, body);
         passphrase.value = "";
-        showLink(created, made.url);
+        showOnce(created, { message: t("links.created"), value: made.url, label: t("links.address"), copyLabel: t("links.copy"), copied: t("links.copied") });
         load();
       } catch (err) {
         status.textContent = err.fields && err.fields.passphrase ? t("links.passphraseLength") : describeError(err);
@@ -85,23 +85,6 @@ export function linksSection(task) {
 /** A checkbox with its label after it. */
 function check(input, label) {
   return h("div", { class: "check-field" }, h("label", null, input, " ", label));
-}
-
-/** The new link's address, this once, with a copy button. */
-function showLink(box, url) {
-  const input = h("input", { readonly: true, value: url, "aria-label": t("links.address"), spellcheck: false, class: "link-url" });
-  const copy = h("button", { type: "button", class: "secondary small", onclick: async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      notify(t("links.copied"));
-    } catch {
-      input.select();
-    }
-  } }, t("links.copy"));
-  mount(box, h("p", null, t("links.created")), h("div", { class: "row" }, input, copy));
-  box.hidden = false;
-  input.focus();
-  input.select();
 }
 
 /** One link: its state, options and views; revoke while live. */

@@ -3,15 +3,14 @@
 // revoke one.
 
 import * as api from "../api.js";
-import { t, describeError, describeFields } from "../i18n.js";
-import { h, mount, notify, field, showFieldErrors, formatDate, confirmDialog } from "../ui.js";
+import { t, describeError } from "../i18n.js";
+import { h, notify, field, formatDate, confirmDialog, showOnce, formWithList } from "../ui.js";
 
 const SCOPES = ["tasks:read", "tasks:write", "shares:write", "webhooks:write"];
 const EXPIRY_DAYS = [7, 30, 90, 365];
 
 /** The Tokens section: heading, intro, the form, the new secret, the list. */
 export function tokensSection() {
-  const list = h("ul", { class: "sessions tokens", "aria-busy": "true" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
   const secret = h("div", { class: "card narrow token-secret", hidden: true, role: "status" });
   const status = h("p", { class: "error-text", role: "alert", hidden: true });
   const scopes = h("fieldset", null, h("legend", null, t("tokens.scopes")),
@@ -26,61 +25,25 @@ export function tokensSection() {
     field(t("tokens.expiry"), expiry),
     status,
     h("button", { type: "submit", class: "primary" }, t("tokens.create")));
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    status.hidden = true;
-    showFieldErrors(form, {});
-    const data = new FormData(form);
-    const body = { name: String(data.get("name")).trim(), scopes: data.getAll("scopes").map(String) };
-    if (data.get("expires_in_days")) body.expires_in_days = Number(data.get("expires_in_days"));
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
+  const list = formWithList(form, status, {
+    listClass: "tokens",
+    create: async (data) => {
+      const body = { name: String(data.get("name")).trim(), scopes: data.getAll("scopes").map(String) };
+      if (data.get("expires_in_days")) body.expires_in_days = Number(data.get("expires_in_days"));
       const created = await api.createToken(body);
-      form.reset();
-      showSecret(secret, created);
-      await load();
-    } catch (err) {
-      if (err instanceof api.ApiError && err.fields) showFieldErrors(form, describeFields(err.fields));
-      status.textContent = describeError(err);
-      status.hidden = false;
-    } finally {
-      button.disabled = false;
-    }
+      showOnce(secret, {
+        message: t("tokens.created", { name: created.token.name }),
+        value: created.secret,
+        label: t("tokens.secretLabel"),
+        copyLabel: t("tokens.copy"),
+        copied: t("tokens.copied"),
+      });
+    },
+    fetch: api.tokens,
+    item: tokenItem,
+    none: t("tokens.none"),
   });
-
-  async function load() {
-    let tokens;
-    try {
-      tokens = await api.tokens();
-    } catch (e) {
-      mount(list, h("li", null, describeError(e)));
-      return;
-    } finally {
-      list.removeAttribute("aria-busy");
-    }
-    if (!tokens.length) return mount(list, h("li", { class: "muted" }, t("tokens.none")));
-    mount(list, tokens.map((tok) => tokenItem(tok, load)));
-  }
-  load();
   return [h("h2", { id: "tokens" }, t("tokens.title")), h("p", { class: "muted" }, t("tokens.intro")), form, secret, list];
-}
-
-/** The new token's secret, once, with a copy button. */
-function showSecret(box, created) {
-  const input = h("input", { readonly: true, value: created.secret, "aria-label": t("tokens.secretLabel"), spellcheck: false });
-  const copy = h("button", { type: "button", class: "secondary small", onclick: async () => {
-    try {
-      await navigator.clipboard.writeText(created.secret);
-      notify(t("tokens.copied"));
-    } catch {
-      input.select();
-    }
-  } }, t("tokens.copy"));
-  mount(box, h("p", null, t("tokens.created", { name: created.token.name })), h("div", { class: "row" }, input, copy));
-  box.hidden = false;
-  input.focus();
-  input.select();
 }
 
 /** One token: name, prefix, scopes, dates, last use; revoke while live. */

@@ -5,14 +5,13 @@
 // and can be enabled again.
 
 import * as api from "../api.js";
-import { t, describeError, describeFields } from "../i18n.js";
-import { h, mount, notify, field, showFieldErrors, formatDate, confirmDialog } from "../ui.js";
+import { t, describeError } from "../i18n.js";
+import { h, mount, notify, field, formatDate, confirmDialog, showOnce, formWithList } from "../ui.js";
 
 const EVENTS = ["task.completed", "task.failed", "minutes.updated", "task.shared"];
 
 /** The Webhooks section: heading, intro, the form, the new secret, the list. */
 export function webhooksSection(user) {
-  const list = h("ul", { class: "sessions webhooks", "aria-busy": "true" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
   const secret = h("div", { class: "card narrow webhook-secret", hidden: true, role: "status" });
   const status = h("p", { class: "error-text", role: "alert", hidden: true });
   const events = h("fieldset", null, h("legend", null, t("webhooks.events")),
@@ -27,61 +26,24 @@ export function webhooksSection(user) {
     allTasks,
     status,
     h("button", { type: "submit", class: "primary" }, t("webhooks.create")));
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    status.hidden = true;
-    showFieldErrors(form, {});
-    const data = new FormData(form);
-    const body = { url: String(data.get("url")).trim(), events: data.getAll("events").map(String) };
-    if (data.get("all_tasks")) body.all_tasks = true;
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
+  const list = formWithList(form, status, {
+    listClass: "webhooks",
+    create: async (data) => {
+      const body = { url: String(data.get("url")).trim(), events: data.getAll("events").map(String) };
+      if (data.get("all_tasks")) body.all_tasks = true;
       const created = await api.createWebhook(body);
-      form.reset();
       showSecret(secret, created.secret, t("webhooks.created", { url: created.webhook.url }));
-      await load();
-    } catch (err) {
-      if (err instanceof api.ApiError && err.fields) showFieldErrors(form, describeFields(err.fields));
-      status.textContent = describeError(err);
-      status.hidden = false;
-    } finally {
-      button.disabled = false;
-    }
+    },
+    fetch: api.webhooks,
+    item: (hook, reload) => webhookItem(hook, { reload, secret }),
+    none: t("webhooks.none"),
   });
-
-  async function load() {
-    let hooks;
-    try {
-      hooks = await api.webhooks();
-    } catch (e) {
-      mount(list, h("li", null, describeError(e)));
-      return;
-    } finally {
-      list.removeAttribute("aria-busy");
-    }
-    if (!hooks.length) return mount(list, h("li", { class: "muted" }, t("webhooks.none")));
-    mount(list, hooks.map((hook) => webhookItem(hook, { reload: load, secret })));
-  }
-  load();
   return [h("h2", { id: "webhooks" }, t("webhooks.title")), h("p", { class: "muted" }, t("webhooks.intro")), form, secret, list];
 }
 
-/** A secret, once, with a copy button. */
+/** A new signing secret, this once, with a copy button. */
 function showSecret(box, value, message) {
-  const input = h("input", { readonly: true, value, "aria-label": t("webhooks.secretLabel"), spellcheck: false });
-  const copy = h("button", { type: "button", class: "secondary small", onclick: async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      notify(t("tokens.copied"));
-    } catch {
-      input.select();
-    }
-  } }, t("tokens.copy"));
-  mount(box, h("p", null, message), h("div", { class: "row" }, input, copy));
-  box.hidden = false;
-  input.focus();
-  input.select();
+  showOnce(box, { message, value, label: t("webhooks.secretLabel"), copyLabel: t("tokens.copy"), copied: t("tokens.copied") });
 }
 
 /** Runs `action`, then reloads; a failure is told in a notice. */
