@@ -9,7 +9,7 @@ use crate::helpers::{Browser, TestApp, spawn_app};
 use crate::minutes_edit::{minutes_json, put_minutes};
 use crate::people;
 use crate::tasks_events::{events, user};
-use crate::tasks_ws::next_event;
+use crate::tasks_ws::{next_event, ready};
 
 const JA_MEETING: &str = "第3四半期 定例会議
 
@@ -170,6 +170,7 @@ async fn grantees_admins_and_event_sockets_see_the_title(db: PgPool) {
     let boss = people::admin(&app, "boss").await;
     let id = finished(&app, &ann, "定例会議_2024-09-30.txt", JA_MEETING).await;
     let mut bobs = events(&app, &bob).await;
+    ready(&mut bobs).await;
     assert_eq!(people::share(&ann, &id, "bob", "view").await.status(), 200);
     assert_eq!(next_event(&mut bobs).await["type"], "task_shared");
     assert_eq!(listed(&bob, &id).await["title"], "第3四半期 定例会議");

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use tokio_tungstenite::tungstenite;
 use uuid::Uuid;
 
-pub use crate::common::ws::{Socket, expect_close, next_event};
+pub use crate::common::ws::{Socket, expect_close, next_event, ready};
 use crate::helpers::{Browser, TestApp, spawn_app};
 
 /// Opens `/ws/{task_id}` with the browser's cookies and the given Origin

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
@@ -32,6 +32,21 @@ pub async fn open(
         req.headers_mut().insert("origin", origin.parse().unwrap());
     }
     tokio_tungstenite::connect_async(req).await.map(|(s, _)| s)
+}
+
+/// Waits until the server reads the socket, and so is subscribed: a ping
+/// is answered only from the event loop, which starts after the
+/// subscription. A test that acts right after opening would otherwise race
+/// the server's subscribing and could miss its event.
+pub async fn ready(socket: &mut Socket) {
+    socket
+        .send(Message::Ping(b"ready".to_vec().into()))
+        .await
+        .expect("the socket takes a ping");
+    match next(socket).await {
+        Message::Pong(_) => {}
+        other => panic!("expected the pong, got {other:?}"),
+    }
 }
 
 /// The next frame; a test that waits forever is a failed test, not a hang.

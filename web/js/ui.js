@@ -137,19 +137,19 @@ export function showOnce(box, { message, value, label, copyLabel, copied }) {
  * page's tokens and webhooks): a submit sends `create(data)` with the
  * button disabled, shows field errors in place and anything else in
  * `status`, then empties the form and reloads the list; the list shows
- * what `fetch()` answers, each drawn by `item(x, reload)`, or `none`.
+ * what `read()` answers, each drawn by `item(x, reload)`, or `none`.
  * Returns the list, loading.
  * @template T
  * @param {HTMLFormElement} form @param {HTMLElement} status
- * @param {{listClass: string, create: (data: FormData) => Promise<void>, fetch: () => Promise<T[]>,
+ * @param {{listClass: string, create: (data: FormData) => Promise<void>, read: () => Promise<T[]>,
  *   item: (x: T, reload: () => Promise<void>) => Node, none: string}} how
  */
-export function formWithList(form, status, { listClass, create, fetch, item, none }) {
+export function formWithList(form, status, { listClass, create, read, item, none }) {
   const list = h("ul", { class: `sessions ${listClass}`, "aria-busy": "true" }, h("li", { class: "loading muted", role: "status" }, t("common.loading")));
   async function load() {
     let items;
     try {
-      items = await fetch();
+      items = await read();
     } catch (e) {
       mount(list, h("li", null, describeError(e)));
       return;

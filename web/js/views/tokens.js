@@ -39,7 +39,7 @@ export function tokensSection() {
         copied: t("tokens.copied"),
       });
     },
-    fetch: api.tokens,
+    read: api.tokens,
     item: tokenItem,
     none: t("tokens.none"),
   });

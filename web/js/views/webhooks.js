@@ -34,7 +34,7 @@ export function webhooksSection(user) {
       const created = await api.createWebhook(body);
       showSecret(secret, created.secret, t("webhooks.created", { url: created.webhook.url }));
     },
-    fetch: api.webhooks,
+    read: api.webhooks,
     item: (hook, reload) => webhookItem(hook, { reload, secret }),
     none: t("webhooks.none"),
   });
