@@ -405,8 +405,12 @@ test("7. an upload survives navigation, can be cancelled from any visit, and lea
     assert.equal(await asked, "beforeunload");
     assert.equal(page.isClosed(), false, "the person chose to stay");
 
+    // The held request is released only once the browser has given it up,
+    // so what reaches the server afterwards is what a cancel lets through.
+    const abandoned = page.waitForEvent("requestfailed", (r) => r.url().endsWith("/api/upload"));
     await sending.getByRole("button", { name: "Cancel the upload of long-upload.txt" }).click();
     await page.getByText("The upload of “long-upload.txt” was cancelled.").waitFor();
+    await abandoned;
     release();
     assert.equal(await page.evaluate(() => {
       const e = new Event("beforeunload", { cancelable: true });
