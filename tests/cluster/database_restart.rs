@@ -76,7 +76,9 @@ pub async fn under_load(cl: &Cluster, alice: &Browser) {
         *phase.lock().unwrap() = Phase::Down;
         say("PostgreSQL stopped under load (4 uploaders through nginx)");
         let direct = each_instance(cl, alice).await;
-        tokio::time::sleep(Duration::from_secs(4)).await;
+        // Longer than a pool's wait for a connection (5 s), so an upload
+        // begun while the database is down is answered while it is down.
+        tokio::time::sleep(Duration::from_secs(8)).await;
         *phase.lock().unwrap() = Phase::Restarting;
         cl.launch("pg-start").await;
         say("PostgreSQL started again");
