@@ -12,12 +12,20 @@ use uuid::Uuid;
 
 use crate::helpers::{Browser, TestApp, spawn_app};
 use crate::people;
-use crate::tasks_ws::{Socket, connect, expect_close, next_event, open};
+use crate::tasks_ws::{Socket, connect, expect_close, next_event, open, ready};
 
 pub const PASSWORD: &str = "correct horse battery";
 
 pub async fn events(app: &TestApp, browser: &Browser) -> Socket {
     open(app, browser, "/ws", None).await.unwrap()
+}
+
+/// `events`, once the server has subscribed it: for a test that acts next,
+/// whose event would otherwise race the subscription.
+async fn watching(app: &TestApp, browser: &Browser) -> Socket {
+    let mut socket = events(app, browser).await;
+    ready(&mut socket).await;
+    socket
 }
 
 /// A logged-in browser of a new user, and the user's id.
@@ -85,7 +93,7 @@ async fn the_event_socket_follows_my_own_upload_through_completion(db: PgPool) {
     let _workers = app.start_workers(1);
     let me = app.browser();
     me.session().await;
-    let mut socket = events(&app, &me).await;
+    let mut socket = watching(&app, &me).await;
 
     let task = upload(&me, "standup.txt").await;
     let first = expect_event(&mut socket, "progress", task).await;
@@ -114,8 +122,8 @@ async fn a_share_brings_task_shared_then_progress_minutes_and_access_changes(db:
     let (bob, _) = user(&app, "bob").await;
     let (carol, _) = user(&app, "carol").await;
     let task = upload(&ann, "plan.txt").await;
-    let mut bobs = events(&app, &bob).await;
-    let mut carols = events(&app, &carol).await;
+    let mut bobs = watching(&app, &bob).await;
+    let mut carols = watching(&app, &carol).await;
 
     grant_share(&ann, task, "bob", "view").await;
     expect_event(&mut bobs, "task_shared", task).await;
@@ -145,7 +153,7 @@ async fn every_state_carries_a_state_version_that_grows_in_events_and_answers_al
     let app = spawn_app(db).await;
     let me = app.browser();
     me.session().await;
-    let mut socket = events(&app, &me).await;
+    let mut socket = watching(&app, &me).await;
     let uploaded = me.upload_ok("standup.txt", "Ann: hello.\n").await;
     let task: Uuid = uploaded["task_id"].as_str().unwrap().parse().unwrap();
     let mut last = uploaded["state_version"].as_i64().unwrap();
@@ -179,8 +187,8 @@ async fn after_revocation_access_lost_comes_once_and_nothing_more_about_that_tas
     let kept = upload(&ann, "kept.txt").await;
     grant_share(&ann, revoked, "bob", "edit").await;
     grant_share(&ann, kept, "bob", "view").await;
-    let mut bobs = events(&app, &bob).await;
-    let mut anns = events(&app, &ann).await;
+    let mut bobs = watching(&app, &bob).await;
+    let mut anns = watching(&app, &ann).await;
 
     revoke_share(&ann, revoked, "bob").await;
     expect_event(&mut bobs, "access_lost", revoked).await;
@@ -256,11 +264,11 @@ async fn deleting_a_task_sends_task_deleted_to_owner_and_grantee(db: PgPool) {
     let app = spawn_app(db).await;
     let (ann, _) = user(&app, "ann").await;
     let (bob, _) = user(&app, "bob").await;
-    let mut anns = events(&app, &ann).await;
+    let mut anns = watching(&app, &ann).await;
     let task = upload(&ann, "plan.txt").await;
     expect_event(&mut anns, "progress", task).await;
     grant_share(&ann, task, "bob", "view").await;
-    let mut bobs = events(&app, &bob).await;
+    let mut bobs = watching(&app, &bob).await;
 
     assert_eq!(ann.delete_task(&task.to_string()).await.status(), 204);
     expect_event(&mut anns, "task_deleted", task).await;
