@@ -89,11 +89,43 @@ pub async fn lock(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Seri
     .await
 }
 
+/// What an unlocked read of a series tells: enough to try a rotation in
+/// one statement (`record_rotation` re-checks all of it under the row lock).
+#[derive(Debug)]
+pub struct Glance {
+    pub user_id: Option<Uuid>,
+    pub current_token_hash: Option<Vec<u8>>,
+    pub current_session_id: Option<String>,
+    pub idle_expires_at: OffsetDateTime,
+    pub absolute_expires_at: OffsetDateTime,
+    pub live: bool,
+}
+
+/// Reads a series without locking it, for the rotation's fast path.
+#[tracing::instrument(skip(db), err)]
+pub async fn glance(db: &PgPool, id: Uuid) -> sqlx::Result<Option<Glance>> {
+    sqlx::query_as!(
+        Glance,
+        r#"SELECT user_id, current_token_hash, current_session_id, idle_expires_at,
+                  absolute_expires_at, revoked_at IS NULL AS "live!"
+           FROM session_series WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
 pub struct Rotation<'a> {
     pub id: Uuid,
+    /// The owner the new session ID record names; the series must still
+    /// have it.
+    pub user_id: Option<Uuid>,
+    /// The hash of the presented token: the series must still hold it as
+    /// its current one.
+    pub presented: &'a [u8],
     pub token_hash: &'a [u8],
     pub token_sealed: &'a [u8],
-    /// The session ID being replaced (read with the series' lock), if any.
+    /// The session ID being replaced (read with the series), if any.
     pub superseded: Option<&'a str>,
     pub session_id: &'a str,
     /// The new session ID record's `data` (`session_id::encode`).
@@ -106,12 +138,18 @@ pub struct Rotation<'a> {
 
 /// Moves the current hash to previous, installs the new pair, replaces the
 /// superseded session ID record with the new one and names the superseded ID
-/// to the other instances' caches, in one statement.
+/// to the other instances' caches, in one statement, and says whether it
+/// did. It does nothing unless the series still holds the presented token
+/// and the read owner, is live and unexpired, and its owner is not
+/// disabled: so it is safe without the series lock. A disable that has
+/// committed is seen; one in flight either revokes the series first (this
+/// statement then waits for it and finds the series revoked) or waits for
+/// this statement and revokes the new pair with the rest.
 #[tracing::instrument(skip_all, fields(series_id = %r.id), err)]
-pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::Result<()> {
-    sqlx::query!(
+pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
         r#"WITH updated AS (
-               UPDATE session_series SET
+               UPDATE session_series s SET
                    previous_token_hash = current_token_hash,
                    current_token_hash = $2,
                    pending_token_sealed = $3,
@@ -122,13 +160,21 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
                    idle_expires_at = $5,
                    user_agent = $6,
                    ip = $7::text::inet
-               WHERE id = $1
+               WHERE id = $1 AND current_token_hash = $13
+                 AND user_id IS NOT DISTINCT FROM $14
+                 AND revoked_at IS NULL
+                 AND s.idle_expires_at > $8 AND absolute_expires_at > $8
+                 AND (user_id IS NULL OR EXISTS (
+                     SELECT 1 FROM users u WHERE u.id = s.user_id AND u.disabled_at IS NULL))
+               RETURNING id
            ), deleted AS (
-               DELETE FROM tower_sessions.session WHERE id = $12
+               DELETE FROM tower_sessions.session
+               WHERE id = $12 AND EXISTS (SELECT 1 FROM updated)
            ), inserted AS (
-               INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES ($4, $10, $11)
+               INSERT INTO tower_sessions.session (id, data, expiry_date)
+               SELECT $4, $10, $11 FROM updated
            )
-           SELECT pg_notify($9, $12) WHERE $12::text IS NOT NULL"#,
+           SELECT CASE WHEN $12::text IS NOT NULL THEN pg_notify($9, $12) END FROM updated"#,
         r.id,
         r.token_hash,
         r.token_sealed,
@@ -141,10 +187,12 @@ pub async fn record_rotation(conn: &mut PgConnection, r: Rotation<'_>) -> sqlx::
         r.record,
         r.session_expires_at,
         r.superseded,
+        r.presented,
+        r.user_id,
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Which live series a revocation hits. Built only through the constructors,
