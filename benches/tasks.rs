@@ -5,7 +5,7 @@
 //!   `pgbench -S -M prepared` at the same concurrency (P, `--pgbench-url`)
 //!   and to the same load on seed 001's FastAPI design (F, `--peer-url`:
 //!   the same number of uploads through it first);
-//! - the list's own statement (L: `src/tasks/list.sql`, the file the
+//! - the list's own statement (L: `src/tasks/list_series.sql`, the file the
 //!   service's query is compiled from) and the same rows read by
 //!   `tasks_series_id_idx` alone (L0), both in pgbench on the service's
 //!   database (`--database-url`) at the same concurrency, for L / L0 and
@@ -284,12 +284,13 @@ async fn statement_rates(
         .fetch_one(&mut conn)
         .await?;
     let _ = conn.close().await;
-    let list =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tasks/list.sql"))?;
+    let list = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tasks/list_series.sql"),
+    )?;
     let dir = tempfile_dir()?;
     let scripts = [
         (
-            "L: the list statement (src/tasks/list.sql)",
+            "L: the list statement (src/tasks/list_series.sql)",
             prepared_script(
                 "list",
                 &list,

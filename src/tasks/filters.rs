@@ -1,7 +1,8 @@
 //! The task list's filters and sort (`GET /api/tasks?status=&scope=&owner=
 //! &from=&to=&sort=`), read once here. They only narrow what the list
-//! statement (`list.sql`) would show anyway, inside its access rules: a
-//! filter can hide a task the caller may open, never show one they may not.
+//! statements (`list_user.sql`, `list_series.sql`) would show anyway,
+//! inside their access rules: a filter can hide a task the caller may
+//! open, never show one they may not.
 //!
 //! Every value is taken as text, so a bad one gets our 400
 //! `invalid_filter` naming it rather than the extractor's answer; what the

@@ -101,8 +101,10 @@ pub(crate) async fn lock(
 /// branches. The owner branches exclude each other (a user, or an anonymous
 /// series), and the share branch leaves out the viewer's own tasks, which a
 /// share never names anyway: a task is listed once. The filters are more
-/// conditions on each branch, so they narrow and never widen. The statement
-/// is `list.sql`, which `scripts/bench` also runs in pgbench.
+/// conditions on each branch, so they narrow and never widen. A signed-in
+/// viewer's statement is `list_user.sql` (own and shared); an anonymous
+/// viewer's is `list_series.sql`, their series' branch alone, which
+/// `scripts/bench` also runs in pgbench.
 #[tracing::instrument(skip(db, viewer), err)]
 pub(super) async fn list(
     db: &PgPool,
@@ -115,25 +117,35 @@ pub(super) async fn list(
         ListAfter::Uploaded(c) => (c, None),
         ListAfter::MeetingDate(c) => (None, c),
     };
-    sqlx::query_file_as!(
-        TaskRow,
-        "src/tasks/list.sql",
-        viewer.series_id,
-        viewer.user_id,
-        uploaded.map(|c| c.upload_timestamp),
-        uploaded.map(|c| c.id).or(meeting.as_ref().map(|c| c.id)),
-        limit,
-        Uuid::max(),
-        filters.sort == Sort::MeetingDate,
-        meeting.as_ref().map(|c| c.meeting_date.as_str()),
-        filters.statuses.as_deref(),
-        filters.scope.map(Scope::as_str),
-        filters.owner.as_deref(),
-        filters.from,
-        filters.to,
-    )
-    .fetch_all(db)
-    .await
+    // Both statements take the same parameters.
+    macro_rules! list_from {
+        ($file:literal) => {
+            sqlx::query_file_as!(
+                TaskRow,
+                $file,
+                viewer.series_id,
+                viewer.user_id,
+                uploaded.map(|c| c.upload_timestamp),
+                uploaded.map(|c| c.id).or(meeting.as_ref().map(|c| c.id)),
+                limit,
+                Uuid::max(),
+                filters.sort == Sort::MeetingDate,
+                meeting.as_ref().map(|c| c.meeting_date.as_str()),
+                filters.statuses.as_deref(),
+                filters.scope.map(Scope::as_str),
+                filters.owner.as_deref(),
+                filters.from,
+                filters.to,
+            )
+            .fetch_all(db)
+            .await
+        };
+    }
+    if viewer.user_id.is_some() {
+        list_from!("src/tasks/list_user.sql")
+    } else {
+        list_from!("src/tasks/list_series.sql")
+    }
 }
 
 /// Where a page of the list starts, in its sort (`None`: the first page).
