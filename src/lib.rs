@@ -22,6 +22,7 @@ pub mod paging;
 pub mod queue;
 pub mod ratelimit;
 pub mod retention;
+pub mod rfc3339;
 pub mod run;
 pub mod search;
 pub mod session;

@@ -1,6 +1,8 @@
 //! Tracing setup: human-readable or JSON lines, filtered by `log.filter`
 //! unless `RUST_LOG` is set.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberInitExt};
 
 use crate::config::{LogFormat, LogSettings};
@@ -17,7 +19,11 @@ pub fn init(settings: &LogSettings) -> anyhow::Result<()> {
     };
     let registry = tracing_subscriber::registry().with(filter);
     match settings.format {
-        LogFormat::Pretty => registry.with(fmt::layer()).try_init()?,
+        // Colours for a terminal only: a journal or a file gets plain text
+        // (and no span field is formatted twice, once with escapes).
+        LogFormat::Pretty => registry
+            .with(fmt::layer().with_ansi(std::io::stdout().is_terminal()))
+            .try_init()?,
         LogFormat::Json => registry
             .with(
                 fmt::layer()

@@ -111,7 +111,7 @@ pub(super) struct FeedStatus {
     pub active: bool,
     /// When its current address was made; null without a feed.
     #[schema(required = true)]
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     pub created_at: Option<OffsetDateTime>,
 }
 
@@ -121,6 +121,6 @@ pub(super) struct NewFeed {
     /// Subscribe to it in a calendar app; anyone holding it reads the
     /// caller's due items, so it is shown only now.
     pub url: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
 }

@@ -73,7 +73,7 @@ struct AuditEvent {
     task_name: Option<String>,
     #[schema(required = true)]
     ip: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     created_at: OffsetDateTime,
     detail: serde_json::Value,
 }

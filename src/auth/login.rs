@@ -41,7 +41,7 @@ struct SecondFactorDue {
     /// Always `totp`: a code from the authenticator app, or a recovery code.
     second_factor: &'static str,
     /// When the half-finished sign-in lapses (five minutes).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     expires_at: OffsetDateTime,
 }
 

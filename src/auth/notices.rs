@@ -33,7 +33,7 @@ pub struct SignInNotice {
     pub user_agent: Option<String>,
     #[schema(required = true)]
     pub ip: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 

@@ -32,9 +32,9 @@ struct SessionView {
     #[schema(required = true)]
     user: Option<User>,
     csrf_token: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     session_expires_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     refresh_expires_at: OffsetDateTime,
 }
 

@@ -21,7 +21,7 @@ pub struct User {
     pub username: String,
     pub email: Option<String>,
     pub roles: Vec<Role>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 

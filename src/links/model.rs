@@ -21,11 +21,11 @@ pub(crate) struct LinkView {
     pub has_passphrase: bool,
     pub include_transcript: bool,
     pub include_recording: bool,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub expires_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     #[schema(required = true)]
     pub revoked_at: Option<OffsetDateTime>,
     /// How many times the link was opened.
@@ -37,7 +37,7 @@ pub(crate) struct LinkView {
 /// One opening of a link.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct LinkViewEntry {
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub viewed_at: OffsetDateTime,
     /// The browser's `User-Agent`, as sent (at most 256 characters).
     #[schema(required = true)]
@@ -139,7 +139,7 @@ pub(crate) struct LinkedMeeting {
     pub include_transcript: bool,
     /// Whether `POST /api/links/recording` gives the uploaded file.
     pub include_recording: bool,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub expires_at: OffsetDateTime,
 }
 

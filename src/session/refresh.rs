@@ -75,13 +75,6 @@ struct Before<'a> {
     superseded: Option<&'a str>,
 }
 
-/// What the fast path came to.
-enum Glanced {
-    Settled(Refreshed),
-    /// The locked path decides.
-    Unsettled,
-}
-
 impl Sessions {
     /// Presents a refresh token: rotates, replays within the grace window,
     /// or refuses; a superseded token outside the window revokes the series.
@@ -91,9 +84,8 @@ impl Sessions {
         token: &RefreshToken,
         client: &ClientMeta,
     ) -> anyhow::Result<Refreshed> {
-        match self.rotate_at_a_glance(token, client).await? {
-            Glanced::Settled(done) => return Ok(done),
-            Glanced::Unsettled => {}
+        if let Some(settled) = self.rotate_at_a_glance(token, client).await? {
+            return Ok(settled);
         }
         let mut tx = self.db.begin().await?;
         // The owner's row before the series', as the disable takes them.
@@ -150,15 +142,15 @@ impl Sessions {
 
     /// The fast path: rotates the series if an unlocked read shows the
     /// token current and the series live, and the rotation's own statement
-    /// still finds it so.
+    /// still finds it so; `None` leaves the decision to the locked path.
     async fn rotate_at_a_glance(
         &self,
         token: &RefreshToken,
         client: &ClientMeta,
-    ) -> anyhow::Result<Glanced> {
+    ) -> anyhow::Result<Option<Refreshed>> {
         let Some(seen) = session_series::glance(&self.db, token.series_id()).await? else {
             // No such series, now or later: ids are never reused.
-            return Ok(Glanced::Settled(Refreshed::Failed(RefreshFailure::Unknown)));
+            return Ok(Some(Refreshed::Failed(RefreshFailure::Unknown)));
         };
         let now = OffsetDateTime::now_utc();
         let deadline = SeriesDeadlines {
@@ -167,7 +159,7 @@ impl Sessions {
         }
         .expires_at();
         if !seen.live || deadline <= now || !token.matches(seen.current_token_hash.as_deref()) {
-            return Ok(Glanced::Unsettled);
+            return Ok(None);
         }
         let before = Before {
             id: token.series_id(),
@@ -176,12 +168,8 @@ impl Sessions {
             superseded: seen.current_session_id.as_deref(),
         };
         let mut conn = self.db.acquire().await?;
-        Ok(
-            match self.rotate(&mut conn, &before, token, now, client).await? {
-                Some((ctx, issued)) => Glanced::Settled(self.rotated_pair(&before, ctx, issued)),
-                None => Glanced::Unsettled,
-            },
-        )
+        let rotated = self.rotate(&mut conn, &before, token, now, client).await?;
+        Ok(rotated.map(|(ctx, issued)| self.rotated_pair(&before, ctx, issued)))
     }
 
     /// Mints the next pair of the series and writes it, with the new

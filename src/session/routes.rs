@@ -45,9 +45,9 @@ fn actor(ctx: &SessionContext, handle: &SessionHandle) -> audit::Actor {
 #[derive(Serialize, ToSchema)]
 struct SessionItem {
     id: Uuid,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     last_seen_at: OffsetDateTime,
     #[schema(required = true)]
     user_agent: Option<String>,

@@ -26,7 +26,7 @@ struct RecordData {
     series_id: Uuid,
     user_id: Option<Uuid>,
     csrf_token: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     refresh_expires_at: OffsetDateTime,
 }
 

@@ -32,6 +32,6 @@ pub(crate) struct Share {
     #[schema(required = true)]
     pub granted_by: Option<String>,
     /// When it was first granted (a changed permission keeps it).
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
 }

@@ -272,9 +272,9 @@ pub(crate) struct Task {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     error_detail: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     upload_timestamp: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     updated_at: OffsetDateTime,
     /// Grows with every change of the task: of two states of one task, the
     /// one with the larger `state_version` is the newer, whichever arrived

@@ -36,7 +36,9 @@ pub(super) struct NewTask<'a> {
     pub meeting_date: Option<time::Date>,
 }
 
-#[tracing::instrument(skip(db, viewer), err)]
+// The hot reads' spans are at debug: the request's span (at info) names the
+// route, and an error is logged with `err` whatever the level.
+#[tracing::instrument(level = "debug", skip(db, viewer), err)]
 pub(crate) async fn get(
     db: impl sqlx::PgExecutor<'_>,
     viewer: &Viewer,
@@ -105,7 +107,7 @@ pub(crate) async fn lock(
 /// viewer's statement is `list_user.sql` (own and shared); an anonymous
 /// viewer's is `list_series.sql`, their series' branch alone, which
 /// `scripts/bench` also runs in pgbench.
-#[tracing::instrument(skip(db, viewer), err)]
+#[tracing::instrument(level = "debug", skip(db, viewer), err)]
 pub(super) async fn list(
     db: &PgPool,
     viewer: &Viewer,

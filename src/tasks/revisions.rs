@@ -57,7 +57,7 @@ pub(super) struct RevisionInfo {
     /// …/minutes/regenerate`); null for processing and edits.
     #[schema(required = true)]
     regenerated_with: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     created_at: OffsetDateTime,
 }
 

@@ -59,7 +59,7 @@ struct TaskList {
         (status = 400, description = "`invalid_limit`, `invalid_cursor` (malformed, or of the other sort) or `invalid_filter`", body = ErrorResponse),
     ),
 )]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(level = "debug", skip_all)]
 async fn list(
     State(state): State<TasksState>,
     viewer: Option<Viewer>,
@@ -123,7 +123,7 @@ async fn list_page<K: Key>(
         (status = 404, description = "`task_not_found`: no such task, or not the caller's", body = ErrorResponse),
     ),
 )]
-#[tracing::instrument(skip_all, fields(%task_id))]
+#[tracing::instrument(level = "debug", skip_all, fields(%task_id))]
 async fn get_one(
     State(state): State<TasksState>,
     Path(task_id): Path<Uuid>,

@@ -139,7 +139,7 @@ pub(super) struct TemplateView {
     instructions: Option<String>,
     /// Null for a built-in.
     #[schema(required = true)]
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     updated_at: Option<OffsetDateTime>,
 }
 

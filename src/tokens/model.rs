@@ -17,16 +17,16 @@ pub struct TokenView {
     pub scopes: Vec<Scope>,
     /// The one task the token is limited to, if any.
     pub task_id: Option<Uuid>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
     /// `null`: never expires (until revoked).
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     /// Updated at most once a minute per address.
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     pub last_used_at: Option<OffsetDateTime>,
     pub last_used_ip: Option<String>,
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     pub revoked_at: Option<OffsetDateTime>,
 }
 

@@ -68,13 +68,13 @@ pub struct Webhook {
     /// is disabled.
     pub consecutive_failures: i32,
     /// When it was disabled after repeated failures (`null`: enabled).
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     pub disabled_at: Option<OffsetDateTime>,
     /// Until when the secret before the last rotation still signs
     /// deliveries (`null`: none).
-    #[serde(with = "time::serde::rfc3339::option")]
+    #[serde(with = "crate::rfc3339::option")]
     pub previous_secret_until: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 
@@ -177,7 +177,7 @@ pub struct Attempt {
     pub response_ms: Option<i32>,
     /// Why it failed: a timeout, a refused address, a connection error.
     pub error: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 
@@ -191,7 +191,7 @@ pub struct Delivery {
     pub event: String,
     pub task_id: Option<Uuid>,
     pub state: DeliveryState,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
     /// Oldest first.
     pub attempts: Vec<Attempt>,

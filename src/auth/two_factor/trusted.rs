@@ -26,9 +26,9 @@ pub struct TrustedBrowser {
     pub user_agent: Option<String>,
     #[schema(required = true)]
     pub ip: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::rfc3339")]
     pub expires_at: OffsetDateTime,
 }
 
