@@ -1,15 +1,18 @@
-//! The search statement. It walks the viewer's candidate tasks — their
-//! own, their anonymous series', those shared with them, every task for an
-//! admin who asks — and looks in each one's passages (by the primary key)
-//! for the query: its two-character strings (`bigrams`), then `ILIKE` for
-//! the query itself, or its English stems. Candidates first, always (the
-//! `MATERIALIZED` list and the `OFFSET 0` keep PostgreSQL from turning it
-//! around): a common word's passages across every meeting cost seconds to
-//! read, a person's own passages milliseconds. The candidates only narrow
-//! the search: whether the viewer may open a task is decided by
-//! `task_access` over the rows it reads (the task's owner, the viewer's
-//! share) exactly as the task lists do, with the admin's every-task access
-//! only when `everything` asks for it.
+//! The search statement. The viewer's own meetings are searched by one
+//! lookup of the passages' index, which holds each passage's owner (a copy
+//! of its task's) beside its two-character strings (`bigrams`) and English
+//! stems: only the viewer's passages that hold the query's bigrams (then
+//! `ILIKE` for the query itself) or its stems are read. A one-character
+//! query has no bigrams: it reads the viewer's passages by owner alone.
+//! The other meetings the viewer may search — their anonymous series',
+//! those shared with them, every task for an admin who asks — are walked
+//! one by one, each one's passages by the primary key (the `MATERIALIZED`
+//! list and the `OFFSET 0` keep PostgreSQL from starting from the text
+//! instead: a common word's passages across every meeting cost seconds to
+//! read). Both only narrow the search: whether the viewer may open a task
+//! is decided by `task_access` over the rows it reads (the task's owner,
+//! the viewer's share) exactly as the task lists do, with the admin's
+//! every-task access only when `everything` asks for it.
 
 use sqlx::PgPool;
 
@@ -88,8 +91,6 @@ pub(super) async fn search(
 ) -> sqlx::Result<Vec<Found>> {
     let rows = sqlx::query!(
         r#"WITH candidates AS MATERIALIZED (
-               SELECT id FROM tasks WHERE user_id = $2
-               UNION
                SELECT id FROM tasks WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
                UNION
                SELECT task_id FROM task_shares WHERE grantee_user_id = $2
@@ -97,25 +98,39 @@ pub(super) async fn search(
                SELECT id FROM tasks WHERE $6 AND (SELECT user_is_admin($2))
            ),
            hits AS (
-               SELECT c.id AS task_id, p.part, p.ordinal, p.segment, p.body, p.weight
+               SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
+               FROM search_passages p
+               WHERE p.user_id = $2 AND cardinality($3::text[]) > 0
+                 AND ((p.bigrams @> $3 AND p.body ILIKE $4)
+                      OR p.english @@ plainto_tsquery('english', $5))
+               UNION ALL
+               SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
+               FROM search_passages p
+               WHERE p.user_id = $2 AND cardinality($3::text[]) = 0
+                 AND (p.body ILIKE $4 OR p.english @@ plainto_tsquery('english', $5))
+               UNION ALL
+               SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
                FROM candidates c
                CROSS JOIN LATERAL (
-                   SELECT p.part, p.ordinal, p.segment, p.body,
-                          CASE p.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
-                                      WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
+                   SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
                    FROM search_passages p
-                   WHERE p.task_id = c.id
-                     AND ((p.bigrams @> $3::text[] AND p.body ILIKE $4)
+                   WHERE p.task_id = c.id AND coalesce(p.user_id <> $2, true)
+                     AND ((p.bigrams @> $3 AND p.body ILIKE $4)
                           OR p.english @@ plainto_tsquery('english', $5))
                    OFFSET 0
                ) p
+           ),
+           weighed AS (
+               SELECT h.*, CASE h.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
+                                       WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
+               FROM hits h
            ),
            found AS (
                SELECT h.task_id, least(sum(h.weight), 1000000)::int AS score,
                       (array_agg(jsonb_build_object('part', h.part, 'index', h.ordinal,
                                                     'segment', h.segment, 'body', h.body)
                                  ORDER BY h.weight DESC, h.part, h.ordinal))[1:$10] AS passages
-               FROM hits h
+               FROM weighed h
                GROUP BY h.task_id
            )
            SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
