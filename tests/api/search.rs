@@ -9,9 +9,7 @@ use sqlx::PgPool;
 
 use crate::helpers::{Browser, TestApp, spawn_app};
 use crate::minutes_edit::{minutes_json, put_minutes};
-use crate::people::{
-    PASSWORD, admin, finished, member, patch_user, share, unshare, user_id,
-};
+use crate::people::{PASSWORD, admin, finished, member, patch_user, share, unshare, user_id};
 
 const JA_MEETING: &str = "第3四半期 定例会議
 
@@ -208,10 +206,7 @@ async fn search_follows_edits_shares_unshares_disables_and_deletes_at_once(db: P
 async fn member_again(app: &TestApp) -> Browser {
     let b = app.browser();
     b.session().await;
-    assert_eq!(
-        b.login("olive", PASSWORD).await.status(),
-        200
-    );
+    assert_eq!(b.login("olive", PASSWORD).await.status(), 200);
     b
 }
 
@@ -241,7 +236,10 @@ async fn meetings_adopted_at_login_are_found_by_their_new_owner(db: PgPool) {
     );
     let fresh = app.browser();
     fresh.session().await;
-    assert!(found(&fresh, "予算", "").await.is_empty(), "a new anonymous browser");
+    assert!(
+        found(&fresh, "予算", "").await.is_empty(),
+        "a new anonymous browser"
+    );
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
