@@ -1,15 +1,22 @@
-//! The search statement. It walks the viewer's candidate tasks — their
-//! own, their anonymous series', those shared with them, every task for an
-//! admin who asks — and looks in each one's passages (by the primary key)
-//! for the query: its two-character strings (`bigrams`), then `ILIKE` for
-//! the query itself, or its English stems. Candidates first, always (the
-//! `MATERIALIZED` list and the `OFFSET 0` keep PostgreSQL from turning it
-//! around): a common word's passages across every meeting cost seconds to
-//! read, a person's own passages milliseconds. The candidates only narrow
-//! the search: whether the viewer may open a task is decided by
-//! `task_access` over the rows it reads (the task's owner, the viewer's
-//! share) exactly as the task lists do, with the admin's every-task access
-//! only when `everything` asks for it.
+//! The search statement. The viewer's own meetings are searched by one
+//! lookup of the passages' index, which holds each passage's owner (a copy
+//! of its task's) beside its two-character strings (`bigrams`) and English
+//! stems: only the viewer's passages that hold the query's bigrams (then
+//! `ILIKE` for the query itself) or its stems are read. Of the query's
+//! bigrams only the two rarest are looked up (by the table's statistics,
+//! `pg_stats`; `ILIKE` checks the rest): a common bigram's entry is long to
+//! read, even for one owner. A one-character query has no bigrams: it reads
+//! the viewer's passages by owner alone.
+//! The other meetings the viewer may search — their anonymous series',
+//! those shared with them, every task for an admin who asks — are walked
+//! one by one, each one's passages by the primary key (the `MATERIALIZED`
+//! list and the `OFFSET 0` keep PostgreSQL from starting from the text
+//! instead: a common word's passages across every meeting cost seconds to
+//! read). Both only narrow the search: whether the viewer may open a task
+//! is decided by `task_access` over the rows it reads (the task's owner,
+//! the viewer's share) exactly as the task lists do, with the admin's
+//! every-task access only when `everything` asks for it. Every meeting
+//! found is ranked, but only the page's are given their passages.
 
 use sqlx::PgPool;
 
@@ -88,55 +95,97 @@ pub(super) async fn search(
 ) -> sqlx::Result<Vec<Found>> {
     let rows = sqlx::query!(
         r#"WITH candidates AS MATERIALIZED (
-               SELECT id FROM tasks WHERE user_id = $2
-               UNION
                SELECT id FROM tasks WHERE $2::uuid IS NULL AND series_id = $1 AND user_id IS NULL
                UNION
                SELECT task_id FROM task_shares WHERE grantee_user_id = $2
                UNION
                SELECT id FROM tasks WHERE $6 AND (SELECT user_is_admin($2))
            ),
+           rarest AS (
+               SELECT coalesce(array_agg(b), '{}') AS bigrams
+               FROM (SELECT b FROM unnest($3::text[]) b
+                     LEFT JOIN pg_stats s ON s.schemaname = current_schema()
+                          AND s.tablename = 'search_passages' AND s.attname = 'bigrams'
+                     ORDER BY s.most_common_elem_freqs[
+                                  array_position(s.most_common_elems::text::text[], b)]
+                              NULLS FIRST, b
+                     LIMIT 2) r
+           ),
            hits AS (
-               SELECT c.id AS task_id, p.part, p.ordinal, p.segment, p.body, p.weight
+               SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
+               FROM search_passages p
+               WHERE p.user_id = $2 AND cardinality($3::text[]) > 0
+                 AND ((p.bigrams @> (SELECT bigrams FROM rarest) AND p.body ILIKE $4)
+                      OR p.english @@ plainto_tsquery('english', $5))
+               UNION ALL
+               SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
+               FROM search_passages p
+               WHERE p.user_id = $2 AND cardinality($3::text[]) = 0
+                 AND (p.body ILIKE $4 OR p.english @@ plainto_tsquery('english', $5))
+               UNION ALL
+               SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
                FROM candidates c
                CROSS JOIN LATERAL (
-                   SELECT p.part, p.ordinal, p.segment, p.body,
-                          CASE p.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
-                                      WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
+                   SELECT p.task_id, p.part, p.ordinal, p.segment, p.body
                    FROM search_passages p
-                   WHERE p.task_id = c.id
-                     AND ((p.bigrams @> $3::text[] AND p.body ILIKE $4)
+                   WHERE p.task_id = c.id AND coalesce(p.user_id <> $2, true)
+                     AND ((p.bigrams @> $3 AND p.body ILIKE $4)
                           OR p.english @@ plainto_tsquery('english', $5))
                    OFFSET 0
                ) p
            ),
-           found AS (
-               SELECT h.task_id, least(sum(h.weight), 1000000)::int AS score,
-                      (array_agg(jsonb_build_object('part', h.part, 'index', h.ordinal,
-                                                    'segment', h.segment, 'body', h.body)
-                                 ORDER BY h.weight DESC, h.part, h.ordinal))[1:$10] AS passages
+           weighed AS (
+               SELECT h.*, CASE h.part WHEN 'title' THEN 8 WHEN 'decision' THEN 4
+                                       WHEN 'action_item' THEN 4 WHEN 'summary' THEN 3 ELSE 1 END AS weight
                FROM hits h
+           ),
+           found AS (
+               SELECT h.task_id, least(sum(h.weight), 1000000)::int AS score
+               FROM weighed h
+               GROUP BY h.task_id
+           ),
+           page AS (
+               SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
+                      t.status, t.stage, t.progress, t.error, t.error_code,
+                      t.upload_timestamp, t.updated_at, t.state_version, a.access, t.title,
+                      to_char(t.meeting_date, 'YYYY-MM-DD') AS meeting_date,
+                      CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner,
+                      f.score, t.meeting_date AS meeting_day
+               FROM found f
+               JOIN tasks t ON t.id = f.task_id
+               LEFT JOIN users u ON u.id = t.user_id
+               LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2
+               CROSS JOIN LATERAL
+                   (SELECT task_access(t, $1, $2, $6 AND (SELECT user_is_admin($2)), u, s) AS access
+                    OFFSET 0) a
+               WHERE a.access IS NOT NULL
+                 AND ($7::int IS NULL OR (f.score, t.meeting_date, t.id) < ($7, $8::date, $9::uuid))
+               ORDER BY f.score DESC, t.meeting_date DESC, t.id DESC
+               LIMIT $11
+           ),
+           shown AS (
+               SELECT h.task_id,
+                      jsonb_agg(jsonb_build_object('part', h.part, 'index', h.ordinal,
+                                                   'segment', h.segment, 'body', h.body)
+                                ORDER BY h.rank) AS passages
+               FROM (SELECT h.*, row_number() OVER (PARTITION BY h.task_id
+                                                    ORDER BY h.weight DESC, h.part, h.ordinal) AS rank
+                     FROM weighed h WHERE h.task_id IN (SELECT id FROM page)) h
+               WHERE h.rank <= $10::int
                GROUP BY h.task_id
            )
-           SELECT t.id, t.filename, t.content_type, t.size_bytes, t.storage_key,
-                  t.status AS "status: Status", t.stage AS "stage: Stage", t.progress, t.error,
-                  t.error_code AS "error_code: ErrorCode",
-                  t.upload_timestamp, t.updated_at, t.state_version, a.access AS "access!: Access",
-                  t.title, to_char(t.meeting_date, 'YYYY-MM-DD') AS "meeting_date!",
-                  CASE WHEN a.access <> 'owner' THEN u.username::text END AS owner,
-                  f.score AS "score!", t.meeting_date AS meeting_day,
-                  to_jsonb(f.passages) AS "passages!"
-           FROM found f
-           JOIN tasks t ON t.id = f.task_id
-           LEFT JOIN users u ON u.id = t.user_id
-           LEFT JOIN task_shares s ON s.task_id = t.id AND s.grantee_user_id = $2
-           CROSS JOIN LATERAL
-               (SELECT task_access(t, $1, $2, $6 AND (SELECT user_is_admin($2)), u, s) AS access
-                OFFSET 0) a
-           WHERE a.access IS NOT NULL
-             AND ($7::int IS NULL OR (f.score, t.meeting_date, t.id) < ($7, $8::date, $9::uuid))
-           ORDER BY f.score DESC, t.meeting_date DESC, t.id DESC
-           LIMIT $11"#,
+           SELECT p.id AS "id!", p.filename AS "filename!", p.content_type AS "content_type!",
+                  p.size_bytes AS "size_bytes!", p.storage_key AS "storage_key!",
+                  p.status AS "status!: Status", p.stage AS "stage: Stage", p.progress AS "progress!",
+                  p.error, p.error_code AS "error_code: ErrorCode",
+                  p.upload_timestamp AS "upload_timestamp!", p.updated_at AS "updated_at!",
+                  p.state_version AS "state_version!", p.access AS "access!: Access",
+                  p.title, p.meeting_date AS "meeting_date!", p.owner,
+                  p.score AS "score!", p.meeting_day AS "meeting_day!",
+                  s.passages AS "passages!"
+           FROM page p
+           JOIN shown s ON s.task_id = p.id
+           ORDER BY p.score DESC, p.meeting_day DESC, p.id DESC"#,
         viewer.series_id,
         viewer.user_id,
         &bigrams(query.text),

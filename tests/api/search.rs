@@ -9,7 +9,7 @@ use sqlx::PgPool;
 
 use crate::helpers::{Browser, TestApp, spawn_app};
 use crate::minutes_edit::{minutes_json, put_minutes};
-use crate::people::{admin, finished, member, patch_user, share, unshare, user_id};
+use crate::people::{PASSWORD, admin, finished, member, patch_user, share, unshare, user_id};
 
 const JA_MEETING: &str = "第3四半期 定例会議
 
@@ -85,6 +85,7 @@ async fn japanese_words_phrases_english_stems_and_speakers_are_found(db: PgPool)
     assert_eq!(marked(hit), "田中: [予算]の見直しは来月に決定します。");
 
     assert_eq!(found(&me, "見直しは来月", "").await, [ja.as_str()]);
+    assert_eq!(found(&me, "鈴", "").await, [ja.as_str()], "one character");
     assert_eq!(found(&me, "定例会議", "").await, [ja.as_str()], "the title");
     assert_eq!(found(&me, "鈴木", "").await, [ja.as_str()], "a speaker");
     assert_eq!(found(&me, "decide", "").await, [en.as_str()], "by stem");
@@ -205,11 +206,40 @@ async fn search_follows_edits_shares_unshares_disables_and_deletes_at_once(db: P
 async fn member_again(app: &TestApp) -> Browser {
     let b = app.browser();
     b.session().await;
-    assert_eq!(
-        b.login("olive", crate::people::PASSWORD).await.status(),
-        200
-    );
+    assert_eq!(b.login("olive", PASSWORD).await.status(), 200);
     b
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn meetings_adopted_at_login_are_found_by_their_new_owner(db: PgPool) {
+    let app = spawn_app(db).await;
+    let olive = member(&app, "olive").await;
+    let anonymous = app.browser();
+    anonymous.session().await;
+    let task = meeting(&app, &anonymous, "anon.txt", JA_MEETING).await;
+    assert_eq!(found(&anonymous, "予算", "").await, [task.as_str()]);
+    assert!(found(&olive, "予算", "").await.is_empty(), "not hers yet");
+
+    // Logging in hands the browser's meetings to olive: her search (which
+    // looks up her own passages by owner) finds them at once, from any
+    // of her sessions, in both kinds of lookup (bigrams, one character).
+    assert_eq!(anonymous.login("olive", PASSWORD).await.status(), 200);
+    for b in [&anonymous, &olive] {
+        assert_eq!(found(b, "予算", "").await, [task.as_str()], "adopted");
+        assert_eq!(found(b, "予", "").await, [task.as_str()], "one character");
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM search_passages WHERE user_id IS NULL")
+            .await,
+        0,
+        "every passage names its new owner"
+    );
+    let fresh = app.browser();
+    fresh.session().await;
+    assert!(
+        found(&fresh, "予算", "").await.is_empty(),
+        "a new anonymous browser"
+    );
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]
