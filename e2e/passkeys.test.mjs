@@ -2,11 +2,13 @@
 // authenticator (the DevTools protocol's WebAuthn domain: a CTAP2
 // authenticator holding discoverable credentials, verifying its user): a
 // person adds a passkey from the account page, signs out, signs in with it
-// without a username, removes it, and the removed passkey signs in no more;
+// without a username, removes it (asked to sign in again, with the passkey),
+// and the removed passkey signs in no more;
 // a passkey copied with an older signature counter (a clone) is refused,
 // in Japanese on a 360 px screen.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { launch, person, shot, uniqueName, register, hasHorizontalScroll, PASSWORD } from "./lib.mjs";
 
 /** @type {import("playwright-core").Browser} */
@@ -35,6 +37,13 @@ async function authenticator(context, page) {
   });
   const credentials = async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials;
   return { cdp, authenticatorId, credentials };
+}
+
+/** Makes `username`'s sign-ins an hour old, as time would. */
+function goStale(username) {
+  execFileSync("psql", [process.env.DATABASE_URL, "-qc",
+    `UPDATE session_series SET signed_in_at = now() - interval '1 hour'
+     WHERE user_id = (SELECT id FROM users WHERE username = '${username}')`]);
 }
 
 /** Signs in from the login page with the passkey button, in `signIn`'s words. */
@@ -67,9 +76,13 @@ test("a passkey added in the page signs in without a username, and not once remo
     await passkeySignIn(page, "Sign in with a passkey");
     await page.getByText(`Logged in as ${name}.`).waitFor();
 
+    // Removing needs a fresh sign-in: gone stale, the page asks again, and
+    // the passkey answers instead of the password.
+    goStale(name);
     await page.goto("/#/account");
     await page.getByRole("button", { name: "Remove the passkey Laptop" }).click();
     await page.locator("dialog.confirm").getByRole("button", { name: "Remove" }).click();
+    await page.locator("dialog.reauth").getByRole("button", { name: "Use a passkey instead" }).click();
     await page.getByText("Passkey “Laptop” removed.").waitFor();
     await page.getByText("No passkeys yet.").waitFor();
 

@@ -21,11 +21,11 @@ CREATE INDEX passkeys_user_idx ON passkeys (user_id, created_at);
 -- what the server expects (webauthn-rs's state, as JSON), kept here because
 -- another instance may take the finish. The browser holds a random token
 -- in a short-lived cookie, the table only its SHA-256; the finish deletes
--- the row, so each is used once, within five minutes. A registration is
--- also bound to the signed-in series that began it.
+-- the row, so each is used once, within five minutes. A registration, or
+-- a signing in again, is also bound to the signed-in series that began it.
 CREATE TABLE passkey_ceremonies (
     token_hash bytea PRIMARY KEY,
-    kind text NOT NULL CHECK (kind IN ('register', 'sign_in')),
+    kind text NOT NULL CHECK (kind IN ('register', 'sign_in', 'reauth')),
     user_id uuid NULL REFERENCES users (id) ON DELETE CASCADE,
     series_id uuid NULL,
     state jsonb NOT NULL,

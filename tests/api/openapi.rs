@@ -30,6 +30,8 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("/api/auth/passkeys/register/finish", &["post"]),
     ("/api/auth/passkeys/sign-in/begin", &["post"]),
     ("/api/auth/passkeys/sign-in/finish", &["post"]),
+    ("/api/auth/reauthenticate/passkey/begin", &["post"]),
+    ("/api/auth/reauthenticate/passkey/finish", &["post"]),
     ("/api/auth/notices", &["get"]),
     ("/api/auth/notices/{id}", &["delete"]),
     ("/api/upload", &["post"]),

@@ -94,6 +94,13 @@ impl Authenticator {
         assert_eq!(public_key["userVerification"], "required");
         let (id, user_handle) = self.credentials[which].clone();
         public_key["allowCredentials"] = json!([{ "type": "public-key", "id": id }]);
+        let mut assertion = self.sign(options);
+        assertion["response"]["userHandle"] = json!(user_handle);
+        assertion
+    }
+
+    /// `navigator.credentials.get(options)` as the options list credentials.
+    fn sign(&mut self, options: Value) -> Value {
         let options = serde_json::from_value::<
             webauthn_authenticator_rs::prelude::RequestChallengeResponse,
         >(options)
@@ -102,9 +109,7 @@ impl Authenticator {
             .token
             .perform_auth(self.origin.clone(), options.public_key, 60_000)
             .unwrap();
-        let mut assertion = serde_json::to_value(assertion).unwrap();
-        assertion["response"]["userHandle"] = json!(user_handle);
-        assertion
+        serde_json::to_value(assertion).unwrap()
     }
 }
 
@@ -269,6 +274,46 @@ async fn a_stale_sign_in_cannot_register_or_remove_a_passkey(db: PgPool) {
     assert_eq!(error_code(res).await, "reauthentication_required");
     let left = app.count("SELECT count(*) FROM passkeys").await;
     assert_eq!(left, 1);
+}
+
+#[sqlx::test(migrator = "minutes::db::MIGRATOR")]
+async fn a_stale_sign_in_signs_in_again_with_its_own_passkey_only(db: PgPool) {
+    let app = spawn(db).await;
+    let ada = member(&app, "ada").await;
+    let mut ada_key = Authenticator::new(&app);
+    register(&ada, &mut ada_key, "Ada's key").await;
+    let mallory = member(&app, "mallory").await;
+    let mut mallory_key = Authenticator::new(&app);
+    register(&mallory, &mut mallory_key, "Mallory's key").await;
+    go_stale(&app).await;
+
+    // Mallory answers her own request with Ada's passkey.
+    let begin = mallory.post("/api/auth/reauthenticate/passkey/begin").await;
+    assert_eq!(begin.status(), 200);
+    let mut options: Value = begin.json().await.unwrap();
+    let (ada_credential, _) = ada_key.credentials[0].clone();
+    options["publicKey"]["allowCredentials"] =
+        json!([{ "type": "public-key", "id": ada_credential }]);
+    let body = json!({ "credential": ada_key.sign(options) });
+    let res = mallory
+        .post_json("/api/auth/reauthenticate/passkey/finish", &body)
+        .await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(error_code(res).await, "passkey_refused");
+    let res = mallory.post("/api/auth/passkeys/register/begin").await;
+    assert_eq!(res.status(), 403);
+
+    // Ada with her own: fresh again.
+    let begin = ada.post("/api/auth/reauthenticate/passkey/begin").await;
+    let body = json!({ "credential": ada_key.sign(begin.json().await.unwrap()) });
+    let res = ada
+        .post_json("/api/auth/reauthenticate/passkey/finish", &body)
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        ada.post("/api/auth/passkeys/register/begin").await.status(),
+        200
+    );
 }
 
 #[sqlx::test(migrator = "minutes::db::MIGRATOR")]

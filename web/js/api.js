@@ -72,6 +72,8 @@ export const ENDPOINTS = Object.freeze([
   {"name": "removePasskey", "method": "DELETE", "path": "/api/auth/passkeys/{id}"},
   {"name": "passkeySignInBegin", "method": "POST", "path": "/api/auth/passkeys/sign-in/begin"},
   {"name": "passkeySignInFinish", "method": "POST", "path": "/api/auth/passkeys/sign-in/finish"},
+  {"name": "passkeyReauthBegin", "method": "POST", "path": "/api/auth/reauthenticate/passkey/begin"},
+  {"name": "passkeyReauthFinish", "method": "POST", "path": "/api/auth/reauthenticate/passkey/finish"},
   {"name": "notices", "method": "GET", "path": "/api/auth/notices"},
   {"name": "dismissNotice", "method": "DELETE", "path": "/api/auth/notices/{id}"},
   {"name": "revokeSession", "method": "DELETE", "path": "/api/sessions/{id}"},
@@ -340,9 +342,12 @@ export const removePasskey = (id) => call("removePasskey", { params: { id } });
  * @param {(options: object) => Promise<object>} get @returns {Promise<Session>}
  */
 export async function passkeySignIn(get) {
-  const options = await call("passkeySignInBegin");
-  await call("passkeySignInFinish", { body: { credential: await get(options) } });
+  await call("passkeySignInFinish", { body: { credential: await get(await call("passkeySignInBegin")) } });
   return session();
+}
+/** One of the account's passkeys instead of the password, for sensitive actions. @param {(options: object) => Promise<object>} get */
+export async function passkeyReauthenticate(get) {
+  await call("passkeyReauthFinish", { body: { credential: await get(await call("passkeyReauthBegin")) } });
 }
 /** @returns {Promise<{id: string, user_agent: string|null, ip: string|null, created_at: string}[]>} */
 export const notices = async () => (await call("notices")).notices;

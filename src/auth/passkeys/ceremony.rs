@@ -1,8 +1,8 @@
 //! WebAuthn ceremonies between their begin and their finish
 //! (`passkey_ceremonies`): webauthn-rs's state as JSON, keyed by the SHA-256
 //! of a random token the browser holds in a short-lived cookie, for five
-//! minutes. A registration is bound to the account and the series that
-//! began it. Taking one deletes it, so a state is used once.
+//! minutes. A registration, or a signing in again, is bound to the account
+//! and the series that began it. Taking one deletes it, so a state is used once.
 
 use serde_json::Value;
 use sqlx::PgPool;
@@ -10,11 +10,19 @@ use uuid::Uuid;
 
 use crate::auth::two_factor::TTL;
 
-/// Which ceremony, and for registrations whose.
+/// Which ceremony, and for a signed-in browser's whose.
 #[derive(Debug, Clone, Copy)]
 pub enum Ceremony {
-    Register { user_id: Uuid, series_id: Uuid },
+    Register {
+        user_id: Uuid,
+        series_id: Uuid,
+    },
     SignIn,
+    /// Signing in again, for sensitive actions.
+    Reauth {
+        user_id: Uuid,
+        series_id: Uuid,
+    },
 }
 
 impl Ceremony {
@@ -22,6 +30,7 @@ impl Ceremony {
         match self {
             Self::Register { user_id, series_id } => ("register", Some(user_id), Some(series_id)),
             Self::SignIn => ("sign_in", None, None),
+            Self::Reauth { user_id, series_id } => ("reauth", Some(user_id), Some(series_id)),
         }
     }
 }

@@ -4,12 +4,14 @@
 
 use axum::http::HeaderMap;
 use serde_json::{Value, json};
+use sqlx::PgConnection;
 use uuid::Uuid;
 use webauthn_rs::{
     Webauthn,
     prelude::{
-        DiscoverableAuthentication, DiscoverableKey, PasskeyRegistration, PublicKeyCredential,
-        RegisterPublicKeyCredential, WebauthnError,
+        AuthenticationResult, DiscoverableAuthentication, DiscoverableKey, Passkey,
+        PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, WebauthnError,
+        WebauthnResult,
     },
 };
 
@@ -42,7 +44,7 @@ pub struct Begun {
 }
 
 impl Accounts {
-    fn webauthn(&self) -> Outcome<&Webauthn> {
+    pub(super) fn webauthn(&self) -> Outcome<&Webauthn> {
         self.passkeys
             .webauthn
             .as_ref()
@@ -50,7 +52,7 @@ impl Accounts {
     }
 
     /// Stores a ceremony's state under a new cookie.
-    async fn begin_ceremony(
+    pub(super) async fn begin_ceremony(
         &self,
         ceremony: Ceremony,
         state: impl serde::Serialize,
@@ -63,7 +65,7 @@ impl Accounts {
     }
 
     /// Uses up the browser's ceremony of this kind: its state.
-    async fn take_ceremony<T: serde::de::DeserializeOwned>(
+    pub(super) async fn take_ceremony<T: serde::de::DeserializeOwned>(
         &self,
         headers: &HeaderMap,
         ceremony: Ceremony,
@@ -236,30 +238,19 @@ impl Accounts {
         let caller = actor(client, current);
 
         let mut tx = self.db.begin().await?;
-        let Some(mut stored) = store::for_sign_in(&mut tx, credential_id, user_id).await? else {
-            return Err(AccountError::PasskeyRefused);
+        let check = |passkey: &Passkey| {
+            let keys = [DiscoverableKey::from(passkey)];
+            webauthn.finish_discoverable_authentication(&credential, state, &keys)
         };
-        let keys = [DiscoverableKey::from(&stored.passkey)];
-        let result = match webauthn.finish_discoverable_authentication(&credential, state, &keys) {
-            Ok(result) => result,
-            Err(WebauthnError::CredentialPossibleCompromise) => {
-                tx.rollback().await?;
-                let detail = json!({ "reason": "passkey_cloned", "method": "passkey", "passkey_id": stored.id });
-                return self
-                    .passkey_failed(
-                        &account.username,
-                        &caller,
-                        detail,
-                        AccountError::PasskeyRefused,
-                    )
-                    .await;
-            }
-            Err(e) => return Err(refused("sign-in", e)),
-        };
-        stored.passkey.update_credential(&result);
-        store::used(&mut tx, stored.id, &stored.passkey).await?;
+        if let Checked::Cloned(id) = self
+            .check_assertion(&mut tx, credential_id, user_id, check)
+            .await?
+        {
+            tx.rollback().await?;
+            return self.passkey_cloned(&account.username, &caller, id).await;
+        }
         let sign_in = SignIn {
-            user_id: stored.user_id,
+            user_id,
             username: &account.username,
             trusted_device: false,
             device: device.as_ref(),
@@ -285,6 +276,45 @@ impl Accounts {
         Ok(signed_in)
     }
 
+    /// Checks an assertion (`check`) against the account's stored passkey of
+    /// this credential, locked in the caller's transaction, and keeps its
+    /// new counter. `passkey_refused` for an unknown or removed credential
+    /// and any failed check but a counter that did not go up: that one is
+    /// `Cloned`, for the caller to undo its transaction and audit.
+    pub(super) async fn check_assertion(
+        &self,
+        conn: &mut PgConnection,
+        credential_id: &[u8],
+        user_id: Uuid,
+        check: impl FnOnce(&Passkey) -> WebauthnResult<AuthenticationResult>,
+    ) -> Outcome<Checked> {
+        let Some(mut stored) = store::for_sign_in(conn, credential_id, user_id).await? else {
+            return Err(AccountError::PasskeyRefused);
+        };
+        match check(&stored.passkey) {
+            Ok(result) => {
+                stored.passkey.update_credential(&result);
+                store::used(conn, stored.id, &stored.passkey).await?;
+                Ok(Checked::Passed)
+            }
+            Err(WebauthnError::CredentialPossibleCompromise) => Ok(Checked::Cloned(stored.id)),
+            Err(e) => Err(refused("assertion", e)),
+        }
+    }
+
+    /// Audits an assertion refused as a clone's: `passkey_refused`.
+    pub(super) async fn passkey_cloned<T>(
+        &self,
+        username: &str,
+        caller: &audit::Actor,
+        passkey_id: Uuid,
+    ) -> Outcome<T> {
+        let detail =
+            json!({ "reason": "passkey_cloned", "method": "passkey", "passkey_id": passkey_id });
+        self.passkey_failed(username, caller, detail, AccountError::PasskeyRefused)
+            .await
+    }
+
     /// Records a refused passkey sign-in of a known account.
     async fn passkey_failed<T>(
         &self,
@@ -304,6 +334,13 @@ impl Accounts {
         .await?;
         Err(answer)
     }
+}
+
+/// What checking an assertion found.
+pub(super) enum Checked {
+    Passed,
+    /// The counter did not go up: the passkey (this id) was copied.
+    Cloned(Uuid),
 }
 
 /// A credential that does not answer its ceremony.

@@ -2,7 +2,7 @@
 //! sign-in registers discoverable credentials (user verification required),
 //! names, lists and removes them; anyone signs in with one without giving a
 //! username, and the sign-in ends as every sign-in does (`sign_in`), as a
-//! fresh one. The relying party is the host of `server.public_origin`;
+//! fresh one; a signed-in user may also sign in again with one (`reauth`). The relying party is the host of `server.public_origin`;
 //! WebAuthn knows no IP addresses as relying parties, so with an IP host
 //! passkeys are off (logged at startup, the routes answer 404
 //! `passkeys_unavailable`). Each ceremony's state waits in PostgreSQL
@@ -13,6 +13,7 @@
 
 mod ceremony;
 mod flow;
+mod reauth;
 pub(super) mod routes;
 mod store;
 

@@ -36,6 +36,8 @@ pub(in crate::auth) fn router() -> OpenApiRouter<Arc<Accounts>> {
         .routes(routes!(rename, remove))
         .routes(routes!(sign_in_begin))
         .routes(routes!(sign_in_finish))
+        .routes(routes!(reauth_begin))
+        .routes(routes!(reauth_finish))
 }
 
 /// The options for `navigator.credentials.create()` or `.get()`, as
@@ -55,10 +57,10 @@ struct RegisterFinishBody {
     name: String,
 }
 
+/// What `navigator.credentials.get()` gave.
 #[derive(Deserialize, ToSchema)]
-struct SignInFinishBody {
-    /// The `PublicKeyCredential` that `navigator.credentials.get()` gave,
-    /// as JSON (binary fields in base64url).
+struct AssertionBody {
+    /// The `PublicKeyCredential` as JSON (binary fields in base64url).
     credential: Map<String, Value>,
 }
 
@@ -248,7 +250,7 @@ async fn sign_in_begin(
     path = "/api/auth/passkeys/sign-in/finish",
     operation_id = "passkey_sign_in_finish",
     tag = "auth",
-    request_body = SignInFinishBody,
+    request_body = AssertionBody,
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 200, description = "Signed in: a new series (new cookies) owned by the user, which adopts the old series' anonymous tasks; the ceremony cookie is cleared", body = User),
@@ -262,7 +264,7 @@ async fn sign_in_finish(
     State(accounts): State<Arc<Accounts>>,
     handle: SessionHandle,
     headers: HeaderMap,
-    JsonObject(body): JsonObject<SignInFinishBody>,
+    JsonObject(body): JsonObject<AssertionBody>,
 ) -> Result<(SetChallengeCookie, SetDeviceCookie, Json<User>)> {
     let signed_in = accounts
         .finish_passkey_sign_in(
@@ -279,4 +281,68 @@ async fn sign_in_finish(
         signed_in.device,
         Json(signed_in.user),
     ))
+}
+
+/// Begins signing the caller in again with one of their passkeys (instead
+/// of the password), for sensitive actions: options for
+/// `navigator.credentials.get()` listing the account's passkeys, and a
+/// five-minute ceremony cookie bound to this series.
+#[utoipa::path(
+    post,
+    path = "/api/auth/reauthenticate/passkey/begin",
+    operation_id = "passkey_reauth_begin",
+    tag = "auth",
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "The request options, and a ceremony cookie", body = CeremonyOptions),
+        (status = 401, description = "`not_authenticated`", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 404, description = "`passkey_not_found` (the account has none) or `passkeys_unavailable`", body = ErrorResponse),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+async fn reauth_begin(
+    State(accounts): State<Arc<Accounts>>,
+    user: CurrentUser,
+) -> Result<(SetChallengeCookie, Json<CeremonyOptions>)> {
+    let begun = accounts
+        .begin_passkey_reauth(&user.session, user.id)
+        .await?;
+    Ok((begun.cookie, Json(CeremonyOptions(begun.options))))
+}
+
+/// Finishes it: the caller's session counts as freshly signed in, for
+/// sensitive actions within `auth.fresh_secs`.
+#[utoipa::path(
+    post,
+    path = "/api/auth/reauthenticate/passkey/finish",
+    operation_id = "passkey_reauth_finish",
+    tag = "auth",
+    request_body = AssertionBody,
+    security(("session" = [], "csrf" = [])),
+    responses(
+        (status = 204, description = "Signed in again just now; the ceremony cookie is cleared"),
+        (status = 401, description = "`not_authenticated`, `passkey_ceremony_expired` or `passkey_refused` (not one of the caller's passkeys, a bad signature, or a counter that did not go up: audited as a clone)", body = ErrorResponse),
+        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 404, description = "`passkeys_unavailable`", body = ErrorResponse),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+async fn reauth_finish(
+    State(accounts): State<Arc<Accounts>>,
+    handle: SessionHandle,
+    user: CurrentUser,
+    headers: HeaderMap,
+    JsonObject(body): JsonObject<AssertionBody>,
+) -> Result<(StatusCode, SetChallengeCookie)> {
+    accounts
+        .finish_passkey_reauth(
+            &headers,
+            Value::Object(body.credential),
+            &handle.client(),
+            &user.session,
+            user.id,
+        )
+        .await?;
+    Ok((StatusCode::NO_CONTENT, accounts.clear_passkey_ceremony()))
 }

@@ -25,7 +25,6 @@ pub struct PasskeyView {
 /// A passkey as a sign-in needs it.
 pub struct Stored {
     pub id: Uuid,
-    pub user_id: Uuid,
     pub passkey: Passkey,
 }
 
@@ -81,6 +80,17 @@ pub async fn credential_ids(db: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<Vec<
     .await
 }
 
+/// The account's passkeys, to sign in again with one of them.
+#[tracing::instrument(skip(db), err)]
+pub async fn of_user(db: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<Passkey>> {
+    let rows = sqlx::query_scalar!("SELECT passkey FROM passkeys WHERE user_id = $1", user_id)
+        .fetch_all(db)
+        .await?;
+    rows.into_iter()
+        .map(|v| serde_json::from_value(v).map_err(|e| sqlx::Error::Decode(e.into())))
+        .collect()
+}
+
 /// The passkey of this credential and account, locked until the sign-in's
 /// transaction ends (two sign-ins with one counter value cannot both pass).
 #[tracing::instrument(skip(conn, credential_id), err)]
@@ -90,7 +100,7 @@ pub async fn for_sign_in(
     user_id: Uuid,
 ) -> sqlx::Result<Option<Stored>> {
     let row = sqlx::query!(
-        "SELECT id, user_id, passkey FROM passkeys
+        "SELECT id, passkey FROM passkeys
          WHERE credential_id = $1 AND user_id = $2 FOR UPDATE",
         credential_id,
         user_id,
@@ -100,7 +110,6 @@ pub async fn for_sign_in(
     row.map(|r| {
         Ok(Stored {
             id: r.id,
-            user_id: r.user_id,
             passkey: serde_json::from_value(r.passkey)
                 .map_err(|e| sqlx::Error::Decode(e.into()))?,
         })
