@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync } from "node:fs";
 
-export const BASE = process.env.E2E_BASE_URL || "http://127.0.0.1:18080";
+export const BASE = process.env.E2E_BASE_URL || "http://localhost:18080";
 export const SHOTS = process.env.E2E_SHOTS || "../target/e2e";
 mkdirSync(SHOTS, { recursive: true });
 

@@ -135,6 +135,8 @@ test("the list's filters live in the URL, and the back button returns to the pre
     await page.waitForFunction(() => document.querySelectorAll("li.task").length === 2);
     await page.locator("#lang").selectOption("ja");
     await page.getByRole("search", { name: "会議の絞り込み" }).getByLabel("開催日（まで）").waitFor();
+    // The list is drawn again in Japanese: wait for it, then count.
+    await page.locator("li.task").first().waitFor();
     assert.equal(await page.locator("li.task").count(), 2);
     await page.locator("#lang").selectOption("en");
     assert.deepEqual(page.errors, []);

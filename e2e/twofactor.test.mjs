@@ -47,7 +47,10 @@ test("two-factor sign-in: set up in the page, then password and code", async () 
     assert.match(secret, /^[A-Z2-7]{32}$/);
     const qr = page.getByRole("img", { name: "QR code of your two-factor key" });
     await qr.waitFor();
-    assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), "the server's QR code loads");
+    // Loaded, or failed: the image may still be on its way when it shows.
+    const loaded = (img) => (img.complete ? img.naturalWidth > 0
+      : new Promise((done) => { img.onload = () => done(img.naturalWidth > 0); img.onerror = () => done(false); }));
+    assert.ok(await qr.evaluate(loaded), "the server's QR code loads");
     await shot(page, "twofactor-setup");
 
     await page.getByLabel("Six-digit code").fill(code(secret, -1));

@@ -70,6 +70,10 @@ pub enum Kind {
     /// subject the username.
     TwoFactorEnabled,
     TwoFactorDisabled,
+    /// A passkey registered or removed; subject the username, `detail` its
+    /// id and name.
+    PasskeyAdded,
+    PasskeyRemoved,
     /// The calendar feed of a user's action items: a new secret address
     /// (`detail.replaced`: whether it ended another), or the feed ended.
     CalendarFeedCreated,
@@ -110,6 +114,8 @@ impl Kind {
             Self::WebhookDeleted => "webhook_deleted",
             Self::TwoFactorEnabled => "two_factor_enabled",
             Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
             Self::CalendarFeedCreated => "calendar_feed_created",
             Self::CalendarFeedStopped => "calendar_feed_stopped",
         }

@@ -43,6 +43,17 @@ pub const NO_PENDING_SETUP: &str = "no_pending_setup";
 pub const TRUSTED_BROWSER_NOT_FOUND: &str = "trusted_browser_not_found";
 /// 404: not one of the caller's new-device notices.
 pub const NOTICE_NOT_FOUND: &str = "notice_not_found";
+/// 404: passkeys are off (`server.public_origin`'s host is an IP address).
+pub const PASSKEYS_UNAVAILABLE: &str = "passkeys_unavailable";
+/// 401: a passkey credential that does not answer its ceremony: unknown or
+/// removed, a bad signature, no user verification, or a signature counter
+/// that did not go up (a cloned authenticator).
+pub const PASSKEY_REFUSED: &str = "passkey_refused";
+/// 401: no passkey ceremony of this browser to finish (none begun, over
+/// five minutes old, or used already).
+pub const PASSKEY_CEREMONY_EXPIRED: &str = "passkey_ceremony_expired";
+/// 404: not one of the caller's passkeys.
+pub const PASSKEY_NOT_FOUND: &str = "passkey_not_found";
 /// 503, with `Retry-After`: the password-hashing queue is full.
 pub const BUSY: &str = "busy";
 /// How long a client told `busy` should wait: a hash takes well under that.
@@ -76,6 +87,14 @@ pub enum AccountError {
     TwoFactorNotEnabled,
     #[error("no two-factor setup was begun")]
     NoPendingSetup,
+    #[error("passkeys are off")]
+    PasskeysUnavailable,
+    #[error("passkey refused")]
+    PasskeyRefused,
+    #[error("no passkey ceremony to finish")]
+    CeremonyExpired,
+    #[error("no such passkey")]
+    PasskeyNotFound,
     /// A taken username or email (from the unique constraints), or a
     /// server-side failure.
     #[error(transparent)]
@@ -158,6 +177,21 @@ impl From<AccountError> for ApiError {
                 NO_PENDING_SETUP,
                 "begin the two-factor setup first",
             ),
+            AccountError::PasskeysUnavailable => ApiError::new(
+                StatusCode::NOT_FOUND,
+                PASSKEYS_UNAVAILABLE,
+                "passkeys are off on this server (its public origin is an IP address)",
+            ),
+            AccountError::PasskeyRefused => {
+                ApiError::unauthorized(PASSKEY_REFUSED, "this passkey was not accepted")
+            }
+            AccountError::CeremonyExpired => ApiError::unauthorized(
+                PASSKEY_CEREMONY_EXPIRED,
+                "no passkey request is waiting here; start again",
+            ),
+            AccountError::PasskeyNotFound => {
+                ApiError::new(StatusCode::NOT_FOUND, PASSKEY_NOT_FOUND, "no such passkey")
+            }
             AccountError::Other(e) => e,
         }
     }

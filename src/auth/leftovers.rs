@@ -1,6 +1,6 @@
 //! The sign-in records the periodic purge clears: half-finished sign-ins
-//! past their five minutes, trusted browsers past their 30 days, and
-//! dismissed new-device notices.
+//! and passkey ceremonies past their five minutes, trusted browsers past
+//! their 30 days, and dismissed new-device notices.
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -18,13 +18,18 @@ pub async fn purge(db: &PgPool, now: OffsetDateTime, limit: i64) -> sqlx::Result
                DELETE FROM trusted_browsers WHERE ctid = ANY(ARRAY(
                    SELECT ctid FROM trusted_browsers WHERE expires_at <= $1 LIMIT $2))
                RETURNING 1
+           ), ceremonies AS (
+               DELETE FROM passkey_ceremonies WHERE ctid = ANY(ARRAY(
+                   SELECT ctid FROM passkey_ceremonies WHERE expires_at <= $1 LIMIT $2))
+               RETURNING 1
            ), notices AS (
                DELETE FROM sign_in_notices WHERE ctid = ANY(ARRAY(
                    SELECT ctid FROM sign_in_notices WHERE dismissed_at IS NOT NULL LIMIT $2))
                RETURNING 1
            )
            SELECT (SELECT count(*) FROM challenges) + (SELECT count(*) FROM trusted)
-                  + (SELECT count(*) FROM notices) AS "deleted!""#,
+                  + (SELECT count(*) FROM notices) + (SELECT count(*) FROM ceremonies)
+                  AS "deleted!""#,
         now,
         limit,
     )

@@ -1,6 +1,6 @@
 //! Accounts and login: users with argon2id passwords, registration, login
 //! that upgrades the browser's session to a new series owned by the user,
-//! two-factor sign-in (TOTP and recovery codes), signing in again for
+//! two-factor sign-in (TOTP and recovery codes), passkeys, signing in again for
 //! sensitive actions, new-device notices, logout, password changes,
 //! throttling of failed logins and registrations, and device cookies that
 //! keep an attacked account's known browsers logging in. The flows live in `Accounts` (`accounts.rs` and its
@@ -19,6 +19,7 @@ mod login_flow;
 #[cfg(test)]
 mod login_race;
 mod notices;
+mod passkeys;
 mod passphrase;
 mod password;
 mod password_change;

@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     Accounts, current_user, device_cookie::SetDeviceCookie, extract::CurrentUser, login, notices,
-    reauth, register, session_routes, two_factor, users::User,
+    passkeys, reauth, register, session_routes, two_factor, users::User,
 };
 use crate::{
     error::{ErrorResponse, Result},
@@ -30,6 +30,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(accounts: Arc<Accounts>) -> Open
         .merge(register::router())
         .merge(login::router())
         .merge(two_factor::routes::router())
+        .merge(passkeys::routes::router())
         .merge(reauth::router())
         .merge(notices::router())
         .routes(routes!(logout))

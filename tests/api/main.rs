@@ -31,6 +31,7 @@ mod minutes_regenerate;
 mod minutes_revisions;
 mod new_device;
 mod openapi;
+mod passkeys;
 mod people;
 mod processing_attempts;
 mod processing_backends;

@@ -65,6 +65,15 @@ export const ENDPOINTS = Object.freeze([
   {"name": "twoFactorDisable", "method": "POST", "path": "/api/auth/two-factor/disable"},
   {"name": "trustedBrowsers", "method": "GET", "path": "/api/auth/trusted-browsers"},
   {"name": "revokeTrustedBrowser", "method": "DELETE", "path": "/api/auth/trusted-browsers/{id}"},
+  {"name": "passkeys", "method": "GET", "path": "/api/auth/passkeys"},
+  {"name": "passkeyRegisterBegin", "method": "POST", "path": "/api/auth/passkeys/register/begin"},
+  {"name": "passkeyRegisterFinish", "method": "POST", "path": "/api/auth/passkeys/register/finish"},
+  {"name": "renamePasskey", "method": "PATCH", "path": "/api/auth/passkeys/{id}"},
+  {"name": "removePasskey", "method": "DELETE", "path": "/api/auth/passkeys/{id}"},
+  {"name": "passkeySignInBegin", "method": "POST", "path": "/api/auth/passkeys/sign-in/begin"},
+  {"name": "passkeySignInFinish", "method": "POST", "path": "/api/auth/passkeys/sign-in/finish"},
+  {"name": "passkeyReauthBegin", "method": "POST", "path": "/api/auth/reauthenticate/passkey/begin"},
+  {"name": "passkeyReauthFinish", "method": "POST", "path": "/api/auth/reauthenticate/passkey/finish"},
   {"name": "notices", "method": "GET", "path": "/api/auth/notices"},
   {"name": "dismissNotice", "method": "DELETE", "path": "/api/auth/notices/{id}"},
   {"name": "revokeSession", "method": "DELETE", "path": "/api/sessions/{id}"},
@@ -314,6 +323,32 @@ export const twoFactorDisable = (code) => call("twoFactorDisable", { body: { cod
 /** @returns {Promise<{id: string, user_agent: string|null, ip: string|null, created_at: string, expires_at: string}[]>} */
 export const trustedBrowsers = async () => (await call("trustedBrowsers")).trusted_browsers;
 export const revokeTrustedBrowser = (id) => call("revokeTrustedBrowser", { params: { id } });
+/** @returns {Promise<{id: string, name: string, created_at: string, last_used_at: string|null}[]>} 404 `passkeys_unavailable` when off */
+export const passkeys = async () => (await call("passkeys")).passkeys;
+/**
+ * Registers a passkey: the server's options, the authenticator (`create`
+ * makes the credential from them), the server again.
+ * @param {string} name @param {(options: object) => Promise<object>} create
+ */
+export async function addPasskey(name, create) {
+  const options = await call("passkeyRegisterBegin");
+  return call("passkeyRegisterFinish", { body: { credential: await create(options), name } });
+}
+export const renamePasskey = (id, name) => call("renamePasskey", { params: { id }, body: { name } });
+export const removePasskey = (id) => call("removePasskey", { params: { id } });
+/**
+ * Signs in with a passkey (`get` asks the authenticator); the series is
+ * replaced, so the session is read again.
+ * @param {(options: object) => Promise<object>} get @returns {Promise<Session>}
+ */
+export async function passkeySignIn(get) {
+  await call("passkeySignInFinish", { body: { credential: await get(await call("passkeySignInBegin")) } });
+  return session();
+}
+/** One of the account's passkeys instead of the password, for sensitive actions. @param {(options: object) => Promise<object>} get */
+export async function passkeyReauthenticate(get) {
+  await call("passkeyReauthFinish", { body: { credential: await get(await call("passkeyReauthBegin")) } });
+}
 /** @returns {Promise<{id: string, user_agent: string|null, ip: string|null, created_at: string}[]>} */
 export const notices = async () => (await call("notices")).notices;
 export const dismissNotice = (id) => call("dismissNotice", { params: { id } });

@@ -35,8 +35,14 @@ pub struct ChallengeCookie {
 
 impl ChallengeCookie {
     pub fn new(secure: bool) -> Self {
+        Self::named("__Host-signin", "signin", secure)
+    }
+
+    /// Another short-lived cookie of the same kind (a passkey ceremony's):
+    /// `secure_name` over HTTPS, `local_name` locally.
+    pub fn named(secure_name: &'static str, local_name: &'static str, secure: bool) -> Self {
         Self {
-            name: if secure { "__Host-signin" } else { "signin" },
+            name: if secure { secure_name } else { local_name },
             secure,
         }
     }

@@ -26,8 +26,8 @@ use chacha20poly1305::{
 };
 use uuid::Uuid;
 
-use challenge::ChallengeCookie;
 pub use challenge::SetChallengeCookie;
+pub(super) use challenge::{ChallengeCookie, TTL};
 pub use login_step::Pending;
 pub(super) use login_step::{PasswordChecked, SecondFactor};
 use totp::Secret;

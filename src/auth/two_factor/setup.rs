@@ -168,7 +168,9 @@ impl Accounts {
         Ok(())
     }
 
-    async fn username(&self, user_id: Uuid) -> Outcome<String> {
+    /// The signed-in caller's username; `not_authenticated` if the account
+    /// is gone or disabled.
+    pub(in crate::auth) async fn username(&self, user_id: Uuid) -> Outcome<String> {
         users::credentials(&self.db, Lookup::Id(user_id))
             .await?
             .filter(|a| !a.disabled)

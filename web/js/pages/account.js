@@ -1,6 +1,6 @@
 // Register, log in (with its second step when the account has two-factor
-// sign-in), and the account page (change password, two-factor sign-in,
-// API tokens, webhooks, log out).
+// sign-in, or with a passkey), and the account page (change password,
+// two-factor sign-in, passkeys, API tokens, webhooks, log out).
 // After each the session is read again: the CSRF token has changed.
 
 import * as api from "../api.js";
@@ -12,6 +12,8 @@ import { h, mount, notify, field, showFieldErrors } from "../ui.js";
 import { tokensSection } from "../views/tokens.js";
 import { webhooksSection } from "../views/webhooks.js";
 import { twoFactorSection } from "../views/two-factor.js";
+import { passkeysSection } from "../views/passkeys.js";
+import * as webauthn from "../webauthn.js";
 
 /** A form that shows field errors in place and everything else above the button. */
 function authForm(fields, submitLabel, onSubmit) {
@@ -59,8 +61,29 @@ export function loginPage(main) {
     }
     signedIn(step.session, before);
   });
-  mount(main, h("h1", null, t("nav.login")), form, h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
+  mount(main, h("h1", null, t("nav.login")), form, passkeySignIn(), h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
   return null;
+}
+
+/** "Sign in with a passkey": no username asked, the authenticator picks the account. */
+function passkeySignIn() {
+  if (!webauthn.supported()) return null;
+  const status = h("p", { class: "error-text", role: "alert", hidden: true });
+  const button = h("button", { type: "button", class: "secondary", onclick: async () => {
+    status.hidden = true;
+    button.disabled = true;
+    const before = state.anonymousTasks;
+    live.stop();
+    try {
+      signedIn(await api.passkeySignIn(webauthn.get), before);
+    } catch (err) {
+      status.textContent = err instanceof api.ApiError ? describeError(err) : t("passkeys.cancelled");
+      status.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  } }, t("passkeys.signIn"));
+  return h("div", { class: "card narrow passkey-sign-in" }, status, button);
 }
 
 function signedIn(session, before) {
@@ -136,6 +159,7 @@ export function accountPage(main) {
     h("p", { class: "muted" }, t("account.passwordEffect")),
     form,
     ...twoFactorSection(),
+    ...passkeysSection(),
     ...tokensSection(),
     ...webhooksSection(user),
     h("h2", null, t("account.logout")),

@@ -19,7 +19,7 @@ export const AUDIT_KINDS = [
   "link_created", "link_revoked",
   "calendar_feed_created", "calendar_feed_stopped",
   "webhook_created", "webhook_changed", "webhook_rotated", "webhook_disabled", "webhook_deleted",
-  "two_factor_enabled", "two_factor_disabled",
+  "two_factor_enabled", "two_factor_disabled", "passkey_added", "passkey_removed",
 ];
 
 /** "More" for a list with another page; nothing on the last page. */
@@ -174,9 +174,12 @@ export function auditSentence(ev) {
     version: d.version ?? "?",
     token: d.name ?? "—",
     url: d.url ?? "—",
+    passkey: d.name ?? "—",
     device: d.trusted_device ? t("auditline.knownDevice") : t("auditline.newDevice"),
   };
-  const key = ev.kind === "minutes_edited" && d.restored_from ? "auditline.minutes_restored" : `auditline.${ev.kind}`;
+  const key = ev.kind === "minutes_edited" && d.restored_from ? "auditline.minutes_restored"
+    : ev.kind === "login_succeeded" && d.method === "passkey" ? "auditline.login_passkey"
+    : `auditline.${ev.kind}`;
   if (t(key) !== key) return t(key, { ...vars, from: d.restored_from ?? d.from_version, template: d.template ?? "" });
   // A kind this page does not know: its facts as they are.
   return [ev.actor, ev.subject, ...Object.entries(d).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)].filter(Boolean).join(" · ");

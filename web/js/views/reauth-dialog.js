@@ -1,9 +1,11 @@
 // The dialog that asks for the password again when a sensitive action
 // (a password change, two-factor changes, an API token, an admin's role or
-// disable change) is refused for a sign-in older than the server allows.
+// disable change) is refused for a sign-in older than the server allows;
+// one of the account's passkeys does instead, where the browser has them.
 // api.js calls it and retries the action once it resolves true.
 
 import * as api from "../api.js";
+import * as webauthn from "../webauthn.js";
 import { t, describeError } from "../i18n.js";
 import { h, field, returnFocus } from "../ui.js";
 
@@ -21,7 +23,18 @@ export function askToSignInAgain() {
       status,
       h("div", { class: "actions" },
         h("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, t("common.cancel")),
-        h("button", { type: "submit", class: "primary" }, t("reauth.confirm"))));
+        h("button", { type: "submit", class: "primary" }, t("reauth.confirm"))),
+      webauthn.supported() ? h("p", null, h("button", { type: "button", class: "secondary", onclick: async () => {
+        status.hidden = true;
+        try {
+          await api.passkeyReauthenticate(webauthn.get);
+          done = true;
+          dialog.close();
+        } catch (err) {
+          status.textContent = err instanceof api.ApiError ? describeError(err) : t("passkeys.cancelled");
+          status.hidden = false;
+        }
+      } }, t("reauth.passkey"))) : null);
     const dialog = h("dialog", { class: "reauth", "aria-label": t("reauth.title") }, form);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
