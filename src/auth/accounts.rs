@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::{
     device_cookie::{DeviceCookies, SetDeviceCookie},
     errors::AccountError,
+    oidc::Providers,
     password::Hasher,
     register::Account,
     two_factor::TwoFactor,
@@ -57,6 +58,7 @@ pub struct Accounts {
     pub(super) sessions: std::sync::Arc<Sessions>,
     pub(super) devices: DeviceCookies,
     pub(super) two_factor: TwoFactor,
+    pub(super) oidc: Providers,
 }
 
 impl Accounts {
@@ -83,6 +85,7 @@ impl Accounts {
                 secret.expose_secret().as_bytes(),
                 settings.session.cookie_secure,
             ),
+            oidc: Providers::new(&settings.auth.oidc, &settings.server.public_origin)?,
         })
     }
 

@@ -43,6 +43,9 @@ pub const NO_PENDING_SETUP: &str = "no_pending_setup";
 pub const TRUSTED_BROWSER_NOT_FOUND: &str = "trusted_browser_not_found";
 /// 404: not one of the caller's new-device notices.
 pub const NOTICE_NOT_FOUND: &str = "notice_not_found";
+/// 403: the account signs in through a single sign-on provider only; it
+/// has no password to log in or re-authenticate with.
+pub const PASSWORD_NOT_SET: &str = "password_not_set";
 /// 503, with `Retry-After`: the password-hashing queue is full.
 pub const BUSY: &str = "busy";
 /// How long a client told `busy` should wait: a hash takes well under that.
@@ -76,6 +79,10 @@ pub enum AccountError {
     TwoFactorNotEnabled,
     #[error("no two-factor setup was begun")]
     NoPendingSetup,
+    /// Only after the account was found (and a dummy hash verified, at
+    /// login).
+    #[error("this account has no password")]
+    PasswordNotSet,
     /// A taken username or email (from the unique constraints), or a
     /// server-side failure.
     #[error(transparent)]
@@ -157,6 +164,10 @@ impl From<AccountError> for ApiError {
                 StatusCode::CONFLICT,
                 NO_PENDING_SETUP,
                 "begin the two-factor setup first",
+            ),
+            AccountError::PasswordNotSet => ApiError::forbidden(
+                PASSWORD_NOT_SET,
+                "this account signs in through its single sign-on provider and has no password; use the provider's button",
             ),
             AccountError::Other(e) => e,
         }

@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     Accounts, current_user, device_cookie::SetDeviceCookie, extract::CurrentUser, login, notices,
-    reauth, register, session_routes, two_factor, users::User,
+    oidc, reauth, register, session_routes, two_factor, users::User,
 };
 use crate::{
     error::{ErrorResponse, Result},
@@ -32,6 +32,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(accounts: Arc<Accounts>) -> Open
         .merge(two_factor::routes::router())
         .merge(reauth::router())
         .merge(notices::router())
+        .merge(oidc::router())
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))

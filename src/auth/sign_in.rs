@@ -1,5 +1,6 @@
 //! Where every sign-in ends, whatever proved the person (a password, a
-//! password and a second factor, a password on a trusted browser): in the
+//! password and a second factor, a password on a trusted browser, a single
+//! sign-on provider): in the
 //! caller's transaction, a new series owned by the user through the issue
 //! gate (a disabled account gets none), the browser's old series revoked
 //! and its anonymous tasks adopted, the session cap applied, a new-device
@@ -32,6 +33,8 @@ pub(super) enum Method {
     TrustedBrowser,
     Totp,
     RecoveryCode,
+    /// A single sign-on provider's sign-in (`oidc`).
+    Oidc,
 }
 
 impl Method {
@@ -41,6 +44,7 @@ impl Method {
             Self::TrustedBrowser => "trusted_browser",
             Self::Totp => "totp",
             Self::RecoveryCode => "recovery_code",
+            Self::Oidc => "oidc",
         }
     }
 }
