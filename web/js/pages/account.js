@@ -1,5 +1,6 @@
 // Register, log in (with its second step when the account has two-factor
-// sign-in), and the account page (change password, two-factor sign-in,
+// sign-in, and the single sign-on providers' buttons), and the account
+// page (change password, two-factor sign-in, linked sign-in providers,
 // API tokens, webhooks, log out).
 // After each the session is read again: the CSRF token has changed.
 
@@ -12,6 +13,7 @@ import { h, mount, notify, field, showFieldErrors } from "../ui.js";
 import { tokensSection } from "../views/tokens.js";
 import { webhooksSection } from "../views/webhooks.js";
 import { twoFactorSection } from "../views/two-factor.js";
+import { providerButtons, identitiesSection } from "../views/identities.js";
 
 /** A form that shows field errors in place and everything else above the button. */
 function authForm(fields, submitLabel, onSubmit) {
@@ -59,7 +61,8 @@ export function loginPage(main) {
     }
     signedIn(step.session, before);
   });
-  mount(main, h("h1", null, t("nav.login")), form, h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
+  const [ssoError, ssoButtons] = providerButtons();
+  mount(main, h("h1", null, t("nav.login")), ssoError, form, ssoButtons, h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
   return null;
 }
 
@@ -136,6 +139,7 @@ export function accountPage(main) {
     h("p", { class: "muted" }, t("account.passwordEffect")),
     form,
     ...twoFactorSection(),
+    ...identitiesSection(),
     ...tokensSection(),
     ...webhooksSection(user),
     h("h2", null, t("account.logout")),
