@@ -240,7 +240,10 @@ fn a_sign_in_provider_comes_from_the_environment_with_its_defaults_and_its_secre
         let issuer = "https://sso.example.org/realms/acme";
         jail.set_env("MINUTES__AUTH__OIDC__KEYCLOAK__ISSUER", issuer);
         jail.set_env("MINUTES__AUTH__OIDC__KEYCLOAK__CLIENT_ID", "minutes");
-        jail.set_env("MINUTES__AUTH__OIDC__KEYCLOAK__CLIENT_SECRET", "s3cret-value");
+        jail.set_env(
+            "MINUTES__AUTH__OIDC__KEYCLOAK__CLIENT_SECRET",
+            "s3cret-value",
+        );
         let figment = Settings::figment("config", "test");
         let s = Settings::from_figment(figment.clone()).unwrap();
         let keycloak = &s.auth.oidc["keycloak"];

@@ -79,8 +79,13 @@ async fn a_first_sign_in_creates_the_account_in_a_new_series_that_adopts_anonymo
     .unwrap();
     assert_eq!(method, "oidc");
 
-    // The account has no password: password sign-in says so.
+    // The account has no password: password sign-in and re-authentication
+    // say so.
     let res = app.browser().login("ada", "any password at all").await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(error_code(res).await, "password_not_set");
+    let body = json!({ "password": "any password at all" });
+    let res = b.post_json("/api/auth/reauthenticate", &body).await;
     assert_eq!(res.status(), 403);
     assert_eq!(error_code(res).await, "password_not_set");
     // Signing in again finds the same account by its identity.
