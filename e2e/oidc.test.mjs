@@ -36,8 +36,13 @@ async function atProvider(page, account, { username = account, email = "" } = {}
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** The signed-in account's username, as the page's session says. */
-async function signedInAs(page) {
+/**
+ * The signed-in account's username, as the account page says, once the
+ * page is up after the callback (the top bar names the account).
+ */
+async function signedInAs(page, name) {
+  await page.waitForURL(/\/#\/$/);
+  await page.getByRole("link", { name, exact: true }).waitFor();
   await page.goto("/#/account");
   const dd = page.locator("dl.facts dd").first();
   await dd.waitFor();
@@ -54,8 +59,7 @@ test("single sign-on: the login page's button signs in through the provider's pa
     await shot(page, "oidc-login-en");
     await button.click();
     await atProvider(page, `idp-${name}`, { username: name, email: `${name}@example.test` });
-    await page.waitForURL(/\/#\/$/);
-    assert.equal(await signedInAs(page), name);
+    assert.equal(await signedInAs(page, name), name);
     // The account has no password: its provider is its only way in.
     const row = page.locator("li.identity[data-provider=e2e]");
     await row.getByText(`Linked (${name}@example.test)`).waitFor();
@@ -87,8 +91,7 @@ test("single sign-on: a password account links the provider, then signs in by it
     await other.page.goto("/#/login");
     await other.page.getByRole("link", { name: "Sign in with Test provider" }).click();
     await atProvider(other.page, `idp-${name}`);
-    await other.page.waitForURL(/\/#\/$/);
-    assert.equal(await signedInAs(other.page), name);
+    assert.equal(await signedInAs(other.page, name), name);
     assert.deepEqual([...page.errors, ...other.page.errors], []);
   } finally {
     await context.close();
@@ -109,8 +112,7 @@ test("single sign-on in Japanese at 360 px: the button, a refused sign-in's erro
     const name = uniqueName("jsso");
     await button.click();
     await atProvider(page, `idp-${name}`, { username: name });
-    await page.waitForURL(/\/#\/$/);
-    assert.equal(await signedInAs(page), name);
+    assert.equal(await signedInAs(page, name), name);
     await page.getByRole("heading", { name: "連携したログインサービス" }).waitFor();
     assert.equal(await hasHorizontalScroll(page), false, "no sideways scroll at 360 px");
     await shot(page, "oidc-account-ja-360");

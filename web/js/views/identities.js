@@ -13,16 +13,25 @@ const oidcError = (code) => (t(`err.${code}`) !== `err.${code}` ? t(`err.${code}
 
 /** The login form's provider buttons, and a refused sign-in's error above them. */
 export function providerButtons() {
-  const box = h("div", { class: "sso" });
   const code = hashQuery().get("oidc_error");
   const error = code ? h("p", { class: "error-text", role: "alert" }, oidcError(code)) : null;
+  return [error, providerLinks()];
+}
+
+/**
+ * A button for each configured provider (none when there is none): the
+ * login form's, and the sign-in-again dialog's, where an account without a
+ * password signs in again through its provider.
+ */
+export function providerLinks() {
+  const box = h("div", { class: "sso" });
   api.oidcProviders().then((providers) => {
     if (!providers.length) return;
     mount(box,
       h("p", { class: "muted" }, t("account.orSignInWith")),
       ...providers.map((p) => h("a", { class: "button secondary sso-button", href: api.oidcStartUrl(p.name) }, t("account.signInWith", { name: p.display_name }))));
   }).catch(() => {});
-  return [error, box];
+  return box;
 }
 
 /** The account page's section; nothing when no provider is configured. */
