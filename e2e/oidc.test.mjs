@@ -3,7 +3,8 @@
 // provider "e2e", "Test provider"): the login page's button signs in
 // through the provider's own pages; a password account links the provider
 // from its account page and then signs in by it; the login page in
-// Japanese at 360 px, with a refused sign-in's error.
+// Japanese at 360 px, with a refused sign-in's error; a forged state and a
+// replayed callback refused in the page; a provider key rotation accepted.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, person, shot, uniqueName, register, hasHorizontalScroll } from "./lib.mjs";
@@ -119,5 +120,49 @@ test("single sign-on in Japanese at 360 px: the button, a refused sign-in's erro
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test("single sign-on attacks in the browser: a forged state and a replayed callback are refused; a key rotation is accepted", async () => {
+  const attacker = await person(browser);
+  const victim = await person(browser);
+  const later = await person(browser);
+  try {
+    const name = uniqueName("atk");
+    // The attacker signs in through the provider; the callback's URL (its
+    // code and state) is what they would then carry to someone else.
+    let callback = null;
+    attacker.page.on("request", (r) => {
+      if (r.url().includes("/api/auth/oidc/e2e/callback")) callback = r.url();
+    });
+    await attacker.page.goto("/#/login");
+    await attacker.page.getByRole("link", { name: "Sign in with Test provider" }).click();
+    await atProvider(attacker.page, `idp-${name}`, { username: name });
+    assert.equal(await signedInAs(attacker.page, name), name);
+    assert.ok(callback, "the callback was seen");
+
+    const refused = victim.page.getByRole("alert").filter({ hasText: "This sign-in was not started here" });
+    const forged = new URL(callback);
+    forged.searchParams.set("state", "forged");
+    await victim.page.goto(forged.href);
+    await refused.waitFor();
+    await victim.page.goto("/#/");
+    await victim.page.goto(callback);
+    await victim.page.waitForURL(/oidc_error=oidc_state_invalid/);
+    await refused.waitFor();
+    await shot(victim.page, "oidc-refused-en");
+    assert.equal(await victim.page.getByRole("link", { name, exact: true }).count(), 0, "the victim is not signed in as the attacker");
+
+    // The provider swaps its signing key; the next sign-in still goes through.
+    const rotated = await fetch(`${ISSUER}/admin/rotate`, { method: "POST" });
+    assert.equal(rotated.status, 204);
+    await later.page.goto("/#/login");
+    await later.page.getByRole("link", { name: "Sign in with Test provider" }).click();
+    await atProvider(later.page, `idp-${name}`, { username: name });
+    assert.equal(await signedInAs(later.page, name), name);
+  } finally {
+    await attacker.context.close();
+    await victim.context.close();
+    await later.context.close();
   }
 });
