@@ -65,6 +65,7 @@ test("single sign-on: the login page's button signs in through the provider's pa
     const row = page.locator("li.identity[data-provider=e2e]");
     await row.getByText(`Linked (${name}@example.test)`).waitFor();
     assert.ok(await row.getByRole("button", { name: "Remove" }).isDisabled());
+    assert.equal(await page.getByRole("heading", { name: "Change password" }).isVisible(), false, "no password to change");
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
@@ -87,6 +88,7 @@ test("single sign-on: a password account links the provider, then signs in by it
     await page.getByText("The provider is linked").waitFor();
     await section.getByText("Linked", { exact: true }).waitFor();
     await shot(page, "oidc-account-linked-en");
+    assert.ok(await page.getByRole("heading", { name: "Change password" }).isVisible(), "a password account keeps its password form");
 
     // Another browser signs in by the provider, as the same account.
     await other.page.goto("/#/login");

@@ -118,6 +118,8 @@ export function accountPage(main) {
     form.reset();
     notify(t("account.passwordChanged"));
   });
+  // An account a sign-in provider made has no password to change.
+  const passwordPart = [h("h2", null, t("account.changePassword")), h("p", { class: "muted" }, t("account.passwordEffect")), form];
   const logout = h("button", { type: "button", class: "secondary", onclick: async () => {
     try {
       live.stop();
@@ -135,11 +137,9 @@ export function accountPage(main) {
       h("dt", null, t("account.email")), h("dd", null, user.email || "—"),
       h("dt", null, t("account.roles")), h("dd", null, user.roles.map((r) => t(`role.${r}`)).join(", ")),
     ),
-    h("h2", null, t("account.changePassword")),
-    h("p", { class: "muted" }, t("account.passwordEffect")),
-    form,
+    ...passwordPart,
     ...twoFactorSection(),
-    ...identitiesSection(),
+    ...identitiesSection({ onNoPassword: () => passwordPart.forEach((el) => { el.hidden = true; }) }),
     ...tokensSection(),
     ...webhooksSection(user),
     h("h2", null, t("account.logout")),

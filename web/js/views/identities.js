@@ -34,8 +34,11 @@ export function providerLinks() {
   return box;
 }
 
-/** The account page's section; nothing when no provider is configured. */
-export function identitiesSection() {
+/**
+ * The account page's section; nothing when no provider is configured.
+ * `onNoPassword` runs when the account has no password (a provider made it).
+ */
+export function identitiesSection({ onNoPassword = () => {} } = {}) {
   const section = h("section", { class: "identities", hidden: true });
   const query = hashQuery();
   if (query.get("oidc_linked")) notify(t("identities.linked"));
@@ -49,6 +52,7 @@ export function identitiesSection() {
       mount(section, h("p", null, describeError(e)));
       return;
     }
+    if (!linked.has_password) onNoPassword();
     section.hidden = providers.length === 0;
     const byProvider = new Map(linked.identities.map((i) => [i.provider, i]));
     const onlyWay = !linked.has_password && linked.identities.length <= 1;
