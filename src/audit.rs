@@ -1,6 +1,7 @@
 //! Security events (`audit_events`): logins and their failures, logouts,
 //! registrations, password changes, revocations, detected token reuse,
-//! shares, roles and disabled accounts, edits of minutes.
+//! shares, roles and disabled accounts, edits of minutes, linked sign-in
+//! providers.
 //! Written in the caller's transaction so an event exists iff its effect does.
 //! Events that would repeat by the thousand (attempts refused by a throttle)
 //! are counted into one event per episode instead.
@@ -78,6 +79,10 @@ pub enum Kind {
     /// (`detail.replaced`: whether it ended another), or the feed ended.
     CalendarFeedCreated,
     CalendarFeedStopped,
+    /// Single sign-on: a provider identity linked to or removed from an
+    /// account; subject the username, `detail.provider`.
+    IdentityLinked,
+    IdentityUnlinked,
 }
 
 impl Kind {
@@ -118,6 +123,8 @@ impl Kind {
             Self::PasskeyRemoved => "passkey_removed",
             Self::CalendarFeedCreated => "calendar_feed_created",
             Self::CalendarFeedStopped => "calendar_feed_stopped",
+            Self::IdentityLinked => "identity_linked",
+            Self::IdentityUnlinked => "identity_unlinked",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::{
     auth::{self, Role},
     error::Result,
     session::{Selector, Sessions},
-    sharing, tasks,
+    sharing,
 };
 
 /// The account being changed, locked for the transaction.
@@ -59,62 +59,27 @@ pub(super) async fn keep_an_admin(
     if !target.enabled_admin() || stays_admin {
         return Ok(());
     }
-    let others = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM user_roles r JOIN users u ON u.id = r.user_id
-           WHERE r.role = 'admin' AND u.disabled_at IS NULL AND u.id <> $1"#,
-        target.id,
-    )
-    .fetch_one(conn)
-    .await?;
-    if others == 0 {
-        Err(errors::last_admin())
-    } else {
+    if auth::another_enabled_admin(conn, target.id).await? {
         Ok(())
+    } else {
+        Err(errors::last_admin())
     }
 }
 
 /// Gives `target` exactly `roles` (plus `member`, which every account
-/// keeps), one audit event per role granted or removed; a role removed
-/// tells the user's task sockets to check their access again.
+/// keeps), audited (`auth::set_roles`).
 pub(super) async fn set_roles(
     conn: &mut PgConnection,
     target: &Target,
     roles: &[Role],
     actor: &audit::Actor,
 ) -> Result<()> {
-    let wanted = |r: Role| r == Role::Member || roles.contains(&r);
-    for role in [Role::Admin, Role::Member] {
-        let (has, wants) = (target.roles.contains(&role), wanted(role));
-        let kind = match (has, wants) {
-            (false, true) => {
-                sqlx::query!(
-                    "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)",
-                    target.id,
-                    role.as_str(),
-                )
-                .execute(&mut *conn)
-                .await?;
-                audit::Kind::RoleGranted
-            }
-            (true, false) => {
-                sqlx::query!(
-                    "DELETE FROM user_roles WHERE user_id = $1 AND role = $2",
-                    target.id,
-                    role.as_str(),
-                )
-                .execute(&mut *conn)
-                .await?;
-                // Sockets on others' tasks the role opened close on every
-                // instance, as HTTP answers 404 at once.
-                tasks::notify_user_access(conn, target.id).await?;
-                audit::Kind::RoleRemoved
-            }
-            _ => continue,
-        };
-        let detail = serde_json::json!({ "role": role.as_str() });
-        audit::record(conn, kind, actor, Some(&target.username), detail).await?;
-    }
-    Ok(())
+    let account = auth::RoleHolder {
+        id: target.id,
+        username: &target.username,
+        roles: &target.roles,
+    };
+    auth::set_roles(conn, &account, roles, actor).await
 }
 
 /// Disables or enables `target`. Disabling revokes every series of theirs

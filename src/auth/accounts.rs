@@ -17,6 +17,7 @@ use super::{
     device_cookie::{DeviceCookies, SetDeviceCookie},
     errors::AccountError,
     passkeys::Passkeys,
+    oidc::Providers,
     password::Hasher,
     register::Account,
     two_factor::TwoFactor,
@@ -59,6 +60,7 @@ pub struct Accounts {
     pub(super) devices: DeviceCookies,
     pub(super) two_factor: TwoFactor,
     pub(super) passkeys: Passkeys,
+    pub(super) oidc: Providers,
 }
 
 impl Accounts {
@@ -89,6 +91,7 @@ impl Accounts {
                 &settings.server.public_origin,
                 settings.session.cookie_secure,
             )?,
+            oidc: Providers::new(&settings.auth.oidc, &settings.server.public_origin)?,
         })
     }
 

@@ -31,6 +31,8 @@ pub(super) enum Failure {
     /// The password matched a hash that was replaced before the flow could
     /// commit (a password change won the race).
     Superseded,
+    /// The account has no password: it signs in through a provider.
+    NoPassword,
 }
 
 impl Failure {
@@ -40,12 +42,14 @@ impl Failure {
             Self::WrongPassword => "wrong_password",
             Self::Disabled => "disabled",
             Self::Superseded => "password_changed",
+            Self::NoPassword => "no_password",
         }
     }
 
     fn answer(self) -> AccountError {
         match self {
             Self::Disabled => AccountError::AccountDisabled,
+            Self::NoPassword => AccountError::PasswordNotSet,
             Self::UnknownUser | Self::WrongPassword | Self::Superseded => {
                 AccountError::InvalidCredentials
             }

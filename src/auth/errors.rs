@@ -54,6 +54,9 @@ pub const PASSKEY_REFUSED: &str = "passkey_refused";
 pub const PASSKEY_CEREMONY_EXPIRED: &str = "passkey_ceremony_expired";
 /// 404: not one of the caller's passkeys.
 pub const PASSKEY_NOT_FOUND: &str = "passkey_not_found";
+/// 403: the account signs in through a single sign-on provider only; it
+/// has no password to log in or re-authenticate with.
+pub const PASSWORD_NOT_SET: &str = "password_not_set";
 /// 503, with `Retry-After`: the password-hashing queue is full.
 pub const BUSY: &str = "busy";
 /// How long a client told `busy` should wait: a hash takes well under that.
@@ -95,6 +98,10 @@ pub enum AccountError {
     CeremonyExpired,
     #[error("no such passkey")]
     PasskeyNotFound,
+    /// Only after the account was found (and a dummy hash verified, at
+    /// login).
+    #[error("this account has no password")]
+    PasswordNotSet,
     /// A taken username or email (from the unique constraints), or a
     /// server-side failure.
     #[error(transparent)]
@@ -192,6 +199,10 @@ impl From<AccountError> for ApiError {
             AccountError::PasskeyNotFound => {
                 ApiError::new(StatusCode::NOT_FOUND, PASSKEY_NOT_FOUND, "no such passkey")
             }
+            AccountError::PasswordNotSet => ApiError::forbidden(
+                PASSWORD_NOT_SET,
+                "this account signs in through its single sign-on provider and has no password; use the provider's button",
+            ),
             AccountError::Other(e) => e,
         }
     }

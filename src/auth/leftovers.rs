@@ -1,6 +1,7 @@
 //! The sign-in records the periodic purge clears: half-finished sign-ins
 //! and passkey ceremonies past their five minutes, trusted browsers past
-//! their 30 days, and dismissed new-device notices.
+//! their 30 days, dismissed new-device notices, and single sign-on
+//! requests past their ten minutes.
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -26,9 +27,14 @@ pub async fn purge(db: &PgPool, now: OffsetDateTime, limit: i64) -> sqlx::Result
                DELETE FROM sign_in_notices WHERE ctid = ANY(ARRAY(
                    SELECT ctid FROM sign_in_notices WHERE dismissed_at IS NOT NULL LIMIT $2))
                RETURNING 1
+           ), oidc AS (
+               DELETE FROM oidc_pending WHERE ctid = ANY(ARRAY(
+                   SELECT ctid FROM oidc_pending WHERE expires_at <= $1 LIMIT $2))
+               RETURNING 1
            )
            SELECT (SELECT count(*) FROM challenges) + (SELECT count(*) FROM trusted)
                   + (SELECT count(*) FROM notices) + (SELECT count(*) FROM ceremonies)
+                  + (SELECT count(*) FROM oidc)
                   AS "deleted!""#,
         now,
         limit,

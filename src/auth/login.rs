@@ -55,7 +55,7 @@ struct SecondFactorDue {
         (status = 200, description = "Logged in: a new series (new cookies) owned by the user, which adopts the old series' anonymous tasks", body = User),
         (status = 202, description = "The password is right and the account has two-factor sign-in: no session yet, a five-minute challenge cookie; finish with `POST /api/auth/login/second-factor`", body = SecondFactorDue),
         (status = 401, description = "`invalid_credentials`: unknown user or wrong password alike (a disabled account with a wrong password too)", body = ErrorResponse),
-        (status = 403, description = "`account_disabled` (only after the right password), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 403, description = "`account_disabled` (only after the right password), `password_not_set` (the account signs in through a single sign-on provider only), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "`busy`: the password-hashing queue is full, with `Retry-After`", body = ErrorResponse,

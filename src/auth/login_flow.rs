@@ -120,6 +120,14 @@ impl Accounts {
                 .reject(&admitted.claim, name, &caller, Failure::UnknownUser)
                 .await;
         };
+        if !account.has_password {
+            // Costs what a check costs; the answer says to use the provider.
+            let dummy = self.hasher.verify_dummy(password);
+            self.spend(&admitted.claim, dummy).await?;
+            return self
+                .reject(&admitted.claim, name, &caller, Failure::NoPassword)
+                .await;
+        }
         let check = self.hasher.verify(password, &account.password_hash);
         let outdated = match self.spend(&admitted.claim, check).await? {
             Verdict::Wrong => {

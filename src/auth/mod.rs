@@ -1,7 +1,8 @@
 //! Accounts and login: users with argon2id passwords, registration, login
 //! that upgrades the browser's session to a new series owned by the user,
-//! two-factor sign-in (TOTP and recovery codes), passkeys, signing in again for
-//! sensitive actions, new-device notices, logout, password changes,
+//! two-factor sign-in (TOTP and recovery codes), passkeys, signing in again
+//! for sensitive actions, single sign-on through OpenID Connect providers
+//! (`oidc`), new-device notices, logout, password changes,
 //! throttling of failed logins and registrations, and device cookies that
 //! keep an attacked account's known browsers logging in. The flows live in `Accounts` (`accounts.rs` and its
 //! neighbours); the handlers only carry HTTP to it.
@@ -20,11 +21,13 @@ mod login_flow;
 mod login_race;
 mod notices;
 mod passkeys;
+mod oidc;
 mod passphrase;
 mod password;
 mod password_change;
 mod reauth;
 mod register;
+mod roles;
 mod routes;
 mod session_routes;
 mod sign_in;
@@ -46,6 +49,7 @@ pub use leftovers::purge as purge_sign_in_leftovers;
 pub use login_flow::LoginStep;
 pub use password::{Hasher, Password};
 pub use register::{NewAccount, create_user};
+pub use roles::{RoleHolder, another_enabled_admin, set_roles};
 pub use routes::router;
 pub use throttle::purge as purge_login_attempts;
 pub use users::{Role, User};

@@ -242,6 +242,7 @@ mod tests {
             fresh_secs: 1,
             max_sessions_per_user: None,
             max_failed_codes_per_hour: 1,
+            oidc: Default::default(),
         }
     }
 

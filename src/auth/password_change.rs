@@ -48,6 +48,7 @@ impl Accounts {
             .await?
             .filter(|account| !account.disabled)
             .ok_or(AccountError::NotAuthenticated)?;
+        account.require_password()?;
         let name = Some(account.username.as_str());
         let caller = actor(client, Some(current));
         let device = device.filter(|d| d.unlocks(user_id, account.credential_epoch));

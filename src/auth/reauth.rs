@@ -54,6 +54,7 @@ impl Accounts {
             .await?
             .filter(|account| !account.disabled)
             .ok_or(AccountError::NotAuthenticated)?;
+        account.require_password()?;
         let name = Some(account.username.as_str());
         let caller = actor(client, Some(current));
         let device = device.filter(|d| d.unlocks(user_id, account.credential_epoch));
@@ -96,7 +97,7 @@ struct ReauthBody {
     responses(
         (status = 204, description = "Signed in again just now"),
         (status = 401, description = "`not_authenticated`, or `invalid_credentials` for a wrong password", body = ErrorResponse),
-        (status = 403, description = "`csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 403, description = "`password_not_set` (the account signs in through a single sign-on provider only: sign in through it again), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 503, description = "`busy`: the password-hashing queue is full, with `Retry-After`", body = ErrorResponse,

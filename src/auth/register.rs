@@ -77,6 +77,7 @@ impl Account {
             username: &self.username,
             email: self.email.as_ref(),
             password_hash,
+            has_password: true,
             roles,
         };
         let id = users::create(conn, new).await?;

@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     Accounts, current_user, device_cookie::SetDeviceCookie, extract::CurrentUser, login, notices,
-    passkeys, reauth, register, session_routes, two_factor, users::User,
+    oidc, passkeys, reauth, register, session_routes, two_factor, users::User,
 };
 use crate::{
     error::{ErrorResponse, Result},
@@ -33,6 +33,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(accounts: Arc<Accounts>) -> Open
         .merge(passkeys::routes::router())
         .merge(reauth::router())
         .merge(notices::router())
+        .merge(oidc::router())
         .routes(routes!(logout))
         .routes(routes!(me))
         .routes(routes!(change_password))
@@ -101,7 +102,7 @@ struct PasswordChange {
     responses(
         (status = 204, description = "Changed; every series of the user is revoked, every device cookie of the account stops counting, and this browser gets new cookies (a new device cookie too)"),
         (status = 401, description = "`not_authenticated`, or `invalid_credentials` for a wrong current password", body = ErrorResponse),
-        (status = 403, description = "`reauthentication_required` (no sign-in within `auth.fresh_secs`: sign in again first), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
+        (status = 403, description = "`reauthentication_required` (no sign-in within `auth.fresh_secs`: sign in again first), `password_not_set` (the account has no password), `csrf_failed` or `origin_not_allowed`", body = ErrorResponse),
         (status = 422, description = "`validation_failed`: `new_password` is not 12–128 characters", body = ErrorResponse),
         (status = 429, description = "`too_many_attempts`, with `Retry-After`", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),

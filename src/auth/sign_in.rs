@@ -1,6 +1,6 @@
 //! Where every sign-in ends, whatever proved the person (a password, a
 //! password and a second factor, a password on a trusted browser, a
-//! passkey): in the
+//! passkey, a single sign-on provider): in the
 //! caller's transaction, a new series owned by the user through the issue
 //! gate (a disabled account gets none), the browser's old series revoked
 //! and its anonymous tasks adopted, the session cap applied, a new-device
@@ -35,6 +35,8 @@ pub(super) enum Method {
     RecoveryCode,
     /// A passkey (WebAuthn), verified by the user.
     Passkey,
+    /// A single sign-on provider's sign-in (`oidc`).
+    Oidc,
 }
 
 impl Method {
@@ -45,6 +47,7 @@ impl Method {
             Self::Totp => "totp",
             Self::RecoveryCode => "recovery_code",
             Self::Passkey => "passkey",
+            Self::Oidc => "oidc",
         }
     }
 }

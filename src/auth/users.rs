@@ -60,6 +60,9 @@ pub struct NewUser<'a> {
     pub username: &'a Username,
     pub email: Option<&'a Email>,
     pub password_hash: &'a str,
+    /// False for an account a sign-in provider created: `password_hash`
+    /// is then never verified.
+    pub has_password: bool,
     pub roles: &'a [Role],
 }
 
@@ -68,12 +71,13 @@ pub struct NewUser<'a> {
 pub async fn create(conn: &mut PgConnection, new: NewUser<'_>) -> Result<Uuid> {
     let id = Uuid::new_v4();
     sqlx::query!(
-        "INSERT INTO users (id, username, email, password_hash)
-         VALUES ($1, $2::text::citext, $3::text::citext, $4)",
+        "INSERT INTO users (id, username, email, password_hash, has_password)
+         VALUES ($1, $2::text::citext, $3::text::citext, $4, $5)",
         id,
         new.username.as_str(),
         new.email.map(Email::as_str),
         new.password_hash,
+        new.has_password,
     )
     .execute(&mut *conn)
     .await
@@ -118,9 +122,23 @@ pub struct Credentials {
     pub id: Uuid,
     pub username: String,
     pub password_hash: String,
+    /// False for accounts a single sign-on provider created: no password
+    /// to check, and `password_hash` holds none.
+    pub has_password: bool,
     pub disabled: bool,
     /// What a device cookie must name to vouch for the account.
     pub credential_epoch: i64,
+}
+
+impl Credentials {
+    /// Refuses a password check on an account that has no password.
+    pub fn require_password(&self) -> Result<(), errors::AccountError> {
+        if self.has_password {
+            Ok(())
+        } else {
+            Err(errors::AccountError::PasswordNotSet)
+        }
+    }
 }
 
 /// How to find an account's credentials: by name at login, by id for a
@@ -139,13 +157,24 @@ pub async fn credentials(db: &PgPool, by: Lookup<'_>) -> sqlx::Result<Option<Cre
     };
     sqlx::query_as!(
         Credentials,
-        r#"SELECT id, username::text AS "username!", password_hash,
+        r#"SELECT id, username::text AS "username!", password_hash, has_password,
                   disabled_at IS NOT NULL AS "disabled!", credential_epoch
            FROM users WHERE username = $1::text::citext OR id = $2"#,
         name,
         id,
     )
     .fetch_optional(db)
+    .await
+}
+
+/// Whether an account has this email (case-insensitively).
+#[tracing::instrument(skip_all, err)]
+pub async fn email_registered(db: impl PgExecutor<'_>, email: &Email) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS(SELECT 1 FROM users WHERE email = $1::text::citext) AS "taken!""#,
+        email.as_str(),
+    )
+    .fetch_one(db)
     .await
 }
 

@@ -5,11 +5,13 @@
 //! `database.url`), which win. Unknown keys and ill-typed values fail at
 //! start with the offending key named; `validate` holds the other rules.
 
+mod oidc;
 mod server;
 mod show;
 mod sources;
 mod validate;
 
+pub use oidc::OidcProviderSettings;
 pub use server::{Limits, OpsSettings, ServerSettings, TrustedProxy};
 pub use show::describe;
 pub use sources::{EMBEDDED_DEFAULTS, Layers};
@@ -160,6 +162,10 @@ pub struct AuthSettings {
     pub max_sessions_per_user: Option<u32>,
     /// Wrong second-factor codes one account may get in the window.
     pub max_failed_codes_per_hour: u32,
+    /// Single sign-on providers by name (`auth.oidc.<name>`); none by
+    /// default.
+    #[serde(default)]
+    pub oidc: std::collections::BTreeMap<String, OidcProviderSettings>,
 }
 
 impl AuthSettings {

@@ -17,6 +17,7 @@ fn is_secret(key: &str) -> bool {
         || key == "session.secret"
         || key.ends_with(".api_key")
         || key.ends_with(".secret_access_key")
+        || key.ends_with(".client_secret")
 }
 
 /// One line per leaf value, in key order.

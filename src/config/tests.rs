@@ -232,3 +232,39 @@ fn webhooks_keep_the_guard_on_by_default_and_refuse_zero_limits() {
         Ok(())
     });
 }
+
+#[test]
+fn a_sign_in_provider_comes_from_the_environment_with_its_defaults_and_its_secret_redacted() {
+    Jail::expect_with(|jail| {
+        write_layers(jail);
+        let issuer = "https://sso.example.org/realms/acme";
+        jail.set_env("MINUTES__AUTH__OIDC__KEYCLOAK__ISSUER", issuer);
+        jail.set_env("MINUTES__AUTH__OIDC__KEYCLOAK__CLIENT_ID", "minutes");
+        jail.set_env(
+            "MINUTES__AUTH__OIDC__KEYCLOAK__CLIENT_SECRET",
+            "s3cret-value",
+        );
+        let figment = Settings::figment("config", "test");
+        let s = Settings::from_figment(figment.clone()).unwrap();
+        let keycloak = &s.auth.oidc["keycloak"];
+        assert_eq!(keycloak.issuer, issuer);
+        assert_eq!(keycloak.scopes, ["openid", "email", "profile"]);
+        assert_eq!(keycloak.username_claim, "preferred_username");
+        assert!(!keycloak.allow_signup, "sign-up is off unless asked for");
+        assert_eq!(keycloak.display_name("keycloak"), "keycloak");
+        let shown = describe(&figment).unwrap();
+        assert!(
+            shown.contains("auth.oidc.keycloak.client_secret = \"<redacted>\""),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cret-value"));
+
+        jail.set_env("MINUTES__AUTH__OIDC__KEYCLOAK__ADMIN_CLAIM", "groups");
+        let err = Settings::from_figment(Settings::figment("config", "test")).unwrap_err();
+        assert!(
+            err.to_string().contains("auth.oidc.keycloak.admin_values"),
+            "{err}"
+        );
+        Ok(())
+    });
+}

@@ -18,6 +18,9 @@ impl Settings {
     pub(super) fn validate(&self) -> anyhow::Result<()> {
         self.validate_secret()?;
         self.validate_cookie_secure()?;
+        for (name, provider) in &self.auth.oidc {
+            provider.validate(name)?;
+        }
         let auth = &self.auth;
         if auth.max_failed_logins_per_hour == 0
             || auth.max_failed_logins_per_ip_per_hour == 0

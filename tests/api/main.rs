@@ -30,6 +30,8 @@ mod minutes_edit;
 mod minutes_regenerate;
 mod minutes_revisions;
 mod new_device;
+mod oidc;
+mod oidc_provider;
 mod openapi;
 mod passkeys;
 mod people;

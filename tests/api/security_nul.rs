@@ -29,7 +29,7 @@ async fn refusal(res: Response) -> Refusal {
 /// Real values for the path parameters the document names, so a request
 /// reaches its handler; only the parameter under test holds NUL. What the
 /// setup makes none of (a link, a webhook, an item's index, a calendar
-/// feed's file) gets a well-formed value naming nothing: its extractor
+/// feed's file, a sign-in provider) gets a well-formed value naming nothing: its extractor
 /// still runs, and a NUL elsewhere is refused before any lookup.
 struct Ids {
     task: String,
@@ -49,6 +49,7 @@ impl Ids {
             "template_id" => &self.template,
             "index" => "0",
             "file" => "none.ics",
+            "provider" => "none",
             other if other.ends_with("_id") => "00000000-0000-0000-0000-000000000000",
             other => panic!("no value for the path parameter {other}"),
         }

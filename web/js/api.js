@@ -82,6 +82,11 @@ export const ENDPOINTS = Object.freeze([
   {"name": "login", "method": "POST", "path": "/api/auth/login"},
   {"name": "logout", "method": "POST", "path": "/api/auth/logout"},
   {"name": "me", "method": "GET", "path": "/api/auth/me"},
+  {"name": "oidcProviders", "method": "GET", "path": "/api/auth/oidc/providers"},
+  {"name": "oidcStart", "method": "GET", "path": "/api/auth/oidc/{provider}/start"},
+  {"name": "oidcLink", "method": "POST", "path": "/api/auth/oidc/{provider}/link"},
+  {"name": "identities", "method": "GET", "path": "/api/account/identities"},
+  {"name": "unlinkIdentity", "method": "DELETE", "path": "/api/account/identities/{provider}"},
   {"name": "password", "method": "POST", "path": "/api/auth/password"},
   {"name": "tokens", "method": "GET", "path": "/api/tokens"},
   {"name": "createToken", "method": "POST", "path": "/api/tokens"},
@@ -350,6 +355,16 @@ export async function passkeyReauthenticate(get) {
   await call("passkeyReauthFinish", { body: { credential: await get(await call("passkeyReauthBegin")) } });
 }
 /** @returns {Promise<{id: string, user_agent: string|null, ip: string|null, created_at: string}[]>} */
+/** The single sign-on providers the login page offers. @returns {Promise<{name: string, display_name: string}[]>} */
+export const oidcProviders = () => call("oidcProviders");
+/** Where the browser goes to sign in through a provider (a page load, not a fetch). */
+export const oidcStartUrl = (provider) => url("oidcStart", { provider });
+/** Begins linking a provider to the account. @returns {Promise<{authorization_url: string}>} */
+export const oidcLink = (provider) => call("oidcLink", { params: { provider } });
+/** @returns {Promise<{has_password: boolean, identities: {provider: string, email: string|null, created_at: string}[]}>} */
+export const identities = () => call("identities");
+export const unlinkIdentity = (provider) => call("unlinkIdentity", { params: { provider } });
+
 export const notices = async () => (await call("notices")).notices;
 export const dismissNotice = (id) => call("dismissNotice", { params: { id } });
 

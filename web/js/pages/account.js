@@ -1,6 +1,7 @@
 // Register, log in (with its second step when the account has two-factor
-// sign-in, or with a passkey), and the account page (change password,
-// two-factor sign-in, passkeys, API tokens, webhooks, log out).
+// sign-in, with a passkey, and the single sign-on providers' buttons), and
+// the account page (change password, two-factor sign-in, passkeys, linked
+// sign-in providers, API tokens, webhooks, log out).
 // After each the session is read again: the CSRF token has changed.
 
 import * as api from "../api.js";
@@ -14,6 +15,7 @@ import { webhooksSection } from "../views/webhooks.js";
 import { twoFactorSection } from "../views/two-factor.js";
 import { passkeysSection } from "../views/passkeys.js";
 import * as webauthn from "../webauthn.js";
+import { providerButtons, identitiesSection } from "../views/identities.js";
 
 /** A form that shows field errors in place and everything else above the button. */
 function authForm(fields, submitLabel, onSubmit) {
@@ -61,7 +63,8 @@ export function loginPage(main) {
     }
     signedIn(step.session, before);
   });
-  mount(main, h("h1", null, t("nav.login")), form, passkeySignIn(), h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
+  const [ssoError, ssoButtons] = providerButtons();
+  mount(main, h("h1", null, t("nav.login")), ssoError, form, passkeySignIn(), ssoButtons, h("p", null, t("account.noAccount"), " ", h("a", { href: "#/register" }, t("nav.register"))));
   return null;
 }
 
@@ -138,6 +141,8 @@ export function accountPage(main) {
     form.reset();
     notify(t("account.passwordChanged"));
   });
+  // An account a sign-in provider made has no password to change.
+  const passwordPart = [h("h2", null, t("account.changePassword")), h("p", { class: "muted" }, t("account.passwordEffect")), form];
   const logout = h("button", { type: "button", class: "secondary", onclick: async () => {
     try {
       live.stop();
@@ -155,11 +160,10 @@ export function accountPage(main) {
       h("dt", null, t("account.email")), h("dd", null, user.email || "—"),
       h("dt", null, t("account.roles")), h("dd", null, user.roles.map((r) => t(`role.${r}`)).join(", ")),
     ),
-    h("h2", null, t("account.changePassword")),
-    h("p", { class: "muted" }, t("account.passwordEffect")),
-    form,
+    ...passwordPart,
     ...twoFactorSection(),
     ...passkeysSection(),
+    ...identitiesSection({ onNoPassword: () => passwordPart.forEach((el) => { el.hidden = true; }) }),
     ...tokensSection(),
     ...webhooksSection(user),
     h("h2", null, t("account.logout")),

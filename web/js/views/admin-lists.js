@@ -20,6 +20,7 @@ export const AUDIT_KINDS = [
   "calendar_feed_created", "calendar_feed_stopped",
   "webhook_created", "webhook_changed", "webhook_rotated", "webhook_disabled", "webhook_deleted",
   "two_factor_enabled", "two_factor_disabled", "passkey_added", "passkey_removed",
+  "identity_linked", "identity_unlinked",
 ];
 
 /** "More" for a list with another page; nothing on the last page. */
@@ -175,6 +176,7 @@ export function auditSentence(ev) {
     token: d.name ?? "—",
     url: d.url ?? "—",
     passkey: d.name ?? "—",
+    provider: d.provider ?? "—",
     device: d.trusted_device ? t("auditline.knownDevice") : t("auditline.newDevice"),
   };
   const key = ev.kind === "minutes_edited" && d.restored_from ? "auditline.minutes_restored"

@@ -2,12 +2,14 @@
 // (a password change, two-factor changes, an API token, an admin's role or
 // disable change) is refused for a sign-in older than the server allows;
 // one of the account's passkeys does instead, where the browser has them.
-// api.js calls it and retries the action once it resolves true.
+// api.js calls it and retries the action once it resolves true. An account
+// without a password signs in again through its provider's button instead.
 
 import * as api from "../api.js";
 import * as webauthn from "../webauthn.js";
 import { t, describeError } from "../i18n.js";
 import { h, field, returnFocus } from "../ui.js";
+import { providerLinks } from "./identities.js";
 
 /** Asks for the password and signs in again; false if the person cancels. @returns {Promise<boolean>} */
 export function askToSignInAgain() {
@@ -21,6 +23,7 @@ export function askToSignInAgain() {
       h("p", null, t("reauth.intro")),
       field(t("account.password"), password),
       status,
+      providerLinks(),
       h("div", { class: "actions" },
         h("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, t("common.cancel")),
         h("button", { type: "submit", class: "primary" }, t("reauth.confirm"))),
