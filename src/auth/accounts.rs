@@ -16,8 +16,8 @@ use uuid::Uuid;
 use super::{
     device_cookie::{DeviceCookies, SetDeviceCookie},
     errors::AccountError,
-    passkeys::Passkeys,
     oidc::Providers,
+    passkeys::Passkeys,
     password::Hasher,
     register::Account,
     two_factor::TwoFactor,

@@ -20,8 +20,8 @@ mod login_flow;
 #[cfg(test)]
 mod login_race;
 mod notices;
-mod passkeys;
 mod oidc;
+mod passkeys;
 mod passphrase;
 mod password;
 mod password_change;
