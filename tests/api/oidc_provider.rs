@@ -11,7 +11,10 @@ use minutes::config::{OidcProviderSettings, Settings};
 use reqwest::{Url, redirect::Policy};
 use serde_json::Value;
 use sqlx::PgPool;
-use tokio::process::{Child, Command};
+use tokio::{
+    io::AsyncReadExt as _,
+    process::{Child, Command},
+};
 
 use crate::helpers::{Browser, TestApp, spawn_app_with};
 
@@ -19,7 +22,7 @@ use crate::helpers::{Browser, TestApp, spawn_app_with};
 pub const NAME: &str = "test";
 
 pub struct TestProvider {
-    _process: Child,
+    process: Child,
     pub issuer: String,
     http: reqwest::Client,
 }
@@ -68,12 +71,12 @@ pub async fn app_with_provider(
         .env("OIDC_REDIRECT_URIS", redirect.as_str())
         .env("OIDC_CLOCK_SKEW_SECS", clock_skew_secs.to_string())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("node runs tests/oidc-provider/server.mjs (npm ci --prefix tests/oidc-provider)");
-    let provider = TestProvider {
-        _process: process,
+    let mut provider = TestProvider {
+        process,
         issuer,
         http: reqwest::Client::new(),
     };
@@ -82,18 +85,27 @@ pub async fn app_with_provider(
 }
 
 impl TestProvider {
-    /// Polls the discovery document until the provider answers.
-    async fn wait_ready(&self) {
+    /// Polls the discovery document until the provider answers: up to a
+    /// minute, since node starts slowly beside a whole parallel test run;
+    /// a provider that exits says why.
+    async fn wait_ready(&mut self) {
         let url = format!("{}/.well-known/openid-configuration", self.issuer);
-        for _ in 0..200 {
+        for _ in 0..1200 {
             if let Ok(res) = self.http.get(&url).send().await {
                 if res.status() == 200 {
                     return;
                 }
             }
+            if let Ok(Some(status)) = self.process.try_wait() {
+                let mut stderr = String::new();
+                if let Some(mut pipe) = self.process.stderr.take() {
+                    let _ = pipe.read_to_string(&mut stderr).await;
+                }
+                panic!("the test provider exited ({status}): {stderr}");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the test provider did not come up at {url}");
+        panic!("the test provider did not come up at {url} within a minute");
     }
 
     /// Swaps the provider's signing key for a new one (a new `kid`).
