@@ -194,8 +194,8 @@ impl Sessions {
             session_series::Rotation {
                 id: before.id,
                 user_id: before.user_id,
-                presented: &token.hash(),
-                token_hash: &refresh.hash(),
+                presented: token.hash(),
+                token_hash: refresh.hash(),
                 token_sealed: &self.keys.seal(&refresh),
                 superseded: before.superseded,
                 session_id: &session_id.to_string(),

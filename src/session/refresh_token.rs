@@ -35,8 +35,13 @@ pub(super) fn random<const N: usize>() -> [u8; N] {
 
 /// A refresh token: it names its series, so presenting any superseded token
 /// of a series is recognised as reuse, however many rotations ago it was.
+/// Its SHA-256, the form it is stored and compared in, is computed once,
+/// when it is made or read.
 #[derive(Clone, PartialEq, Eq)]
-pub struct RefreshToken(String);
+pub struct RefreshToken {
+    text: String,
+    hash: [u8; 32],
+}
 
 impl std::fmt::Debug for RefreshToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -45,24 +50,29 @@ impl std::fmt::Debug for RefreshToken {
 }
 
 impl RefreshToken {
+    fn new(text: String) -> Self {
+        let hash = Sha256::digest(text.as_bytes()).into();
+        Self { text, hash }
+    }
+
     pub fn series_id(&self) -> Uuid {
         let raw = URL_SAFE_NO_PAD
-            .decode(&self.0)
+            .decode(&self.text)
             .expect("validated at construction");
         Uuid::from_slice(&raw[..16]).expect("16 bytes")
     }
 
-    pub fn hash(&self) -> Vec<u8> {
-        Sha256::digest(self.0.as_bytes()).to_vec()
+    pub fn hash(&self) -> &[u8] {
+        &self.hash
     }
 
     /// Constant-time comparison of this token's hash with a stored one.
     pub fn matches(&self, stored: Option<&[u8]>) -> bool {
-        stored.is_some_and(|h| bool::from(self.hash().ct_eq(h)))
+        stored.is_some_and(|h| bool::from(self.hash[..].ct_eq(h)))
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
@@ -104,7 +114,7 @@ impl Keys {
         raw[16..SIGNED_BYTES].copy_from_slice(&random::<SECRET_BYTES>());
         let tag = self.tag(&raw[..SIGNED_BYTES]);
         raw[SIGNED_BYTES..].copy_from_slice(&tag);
-        RefreshToken(URL_SAFE_NO_PAD.encode(raw))
+        RefreshToken::new(URL_SAFE_NO_PAD.encode(raw))
     }
 
     /// Accepts only a token `issue` produced under this secret: the exact
@@ -116,7 +126,7 @@ impl Keys {
             _ => return None,
         }
         let tag = self.tag(&raw[..SIGNED_BYTES]);
-        bool::from(tag.ct_eq(&raw[SIGNED_BYTES..])).then(|| RefreshToken(s.to_owned()))
+        bool::from(tag.ct_eq(&raw[SIGNED_BYTES..])).then(|| RefreshToken::new(s.to_owned()))
     }
 
     /// The CSRF token of a series: stable across rotations, new with each series.
@@ -177,8 +187,8 @@ mod tests {
         let token = keys.issue(series);
         let parsed = keys.parse(token.as_str()).unwrap();
         assert_eq!(parsed.series_id(), series);
-        assert!(parsed.matches(Some(&token.hash())));
-        assert!(!parsed.matches(Some(&keys.issue(series).hash())));
+        assert!(parsed.matches(Some(token.hash())));
+        assert!(!parsed.matches(Some(keys.issue(series).hash())));
         assert!(!parsed.matches(None));
     }
 

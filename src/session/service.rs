@@ -207,7 +207,7 @@ impl Sessions {
             session_series::NewSeries {
                 id: series_id,
                 user_id,
-                token_hash: &refresh.hash(),
+                token_hash: refresh.hash(),
                 session_id: &session_id.to_string(),
                 idle_expires_at: deadlines.idle,
                 absolute_expires_at: deadlines.absolute,
